@@ -1,0 +1,25 @@
+# Shared by scripts/run and scripts/test: create or refresh the project's virtualenv.
+# The venv lives in .venv; it is rebuilt when pyproject.toml changes (a stamp holds its hash).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PYTHON_BIN="${PYTHON:-python3}"
+export DO_NOT_TRACK=1
+export PREFECT_SERVER_ANALYTICS_ENABLED=false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="${PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS:-90}"
+
+ensure_venv() {
+  local extras="$1"
+  local stamp="$VENV/.installed-$extras-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "creating virtualenv in $VENV" >&2
+    "$PYTHON_BIN" -m venv "$VENV"
+  fi
+  if [ ! -f "$stamp" ]; then
+    echo "installing discourse[$extras] into $VENV (once per pyproject change)" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[$extras]"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+}

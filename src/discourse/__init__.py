@@ -1,0 +1,3 @@
+"""discourse: turn scraped forum debates into stance, sentiment and shift evidence."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,349 @@
+"""The ``discourse`` command.
+
+Exit status: 0 everything succeeded; 1 the run finished but some input failed (see the ingest
+report); 2 bad usage; 3 the run could not proceed (folder locked or not writable, no data).
+Heavy modules (polars, nltk, sklearn, prefect) are imported inside the commands, so ``--help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad arguments: reported on stderr with exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``discourse`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except UsageError as error:
+        print(f"discourse: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("discourse: interrupted; rerun to finish (completed work is kept)", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence prints a clear message
+        from discourse.store import LockedError
+
+        if isinstance(error, LockedError | PermissionError | FileNotFoundError | OSError):
+            print(f"discourse: {error}", file=sys.stderr)
+            return EXIT_FATAL
+        raise
+
+
+# --- parser ----------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="discourse",
+        description="Turn scraped forum debates into stance, sentiment and shift evidence.",
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="ingest, classify, measure and report everything (Prefect flow)")
+    _paths(run, raw=True, reports=True, models=True)
+    _run_options(run)
+    run.add_argument("--no-prefect", action="store_true", help="run in this process without Prefect")
+    run.add_argument("--force", action="store_true", help="reprocess every file even if unchanged")
+    run.add_argument(
+        "--task-runner", choices=("thread", "dask"), default="thread", help="how per-thread tasks run (default: thread)"
+    )
+    run.add_argument("--dask-address", help="tcp://HOST:PORT of an existing Dask scheduler (with --task-runner dask)")
+    run.set_defaults(handler=cmd_run)
+
+    ingest = sub.add_parser("ingest", help="read raw files into threads/posts/quotes tables")
+    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the raw folder)")
+    _paths(ingest, raw=True)
+    _run_options(ingest, window=False, confidence=False)
+    ingest.set_defaults(handler=cmd_ingest)
+
+    classify = sub.add_parser("classify", help="classify stance and sentiment of ingested posts")
+    _paths(classify, models=True)
+    classify.add_argument("--min-confidence", type=float, help="abstain to 'none' below this confidence")
+    classify.set_defaults(handler=cmd_classify)
+
+    report = sub.add_parser("report", help="compute shift metrics and write the dashboards")
+    _paths(report, reports=True, models=True)
+    report.add_argument("--window", type=int, help="rolling window in posts (default 5)")
+    report.add_argument("--png", action="store_true", help="also export each chart as PNG")
+    report.add_argument("--svg", action="store_true", help="also export each chart as SVG")
+    report.set_defaults(handler=cmd_report)
+
+    train = sub.add_parser("train", help="retrain the stance model on authored + user labels")
+    _paths(train, models=True, labels=True)
+    train.add_argument("--labels", type=Path, dest="labels_dir", help="folder of label CSVs (default data/labels)")
+    train.set_defaults(handler=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="measure the stance model on the seed gold and by cross-validation")
+    _paths(evaluate, reports=True, models=True, labels=True)
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    label = sub.add_parser("label", help="export posts for annotation, import labelled CSVs")
+    label_sub = label.add_subparsers(title="label commands", metavar="ACTION")
+    export = label_sub.add_parser("export", help="write the least-confident posts to a CSV")
+    _paths(export, labels=True)
+    export.add_argument("--n", type=int, default=50, help="how many posts (default 50)")
+    export.add_argument("--out", type=Path, help="CSV to write (default: <labels>/to_label.csv.todo)")
+    export.set_defaults(handler=cmd_label_export)
+    imp = label_sub.add_parser("import", help="validate a labelled CSV and add it to the labels folder")
+    imp.add_argument("file", type=Path)
+    _paths(imp, labels=True)
+    imp.set_defaults(handler=cmd_label_import)
+    label.set_defaults(handler=lambda _args: (label.print_help(), EXIT_USAGE)[1])
+
+    serve = sub.add_parser("serve", help="serve the pipeline flow on a schedule (Prefect)")
+    _paths(serve, raw=True, reports=True, models=True)
+    serve.add_argument("--cron", default="0 * * * *", help='cron schedule (default "0 * * * *")')
+    serve.add_argument("--name", default="discourse-scheduled", help="deployment name")
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def _paths(
+    parser: argparse.ArgumentParser,
+    *,
+    raw: bool = False,
+    reports: bool = False,
+    models: bool = False,
+    labels: bool = False,
+) -> None:
+    group = parser.add_argument_group("folders (defaults are relative to the project root)")
+    group.add_argument("--root", type=Path, help="project root (default: $DISCOURSE_HOME or the checkout)")
+    group.add_argument("--processed-dir", type=Path, help="processed tables (default data/processed)")
+    if raw:
+        group.add_argument("--raw-dir", type=Path, help="raw input, never modified (default data/raw)")
+    if reports:
+        group.add_argument("--reports-dir", type=Path, help="generated pages (default reports)")
+    if models:
+        group.add_argument("--models-dir", type=Path, help="saved stance model (default models)")
+    if labels and not any(a.dest == "labels_dir" for a in parser._actions):
+        group.add_argument("--labels-dir", type=Path, help="label CSVs (default data/labels)")
+
+
+def _run_options(parser: argparse.ArgumentParser, *, window: bool = True, confidence: bool = True) -> None:
+    parser.add_argument("--format", dest="fmt", help="force an input format instead of detecting it")
+    parser.add_argument("--columns", help="CSV/JSONL/Parquet column mapping, e.g. text=body,author=user")
+    parser.add_argument("--max-bytes", type=int, help="skip files larger than this (default 50 MB)")
+    if window:
+        parser.add_argument("--window", type=int, help="rolling window in posts (default 5)")
+    if confidence:
+        parser.add_argument("--min-confidence", type=float, help="abstain to 'none' below this confidence")
+
+
+def settings_from(args: argparse.Namespace) -> Any:
+    """Build Settings from parsed arguments; bad values raise UsageError."""
+    from discourse.config import Settings, parse_columns
+    from discourse.ingest.detect import FORMATS
+
+    fmt = getattr(args, "fmt", None)
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        return Settings.default(
+            getattr(args, "root", None),
+            raw_dir=getattr(args, "raw_dir", None),
+            processed_dir=getattr(args, "processed_dir", None),
+            reports_dir=getattr(args, "reports_dir", None),
+            models_dir=getattr(args, "models_dir", None),
+            labels_dir=getattr(args, "labels_dir", None),
+            window=getattr(args, "window", None),
+            min_confidence=getattr(args, "min_confidence", None),
+            max_bytes=getattr(args, "max_bytes", None),
+            fmt=fmt,
+            columns=parse_columns(getattr(args, "columns", None)) or None,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+# --- commands --------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from discourse.ingest import ingest_paths
+    from discourse.progress import progress_bar
+
+    settings = settings_from(args)
+    paths = args.paths or [settings.raw_dir]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path} does not exist")
+    with progress_bar("ingest") as advance:
+        summary = ingest_paths(
+            paths,
+            settings.processed_dir,
+            fmt=settings.fmt,
+            columns=settings.columns or None,
+            max_bytes=settings.max_bytes,
+            progress=advance,
+        )
+    ok = [r for r in summary.results if r.ok]
+    print(f"ingested {len(ok)} file(s): {len(summary.thread_ids)} thread(s), {summary.n_posts} post(s) -> {settings.processed_dir}")
+    return _report_failures(summary.failed)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if args.dask_address and args.task_runner != "dask":
+        raise UsageError("--dask-address needs --task-runner dask")
+    if not settings.raw_dir.is_dir():
+        raise UsageError(f"raw folder {settings.raw_dir} does not exist")
+    if args.no_prefect:
+        from discourse.pipeline import run_pipeline
+        from discourse.progress import progress_bar
+
+        with progress_bar("process", counted=True) as advance:
+            summary = run_pipeline(settings, force=args.force, progress=advance)
+    else:
+        from discourse.orchestrate import run_flow
+
+        summary = run_flow(settings, force=args.force, task_runner=args.task_runner, dask_address=args.dask_address)
+    return _print_run(summary, settings)
+
+
+def _print_run(summary: Any, settings: Any) -> int:
+    plan = summary.plan
+    if plan.nothing_to_do:
+        print(f"nothing changed in {settings.raw_dir}: {len(plan.unchanged)} file(s) up to date ({summary.seconds:.1f} s)")
+        return _report_failures([r for r in plan.unchanged if r["status"] != "ok"], manifest=True)
+    print(
+        f"processed {len(summary.results)} file(s), {len(summary.processed_threads)} thread(s); "
+        f"{len(plan.unchanged)} unchanged; {len(plan.removed_threads)} removed; "
+        f"{summary.seconds:.1f} s"
+    )
+    if summary.reports:
+        print(f"reports: {settings.reports_dir / 'index.html'}")
+    for thread_id, reason in summary.thread_errors.items():
+        print(f"  FAILED thread {thread_id}: {reason}", file=sys.stderr)
+    code = _report_failures(summary.failed_files)
+    return EXIT_PARTIAL if summary.thread_errors else code
+
+
+def _report_failures(failed: list[Any], *, manifest: bool = False) -> int:
+    for item in failed:
+        source, reason = (item["source_path"], item["reason"]) if manifest else (item.source_path, item.error)
+        print(f"  FAILED {source}: {reason}", file=sys.stderr)
+    if failed:
+        print(f"{len(failed)} file(s) failed; see the ingest report", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from discourse import store
+    from discourse.pipeline import classify_thread, load_model
+
+    settings = settings_from(args)
+    thread_ids = _ingested_threads(settings)
+    model, metadata = load_model(settings)
+    from discourse.progress import progress_bar
+
+    with store.run_lock(settings.processed_dir), progress_bar("classify", counted=True) as advance:
+        posts = 0
+        for done, thread_id in enumerate(thread_ids, start=1):
+            posts += classify_thread(settings, thread_id, model)
+            advance(thread_id, done, len(thread_ids))
+        store.consolidate(settings.processed_dir, ("classified",))
+    print(f"classified {posts} post(s) in {len(thread_ids)} thread(s) with model {metadata['model_version']}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from discourse import store
+    from discourse.pipeline import build_reports, export_images, load_model, measure_thread, run_metadata
+
+    settings = settings_from(args)
+    thread_ids = _ingested_threads(settings)
+    missing = [t for t in thread_ids if store.read_thread(settings.processed_dir, t, "classified").is_empty()]
+    if missing:
+        raise UsageError(f"{len(missing)} thread(s) are not classified yet (e.g. {missing[0]}); run 'discourse classify' first")
+    _model, metadata = load_model(settings)
+    with store.run_lock(settings.processed_dir):
+        for thread_id in thread_ids:
+            measure_thread(settings, thread_id)
+        store.consolidate(settings.processed_dir, ("shifts", "change_points", "transitions", "author_tracks", "thread_summary"))
+        pages = build_reports(settings, None, run_metadata(metadata))
+        images = []
+        for fmt in [f for f, wanted in (("png", args.png), ("svg", args.svg)) if wanted]:
+            images += export_images(settings, thread_ids, fmt)
+    print(f"wrote {len(pages)} page(s) to {settings.reports_dir}" + (f" and {len(images)} image(s)" if images else ""))
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from discourse.pipeline import train_and_save
+
+    settings = settings_from(args)
+    metadata = train_and_save(settings)
+    print(f"trained stance model {metadata['model_version']} on {metadata.get('n_training', '?')} examples -> {settings.models_dir}")
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from discourse.pipeline import evaluate_model
+
+    settings = settings_from(args)
+    text, paths = evaluate_model(settings)
+    print(text)
+    for path in paths:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_label_export(args: argparse.Namespace) -> int:
+    from discourse.pipeline import export_labels
+
+    settings = settings_from(args)
+    if args.n < 1:
+        raise UsageError("--n must be at least 1")
+    path, n = export_labels(settings, args.n, args.out)
+    print(f"wrote {n} post(s) to annotate to {path}")
+    return EXIT_OK
+
+
+def cmd_label_import(args: argparse.Namespace) -> int:
+    from discourse.labels import LabelImportError
+    from discourse.pipeline import import_labels
+
+    settings = settings_from(args)
+    if not args.file.is_file():
+        raise UsageError(f"{args.file} is not a file")
+    try:
+        path, n = import_labels(settings, args.file)
+    except LabelImportError as error:
+        print(f"discourse: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"imported {n} label(s) into {path}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from discourse.orchestrate import serve_flow
+
+    settings = settings_from(args)
+    serve_flow(settings, cron=args.cron, name=args.name)
+    return EXIT_OK
+
+
+def _ingested_threads(settings: Any) -> list[str]:
+    from discourse import store
+
+    thread_ids = store.list_threads(settings.processed_dir)
+    if not thread_ids:
+        raise UsageError(f"no ingested threads in {settings.processed_dir}; run 'discourse ingest' first")
+    return thread_ids
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""Turn what a reader returned into rows of the ``threads``, ``posts`` and ``quotes`` tables."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from discourse import schema
+from discourse.ingest.decode import DEFAULT_MAX_BYTES, check_size
+from discourse.ingest.detect import detect_format, reader_for
+from discourse.ingest.errors import IngestError
+from discourse.ingest.records import ParsedThread, RawFile
+from discourse.names import thread_id_for
+from discourse.quotes import find_quotes, remove_spans
+
+
+@dataclass
+class FileIngest:
+    """The outcome of reading one raw file: its tables, or the reason it was rejected."""
+
+    source_path: str
+    source_sha256: str | None
+    format: str | None
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def thread_ids(self) -> list[str]:
+        threads = self.tables.get("threads")
+        return [] if threads is None else threads[schema.THREAD_ID].to_list()
+
+    def report_row(self, checked_at: datetime) -> dict[str, object]:
+        """This file's row of the ``ingest_report`` table."""
+        threads = self.tables.get("threads")
+        return {
+            "source_path": self.source_path,
+            "source_sha256": self.source_sha256,
+            "format": self.format,
+            "status": "ok" if self.ok else "failed",
+            "reason": self.error,
+            "n_threads": 0 if threads is None else threads.height,
+            "n_posts": 0 if threads is None else int(threads["n_posts"].sum()),
+            "checked_at": checked_at,
+        }
+
+
+def read_source(
+    path: Path,
+    source_path: str,
+    *,
+    fmt: str | None = None,
+    columns: dict[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    now: datetime | None = None,
+) -> FileIngest:
+    """Read one raw file into ``threads``/``posts``/``quotes`` frames; never raise for bad input.
+
+    Parameters
+    ----------
+    path
+        The file to read. It is only ever opened for reading.
+    source_path
+        Its name relative to the raw folder: recorded in the tables and used for thread ids.
+    fmt
+        Force a format (one of :data:`discourse.ingest.FORMATS`) instead of detecting it.
+    columns
+        For CSV/JSONL/Parquet: canonical column name -> the file's column name.
+    max_bytes
+        Files larger than this are rejected without being read.
+    """
+    now = now or datetime.now(UTC)
+    result = FileIngest(source_path=source_path, source_sha256=None, format=fmt)
+    try:
+        check_size(path.stat().st_size, source_path, max_bytes)
+        raw = RawFile(path.read_bytes(), source_path, path)
+        result.source_sha256 = raw.sha256
+        result.format = fmt or detect_format(raw)
+        options = {"columns": columns} if columns and result.format in ("csv", "jsonl", "parquet") else {}
+        parsed = reader_for(result.format)(raw, **options)
+        result.tables = threads_to_tables(parsed, source_path, raw.sha256, now)
+    except IngestError as error:
+        result.error = error.reason
+    except OSError as error:
+        result.error = f"cannot read file: {error.strerror or error}"
+    except ValueError as error:  # an unknown --format name
+        result.error = str(error)
+    except Exception as error:  # noqa: BLE001 - a reader bug must not stop the other files
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        result.error = f"internal error ({type(error).__name__} at {Path(frame.filename).name}:{frame.lineno}): {error}"
+    return result
+
+
+def threads_to_tables(
+    parsed: list[ParsedThread], source_path: str, sha256: str, now: datetime
+) -> dict[str, pl.DataFrame]:
+    """Assign ids, find quotes and build the three tables for every thread of one file."""
+    thread_rows: list[dict[str, object]] = []
+    post_rows: list[dict[str, object]] = []
+    quote_rows: list[dict[str, object]] = []
+    seen_ids: set[str] = set()
+    for thread in parsed:
+        if not thread.posts:
+            continue
+        thread_id = thread_id_for(source_path, thread.source_thread_id)
+        if thread_id in seen_ids:  # two source ids that made the same safe name
+            thread_id = f"{thread_id}-{len(seen_ids)}"
+        seen_ids.add(thread_id)
+        post_ids = _unique_post_ids([post.post_id for post in thread.posts])
+        by_source_id = {pid: i for i, pid in enumerate(post_ids)}
+        found = find_quotes(thread.posts, by_source_id)
+        for position, (post, quotes) in enumerate(zip(thread.posts, found, strict=True)):
+            own_text = remove_spans(post.text, [(q.start, q.end) for q in quotes])
+            post_rows.append(
+                {
+                    schema.THREAD_ID: thread_id,
+                    schema.POST_ID: post_ids[position],
+                    schema.POSITION: position,
+                    "author": post.author,
+                    "author_title": post.author_title,
+                    "author_joined": post.author_joined,
+                    "author_meta": json.dumps(post.author_meta, ensure_ascii=False) if post.author_meta else None,
+                    "created_at": _as_utc(post.created_at),
+                    "reply_to": post.reply_to,
+                    "text": post.text,
+                    "own_text": own_text,
+                    "edited": post.edited,
+                    "edit_note": post.edit_note,
+                    "word_count": len(own_text.split()),
+                }
+            )
+            for quote in quotes:
+                quoted = post_ids[quote.source] if quote.source is not None else quote.quoted_post_id
+                if quote.source is None and quoted is not None and quoted in by_source_id:
+                    quoted = None  # a marker naming a later post is not a quote of it
+                author = quote.quoted_author
+                if author is None and quote.source is not None:
+                    author = thread.posts[quote.source].author
+                quote_rows.append(
+                    {
+                        schema.THREAD_ID: thread_id,
+                        schema.POST_ID: post_ids[position],
+                        "quoted_post_id": post_ids[quote.source] if quote.source is not None else None,
+                        "quoted_author": author,
+                        "span_start": quote.start,
+                        "span_end": quote.end,
+                        "method": quote.method,
+                        "score": quote.score,
+                    }
+                )
+        thread_rows.append(
+            {
+                schema.THREAD_ID: thread_id,
+                "source_path": source_path,
+                "source_sha256": sha256,
+                "format": thread.format,
+                "title": thread.title,
+                "url": thread.url,
+                "n_posts": len(thread.posts),
+                "ingested_at": now,
+            }
+        )
+    if not post_rows:
+        raise IngestError(source_path, "the file holds no posts")
+    return {
+        "threads": _frame(thread_rows, schema.THREADS),
+        "posts": _frame(post_rows, schema.POSTS),
+        "quotes": _frame(quote_rows, schema.QUOTES),
+    }
+
+
+def _frame(rows: list[dict[str, object]], table: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=table, orient="row") if rows else schema.empty(table)
+
+
+def _unique_post_ids(source_ids: list[str | None]) -> list[str]:
+    """Source ids where given and unique, else the position; duplicates get a suffix."""
+    result: list[str] = []
+    used: set[str] = set()
+    for position, source_id in enumerate(source_ids):
+        candidate = str(source_id) if source_id not in (None, "") else str(position)
+        if candidate in used:
+            candidate = f"{candidate}#{position}"
+        used.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

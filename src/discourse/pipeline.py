@@ -1,0 +1,350 @@
+"""The whole run as plain library calls: plan, per-file ingest, per-thread work, finish, report.
+
+The Prefect flow in ``flows/pipeline.py`` calls exactly these functions, one task each, and
+``run_pipeline`` calls them in sequence for users and tests that want no orchestrator.
+
+Incremental reruns rest on the manifest (``manifest.parquet``): a raw file whose content hash
+and model version match its manifest row, and whose threads are all still stored, is not read
+again. A changed or new file is processed alone; a deleted file's threads are removed; a new
+model version reprocesses everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from discourse import schema, store
+from discourse.config import Settings
+from discourse.ingest.build import FileIngest
+from discourse.ingest.run import RawEntry, find_raw_files, read_entry, store_file_tables, write_ingest_report
+
+
+@dataclass
+class RunPlan:
+    """What a run must do, decided from the raw folder, the manifest and the model version."""
+
+    model_version: str
+    to_process: list[RawEntry] = field(default_factory=list)
+    unchanged: list[dict[str, Any]] = field(default_factory=list)  # manifest rows kept as they are
+    removed_threads: list[str] = field(default_factory=list)
+    stale_reports: list[str] = field(default_factory=list)  # unchanged threads whose page is missing
+    hashes: dict[str, str] = field(default_factory=dict)  # source_path -> sha256 of current content
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (self.to_process or self.removed_threads or self.stale_reports)
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI's exit status, the flow's artifacts and the logs."""
+
+    plan: RunPlan
+    results: list[FileIngest] = field(default_factory=list)
+    thread_errors: dict[str, str] = field(default_factory=dict)
+    reports: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed_files(self) -> list[FileIngest]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def processed_threads(self) -> list[str]:
+        return [t for r in self.results if r.ok for t in r.thread_ids if t not in self.thread_errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_files and not self.thread_errors
+
+
+def hash_file(path: Path) -> str:
+    """sha256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def plan_run(settings: Settings, model_version: str, *, force: bool = False) -> RunPlan:
+    """Compare the raw folder with the manifest and decide which files to (re)process."""
+    plan = RunPlan(model_version=model_version)
+    manifest = store.read_table(settings.processed_dir, "manifest")
+    known = {row["source_path"]: row for row in manifest.iter_rows(named=True)}
+    stored = set(store.list_threads(settings.processed_dir))
+    present: set[str] = set()
+    for entry in find_raw_files([settings.raw_dir]):
+        present.add(entry.source_path)
+        if entry.problem is not None:
+            plan.to_process.append(entry)
+            continue
+        try:
+            plan.hashes[entry.source_path] = hash_file(entry.path)
+        except OSError:
+            plan.to_process.append(entry)  # read_entry reports the reason
+            continue
+        row = known.get(entry.source_path)
+        if (
+            not force
+            and row is not None
+            and row["source_sha256"] == plan.hashes[entry.source_path]
+            and row["model_version"] == model_version
+            and set(row["thread_ids"] or []) <= stored
+        ):
+            plan.unchanged.append(row)
+            for thread_id in row["thread_ids"] or []:
+                if not (settings.reports_dir / f"{thread_id}.html").exists():
+                    plan.stale_reports.append(thread_id)
+        else:
+            plan.to_process.append(entry)
+    for source_path, row in known.items():
+        if source_path not in present:
+            plan.removed_threads.extend(row["thread_ids"] or [])
+    # Threads stored without any manifest row (an interrupted run) are stale too.
+    listed = {t for row in known.values() for t in (row["thread_ids"] or [])}
+    plan.removed_threads.extend(sorted(stored - listed - set(plan.removed_threads)))
+    return plan
+
+
+def ingest_entry(settings: Settings, entry: RawEntry) -> FileIngest:
+    """Read one raw file and store each of its threads' ingest tables (bad files: error set)."""
+    result = read_entry(
+        entry,
+        fmt=settings.fmt,
+        columns=settings.columns or None,
+        max_bytes=settings.max_bytes,
+        now=datetime.now(UTC),
+    )
+    if result.ok:
+        store_file_tables(settings.processed_dir, result)
+    return result
+
+
+def classify_thread(settings: Settings, thread_id: str, model: Any) -> int:
+    """Classify one stored thread's posts and store ``classified``; return the post count."""
+    from discourse.classify import classify_posts
+
+    posts = store.read_thread(settings.processed_dir, thread_id, "posts")
+    quotes = store.read_thread(settings.processed_dir, thread_id, "quotes")
+    classified = classify_posts(posts, quotes, model)
+    store.update_thread(settings.processed_dir, thread_id, {"classified": classified})
+    return classified.height
+
+
+def measure_thread(settings: Settings, thread_id: str) -> int:
+    """Compute one thread's shift metrics from its stored tables; return the rows of ``shifts``."""
+    from discourse.shifts import compute_shifts
+
+    posts = store.read_thread(settings.processed_dir, thread_id, "posts")
+    quotes = store.read_thread(settings.processed_dir, thread_id, "quotes")
+    classified = store.read_thread(settings.processed_dir, thread_id, "classified")
+    tables = compute_shifts(posts, quotes, classified, window=settings.window)
+    store.update_thread(settings.processed_dir, thread_id, tables)
+    return tables["shifts"].height
+
+
+def process_thread(settings: Settings, thread_id: str, model: Any) -> None:
+    """Classify and measure one thread (what the sequential runner does per thread)."""
+    classify_thread(settings, thread_id, model)
+    measure_thread(settings, thread_id)
+
+
+def finish_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thread_errors: dict[str, str]) -> None:
+    """Drop removed threads, rebuild the consolidated tables, write the manifest and report."""
+    now = datetime.now(UTC)
+    stale = set(plan.removed_threads)
+    # A changed file that now yields fewer threads leaves the others behind: remove them too.
+    previous = {
+        row["source_path"]: set(row["thread_ids"] or [])
+        for row in store.read_table(settings.processed_dir, "manifest").iter_rows(named=True)
+    }
+    for result in results:
+        old = previous.get(result.source_path, set())
+        stale |= old - set(result.thread_ids)
+    stale |= set(thread_errors)
+    store.remove_threads(settings.processed_dir, sorted(stale))
+    store.consolidate(settings.processed_dir)
+
+    rows = [dict(row) for row in plan.unchanged]
+    for result in results:
+        failed_threads = [t for t in result.thread_ids if t in thread_errors]
+        reason = result.error or (
+            "; ".join(f"{t}: {thread_errors[t]}" for t in failed_threads) if failed_threads else None
+        )
+        rows.append(
+            {
+                "source_path": result.source_path,
+                "source_sha256": result.source_sha256 or plan.hashes.get(result.source_path),
+                "thread_ids": [t for t in result.thread_ids if t not in thread_errors],
+                "model_version": plan.model_version,
+                "status": "ok" if reason is None else "failed",
+                "reason": reason,
+                "processed_at": now,
+            }
+        )
+    manifest = pl.DataFrame(rows, schema=schema.MANIFEST, orient="row") if rows else schema.empty(schema.MANIFEST)
+    store.write_table(settings.processed_dir, "manifest", manifest.sort("source_path"))
+
+    report_results = list(results)
+    for row in plan.unchanged:
+        carried = FileIngest(row["source_path"], row["source_sha256"], None, error=row["reason"])
+        report_results.append(carried)
+    write_ingest_report(settings.processed_dir, report_results, now)
+    _mark_unchanged(settings.processed_dir, {row["source_path"] for row in plan.unchanged if row["status"] == "ok"})
+
+
+def _mark_unchanged(processed_dir: Path, sources: set[str]) -> None:
+    if not sources:
+        return
+    report = store.read_table(processed_dir, "ingest_report")
+    threads = store.read_table(processed_dir, "threads")
+    counts = threads.group_by("source_path").agg(
+        pl.len().alias("_threads"), pl.col("n_posts").sum().alias("_posts")
+    )
+    report = (
+        report.join(counts, on="source_path", how="left")
+        .with_columns(
+            pl.when(pl.col("source_path").is_in(list(sources)))
+            .then(pl.lit("unchanged"))
+            .otherwise(pl.col("status"))
+            .alias("status"),
+            pl.when(pl.col("source_path").is_in(list(sources)))
+            .then(pl.col("_threads").fill_null(0))
+            .otherwise(pl.col("n_threads"))
+            .alias("n_threads"),
+            pl.when(pl.col("source_path").is_in(list(sources)))
+            .then(pl.col("_posts").fill_null(0))
+            .otherwise(pl.col("n_posts"))
+            .alias("n_posts"),
+        )
+        .sort("source_path")
+    )
+    store.write_table(processed_dir, "ingest_report", report)
+
+
+def build_reports(settings: Settings, thread_ids: list[str] | None, run_meta: dict[str, Any]) -> list[Path]:
+    """Write the pages of the given threads (all when None) and the index; return their paths.
+
+    Pages of threads that are no longer stored are deleted, so the reports folder matches the
+    processed folder.
+    """
+    from discourse.report import write_index, write_thread_report
+
+    processed = settings.processed_dir
+    threads = store.read_table(processed, "threads")
+    all_ids = threads[schema.THREAD_ID].to_list()
+    wanted = all_ids if thread_ids is None else [t for t in all_ids if t in set(thread_ids)]
+    written: list[Path] = []
+    for thread in threads.filter(pl.col(schema.THREAD_ID).is_in(wanted)).iter_rows(named=True):
+        thread_id = thread[schema.THREAD_ID]
+        tables = {
+            name: store.read_thread(processed, thread_id, name)
+            for name in ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
+        }
+        written.append(
+            write_thread_report(
+                thread,
+                store.read_thread(processed, thread_id, "posts"),
+                store.read_thread(processed, thread_id, "quotes"),
+                store.read_thread(processed, thread_id, "classified"),
+                tables,
+                settings.reports_dir,
+                run_meta,
+            )
+        )
+    remove_orphan_reports(settings.reports_dir, set(all_ids))
+    written.append(
+        write_index(threads, store.read_table(processed, "thread_summary"), settings.reports_dir, run_meta)
+    )
+    return written
+
+
+def remove_orphan_reports(reports_dir: Path, keep: set[str]) -> list[str]:
+    """Delete thread pages whose thread is gone; keep the index and the evaluation page."""
+    removed = []
+    if not reports_dir.is_dir():
+        return removed
+    for page in reports_dir.glob("*.html"):
+        if page.stem in ("index", "evaluation") or page.stem in keep:
+            continue
+        page.unlink(missing_ok=True)
+        removed.append(page.stem)
+    return removed
+
+
+def run_pipeline(
+    settings: Settings,
+    *,
+    force: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> RunSummary:
+    """Run every stage in this process, in order, under the processed folder's lock."""
+    from discourse.stance.train import default_model
+
+    started = time.perf_counter()
+    with store.run_lock(settings.processed_dir):
+        store.clean_leftovers(settings.processed_dir)
+        model, metadata = default_model(settings.models_dir)
+        plan = plan_run(settings, run_version(metadata, settings), force=force)
+        summary = RunSummary(plan=plan)
+        if plan.nothing_to_do:
+            summary.seconds = time.perf_counter() - started
+            return summary
+        total = len(plan.to_process)
+        for done, entry in enumerate(plan.to_process, start=1):
+            result = ingest_entry(settings, entry)
+            summary.results.append(result)
+            for thread_id in result.thread_ids:
+                try:
+                    process_thread(settings, thread_id, model)
+                except Exception as error:  # noqa: BLE001 - one bad thread must not stop the run
+                    summary.thread_errors[thread_id] = f"{type(error).__name__}: {error}"
+            if progress is not None:
+                progress(entry.source_path, done, total)
+        finish_run(settings, plan, summary.results, summary.thread_errors)
+        run_meta = run_metadata(metadata, started)
+        changed = summary.processed_threads + plan.stale_reports
+        summary.reports = build_reports(settings, changed, run_meta)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def run_version(model_metadata: dict[str, Any], settings: Settings) -> str:
+    """The manifest's version key: the model plus every setting that changes stored results."""
+    return f"{model_metadata['model_version']}|min_confidence={settings.min_confidence}|window={settings.window}"
+
+
+def run_metadata(model_metadata: dict[str, Any], started: float | None = None) -> dict[str, Any]:
+    """What every page says about the run that made it."""
+    from discourse import __version__
+
+    return {
+        "model_version": model_metadata.get("model_version"),
+        "discourse_version": __version__,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "metrics": model_metadata.get("metrics", {}),
+    }
+
+
+# --- model, evaluation and labels: what the CLI's train/evaluate/label commands call --------------
+def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
+    """The saved stance model (trained and saved first if missing or stale) and its metadata.
+
+    ``settings.min_confidence`` is applied to the loaded model, so abstention can be tuned per
+    run without retraining.
+    """
+    from discourse.stance.train import default_model
+
+    model, metadata = default_model(settings.models_dir)
+    if getattr(model, "min_confidence", None) != settings.min_confidence:
+        model.set_params(min_confidence=settings.min_confidence)
+    return model, metadata
