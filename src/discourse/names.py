@@ -35,7 +35,7 @@ def safe_name(original: str, *, max_length: int = MAX_NAME) -> str:
     if not slug:
         slug = "thread"
     if slug.split(".")[0] in _RESERVED:
-        slug = f"{slug}-x"
+        slug = f"x-{slug}"
         changed = True
     budget = max_length - 9 if changed else max_length
     if len(slug) > budget:

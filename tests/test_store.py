@@ -1,0 +1,120 @@
+"""Atomic writes, per-thread parts, consolidation, safe names and the run lock."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from discourse import schema, store
+from discourse.atomic import write_parquet_atomic, write_text_atomic
+from discourse.names import safe_name, thread_id_for
+
+
+def _posts(thread_id: str, n: int) -> pl.DataFrame:
+    return schema.conform(
+        pl.DataFrame({"thread_id": [thread_id] * n, "post_id": [str(i) for i in range(n)], "position": list(range(n)),
+                      "text": ["x"] * n, "own_text": ["x"] * n, "edited": [False] * n, "word_count": [1] * n}),
+        schema.POSTS,
+    )
+
+
+def test_atomic_write_leaves_no_partial_file_when_the_writer_fails(tmp_path):
+    target = tmp_path / "t.parquet"
+    write_parquet_atomic(_posts("a", 2), target)
+
+    def explode(_tmp: Path) -> None:
+        raise RuntimeError("disk on fire")
+
+    from discourse.atomic import write_atomic
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, explode)
+    assert pl.read_parquet(target).height == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+
+
+def test_written_files_are_world_readable(tmp_path):
+    path = write_text_atomic(tmp_path / "page.html", "<p>hi</p>")
+    assert path.stat().st_mode & 0o044 == 0o044 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_replace_thread_drops_stale_tables(tmp_path):
+    store.replace_thread(tmp_path, "t1", {"posts": _posts("t1", 3)})
+    store.update_thread(tmp_path, "t1", {"classified": schema.empty(schema.CLASSIFIED)})
+    store.replace_thread(tmp_path, "t1", {"posts": _posts("t1", 2)})
+    assert sorted(p.name for p in (tmp_path / "parts" / "t1").iterdir()) == ["posts.parquet"]
+
+
+def test_consolidate_orders_rows_and_survives_removed_threads(tmp_path):
+    store.replace_thread(tmp_path, "b", {"posts": _posts("b", 2)})
+    store.replace_thread(tmp_path, "a", {"posts": _posts("a", 12)})
+    store.consolidate(tmp_path, ("posts",))
+    posts = store.read_table(tmp_path, "posts")
+    assert posts["thread_id"].to_list()[:1] == ["a"] and posts["position"].to_list()[:12] == list(range(12))
+    store.remove_threads(tmp_path, ["a"])
+    store.consolidate(tmp_path, ("posts",))
+    assert store.read_table(tmp_path, "posts")["thread_id"].unique().to_list() == ["b"]
+
+
+@pytest.mark.parametrize("bad", ["../escape", "/abs/path", "a/b", "", "..", ".hidden", "x\x00y", "UPPER"])
+def test_unsafe_thread_ids_never_become_paths(tmp_path, bad):
+    with pytest.raises(ValueError, match="not a safe file name"):
+        store.thread_dir(tmp_path, bad)
+
+
+@pytest.mark.parametrize(
+    "original", ["../../etc/passwd", "/abs/name", "con", "NUL.txt", "a" * 500, "x\x00y", "..", "名前", "<script>"]
+)
+def test_safe_name_is_one_harmless_component(original):
+    name = safe_name(original)
+    assert "/" not in name and "\\" not in name and "\x00" not in name
+    assert name not in ("", ".", "..") and not name.startswith(".")
+    assert len(name) <= 96 and name.split(".")[0] not in ("con", "nul")
+    store.thread_dir(Path("/tmp"), name)  # accepted by the store
+
+
+def test_thread_ids_are_stable_and_distinct():
+    assert thread_id_for("pakpassion-why-not-ussr.txt") == "pakpassion-why-not-ussr"
+    assert thread_id_for("dump.csv", "42") == "dump--42"
+    assert thread_id_for("a/b.txt") != thread_id_for("a-b.txt")
+    assert thread_id_for("x.csv", "A B") == thread_id_for("x.csv", "A B")
+
+
+def _hold_lock(folder: str, ready, release) -> None:  # pragma: no cover - runs in a child
+    with store.run_lock(Path(folder)):
+        ready.set()
+        release.wait(10)
+
+
+def test_second_run_on_the_same_folder_is_refused_with_a_clear_message(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    child = ctx.Process(target=_hold_lock, args=(str(tmp_path), ready, release))
+    child.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(store.LockedError, match="another discourse run"):
+            with store.run_lock(tmp_path):
+                pass
+    finally:
+        release.set()
+        child.join(10)
+    with store.run_lock(tmp_path):  # free again once the holder is gone
+        pass
+
+
+def test_leftovers_of_an_interrupted_run_are_cleaned(tmp_path):
+    (tmp_path / "parts" / ".tmp-t1.abc").mkdir(parents=True)
+    (tmp_path / ".tmp-posts.parquet.xyz").write_bytes(b"partial")
+    assert store.clean_leftovers(tmp_path) == 2
+    assert list(tmp_path.rglob(".tmp-*")) == []
