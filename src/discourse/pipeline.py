@@ -38,9 +38,11 @@ class RunPlan:
     stale_reports: list[str] = field(default_factory=list)  # unchanged threads whose page is missing
     hashes: dict[str, str] = field(default_factory=dict)  # source_path -> sha256 of current content
 
+    index_missing: bool = False
+
     @property
     def nothing_to_do(self) -> bool:
-        return not (self.to_process or self.removed_threads or self.stale_reports)
+        return not (self.to_process or self.removed_threads or self.stale_reports or self.index_missing)
 
 
 @dataclass
@@ -78,6 +80,7 @@ def hash_file(path: Path) -> str:
 def plan_run(settings: Settings, model_version: str, *, force: bool = False) -> RunPlan:
     """Compare the raw folder with the manifest and decide which files to (re)process."""
     plan = RunPlan(model_version=model_version)
+    plan.index_missing = not (settings.reports_dir / "index.html").exists()
     manifest = store.read_table(settings.processed_dir, "manifest")
     known = {row["source_path"]: row for row in manifest.iter_rows(named=True)}
     stored = set(store.list_threads(settings.processed_dir))
@@ -159,8 +162,7 @@ def process_thread(settings: Settings, thread_id: str, model: Any) -> None:
 
 
 def finish_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thread_errors: dict[str, str]) -> None:
-    """Drop removed threads, rebuild the consolidated tables, write the manifest and report."""
-    now = datetime.now(UTC)
+    """Drop threads whose source is gone (or failed), then rebuild the consolidated tables."""
     stale = set(plan.removed_threads)
     # A changed file that now yields fewer threads leaves the others behind: remove them too.
     previous = {
@@ -168,12 +170,16 @@ def finish_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thr
         for row in store.read_table(settings.processed_dir, "manifest").iter_rows(named=True)
     }
     for result in results:
-        old = previous.get(result.source_path, set())
-        stale |= old - set(result.thread_ids)
+        stale |= previous.get(result.source_path, set()) - set(result.thread_ids)
+    stale -= {t for result in results for t in result.thread_ids}  # just written by this run
     stale |= set(thread_errors)
     store.remove_threads(settings.processed_dir, sorted(stale))
     store.consolidate(settings.processed_dir)
 
+
+def record_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thread_errors: dict[str, str]) -> None:
+    """Write the manifest and the ingest report: the last step, so a run killed before it is redone."""
+    now = datetime.now(UTC)
     rows = [dict(row) for row in plan.unchanged]
     for result in results:
         failed_threads = [t for t in result.thread_ids if t in thread_errors]
@@ -311,9 +317,9 @@ def run_pipeline(
             if progress is not None:
                 progress(entry.source_path, done, total)
         finish_run(settings, plan, summary.results, summary.thread_errors)
-        run_meta = run_metadata(metadata, started)
         changed = summary.processed_threads + plan.stale_reports
-        summary.reports = build_reports(settings, changed, run_meta)
+        summary.reports = build_reports(settings, changed, run_metadata(metadata, started))
+        record_run(settings, plan, summary.results, summary.thread_errors)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -337,14 +343,129 @@ def run_metadata(model_metadata: dict[str, Any], started: float | None = None) -
 
 # --- model, evaluation and labels: what the CLI's train/evaluate/label commands call --------------
 def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
-    """The saved stance model (trained and saved first if missing or stale) and its metadata.
+    """The stance model a run uses, and its metadata.
 
-    ``settings.min_confidence`` is applied to the loaded model, so abstention can be tuned per
-    run without retraining.
+    The saved model in ``settings.models_dir`` is used when it loads cleanly and is current: a
+    model ``discourse train`` fitted with user labels is kept as long as its code version
+    matches; otherwise the model must have been trained on today's authored set. Anything else
+    (no model, a stale or damaged one) is replaced by a model trained on the authored set alone,
+    which keeps the dashboards' figures out-of-sample for every labelled thread.
+    ``settings.min_confidence`` is applied to the loaded model, so abstention can be tuned per run
+    without retraining.
     """
-    from discourse.stance.train import default_model
+    import warnings
 
-    model, metadata = default_model(settings.models_dir)
+    from discourse.stance.model import CODE_VERSION
+    from discourse.stance.train import MODEL_FILE, ModelLoadError, default_model
+    from discourse.stance.train import load_model as load_saved
+
+    path = settings.models_dir / MODEL_FILE
+    model = metadata = None
+    if path.is_file():
+        try:
+            model, metadata = load_saved(path)
+        except ModelLoadError as error:
+            warnings.warn(f"retraining the stance model: {error}", RuntimeWarning, stacklevel=2)
+    if metadata is None or metadata.get("code_version") != CODE_VERSION or not metadata.get("n_user_labels"):
+        model, metadata = default_model(settings.models_dir, include_user_labels=False)
     if getattr(model, "min_confidence", None) != settings.min_confidence:
         model.set_params(min_confidence=settings.min_confidence)
     return model, metadata
+
+
+def train_and_save(settings: Settings) -> dict[str, Any]:
+    """Retrain on the authored set plus every label CSV in the labels folder; save; return metadata.
+
+    Labels refer to posts by id, so their text comes from the processed folder's posts table.
+    """
+    from discourse.stance.train import MODEL_FILE, save_model, train_model
+
+    posts = store.read_table(settings.processed_dir, "posts")
+    model, metadata = train_model(labels_dir=settings.labels_dir, posts=posts, include_user_labels=True)
+    save_model(model, metadata, settings.models_dir / MODEL_FILE)
+    return metadata
+
+
+def evaluate_model(settings: Settings) -> tuple[str, list[Path]]:
+    """Evaluate on the seed gold and by grouped cross-validation; write JSON and HTML.
+
+    Returns a plain-text summary and the written paths.
+    """
+    from discourse.stance.evaluate import run_evaluation, write_report
+
+    posts = store.read_table(settings.processed_dir, "posts")
+    quotes = store.read_table(settings.processed_dir, "quotes")
+    if posts.is_empty():
+        raise FileNotFoundError(f"no posts in {settings.processed_dir}; run 'discourse ingest' first")
+    results = run_evaluation(posts, quotes, settings.labels_dir)
+    paths = write_report(results, settings.reports_dir)
+    return format_evaluation(results), [paths["json"], paths["html"]]
+
+
+def format_evaluation(results: dict[str, Any]) -> str:
+    """The evaluation figures as a few readable lines."""
+    lines = []
+    for name, block in (("seed gold (model trained on the authored set only)", results.get("seed")),
+                        ("grouped cross-validation (all labels)", results.get("cv"))):
+        if not block:
+            continue
+        model = block.get("model", block)
+        baseline = block.get("baseline", {})
+        lines.append(
+            f"{name}: macro-F1 {model.get('macro_f1', float('nan')):.3f}, F_avg {model.get('f_avg', float('nan')):.3f}, "
+            f"accuracy {model.get('accuracy', float('nan')):.3f}"
+            + (f"; majority baseline macro-F1 {baseline['macro_f1']:.3f}" if "macro_f1" in baseline else "")
+        )
+    sentiment = (results.get("seed") or {}).get("sentiment")
+    if sentiment and sentiment.get("n"):
+        kappa = sentiment.get("kappa")
+        lines.append(
+            f"sentiment (VADER label vs gold, n={sentiment['n']}): agreement {sentiment['agreement']:.3f}, "
+            f"Cohen's kappa {'n/a' if kappa is None else f'{kappa:.3f}'}"
+        )
+    return "\n".join(lines) or "no labels to evaluate against"
+
+
+def export_labels(settings: Settings, n: int, out: Path | None) -> tuple[Path, int]:
+    """Write the ``n`` least-confident posts to a CSV for annotation; return (path, rows)."""
+    from discourse.labels import export_for_labelling, write_for_labelling
+
+    posts = store.read_table(settings.processed_dir, "posts")
+    classified = store.read_table(settings.processed_dir, "classified")
+    if classified.is_empty():
+        raise FileNotFoundError(f"no classified posts in {settings.processed_dir}; run 'discourse run' first")
+    frame = export_for_labelling(posts, classified, n)
+    # Not *.csv by default: a half-filled export must not be read as labels by training.
+    path = out or settings.labels_dir / "to_label.csv.todo"
+    return write_for_labelling(frame, path), frame.height
+
+
+def import_labels(settings: Settings, csv_path: Path) -> tuple[Path, int]:
+    """Validate a labelled CSV against the posts and add it to the labels folder."""
+    from discourse.labels import import_labels as import_file
+
+    posts = store.read_table(settings.processed_dir, "posts")
+    path = import_file(csv_path, settings.labels_dir, posts)
+    return path, pl.read_csv(path, infer_schema=False).height
+
+
+def export_images(settings: Settings, thread_ids: list[str], fmt: str) -> list[Path]:
+    """Export every chart of the given threads as PNG or SVG files beside the pages."""
+    from discourse.report import export_images as export_thread_images
+
+    written: list[Path] = []
+    threads = store.read_table(settings.processed_dir, "threads")
+    for thread in threads.filter(pl.col(schema.THREAD_ID).is_in(thread_ids)).iter_rows(named=True):
+        thread_id = thread[schema.THREAD_ID]
+        tables = {name: store.read_thread(settings.processed_dir, thread_id, name)
+                  for name in ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")}
+        written += export_thread_images(
+            thread,
+            store.read_thread(settings.processed_dir, thread_id, "posts"),
+            store.read_thread(settings.processed_dir, thread_id, "quotes"),
+            store.read_thread(settings.processed_dir, thread_id, "classified"),
+            tables,
+            settings.reports_dir / "images",
+            fmt=fmt,
+        )
+    return written
