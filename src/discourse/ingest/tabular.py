@@ -1,0 +1,527 @@
+"""Readers for tables of posts: CSV, JSON Lines and Parquet (``FORMATS``).
+
+Every row is one post. The canonical columns are::
+
+    thread_id, post_id, author, created_at, text, reply_to, title
+
+and only ``text`` is required. A file whose columns are named differently is read with a
+column mapping from canonical name to the file's column, e.g. ``{"text": "body", "author":
+"user"}`` (the CLI spells it ``--columns text=body,author=user``; :func:`parse_columns` turns
+that spelling into the mapping). Unmapped canonical names are looked up under their own name,
+exactly first and then ignoring case. Other columns are ignored.
+
+Rows are grouped into one :class:`ParsedThread` per distinct ``thread_id`` (in order of first
+appearance, rows in file order within a thread; rows without a thread id form one thread whose
+``source_thread_id`` is None). ``created_at`` may be an ISO 8601 string, epoch seconds or a
+datetime; a value that cannot be read becomes None rather than an error. Rows with empty text
+are skipped, but a file where every row is empty is rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from discourse.ingest.records import ParsedThread, RawFile, RawPost
+from discourse.ingest.xenforo_html import guarded, parse_datetime, sniff_head
+
+FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
+#: The columns a table of posts may have, in the order they are documented.
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "thread_id",
+    "post_id",
+    "author",
+    "created_at",
+    "text",
+    "reply_to",
+    "title",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("text",)
+
+_PARQUET_MAGIC = b"PAR1"
+_SEPARATORS = (",", "\t", ";", "|")
+_TEXTLIKE_HEADERS = frozenset(
+    {"text", "body", "content", "message", "post", "post_text", "comment"}
+)
+_SNIFF_JSONL_BYTES = 64 * 1024
+
+
+class _BadValue(Exception):
+    """A cell of the wrong type; the caller adds where it is."""
+
+
+# --- column mapping ---------------------------------------------------------------------------
+
+
+def parse_columns(spec: str) -> dict[str, str]:
+    """Parse ``"text=body,author=user"`` into ``{"text": "body", "author": "user"}``.
+
+    Raises
+    ------
+    ValueError
+        When an item is not ``name=column`` or names an unknown canonical column.
+    """
+    mapping: dict[str, str] = {}
+    for item in spec.split(","):
+        if not item.strip():
+            continue
+        name, sep, column = item.partition("=")
+        name, column = name.strip(), column.strip()
+        if not sep or not name or not column:
+            raise ValueError(f"column mapping item {item.strip()!r} is not of the form name=column")
+        if name not in CANONICAL_COLUMNS:
+            raise ValueError(
+                f"unknown column {name!r} in the column mapping; "
+                f"expected one of {', '.join(CANONICAL_COLUMNS)}"
+            )
+        mapping[name] = column
+    return mapping
+
+
+def _mapping(raw: RawFile, columns: Mapping[str, str] | str | None) -> dict[str, str]:
+    if columns is None:
+        return {}
+    if isinstance(columns, str):
+        try:
+            return parse_columns(columns)
+        except ValueError as exc:
+            raise raw.fail(str(exc)) from exc
+    if not isinstance(columns, Mapping):
+        raise raw.fail(f"the column mapping is a {type(columns).__name__}, expected name=column")
+    mapping: dict[str, str] = {}
+    for name, column in columns.items():
+        if name not in CANONICAL_COLUMNS:
+            raise raw.fail(
+                f"unknown column {name!r} in the column mapping; "
+                f"expected one of {', '.join(CANONICAL_COLUMNS)}"
+            )
+        if not isinstance(column, str) or not column:
+            raise raw.fail(f"the column mapping gives {name!r} no column name")
+        mapping[name] = column
+    return mapping
+
+
+def _resolve(
+    raw: RawFile, available: Iterable[str], columns: Mapping[str, str] | str | None
+) -> dict[str, str]:
+    """Canonical name -> the file's column, for the canonical columns the file has."""
+    present = list(dict.fromkeys(available))
+    mapping = _mapping(raw, columns)
+    by_folded: dict[str, str] = {}
+    for name in present:
+        by_folded.setdefault(name.strip().casefold(), name)
+    resolved: dict[str, str] = {}
+    for role in CANONICAL_COLUMNS:
+        if role in mapping:
+            if mapping[role] not in present:
+                raise raw.fail(
+                    f"column {mapping[role]!r} (mapped to {role}) is not in the file; "
+                    f"its columns are: {_listing(present)}"
+                )
+            resolved[role] = mapping[role]
+        elif role in present:
+            resolved[role] = role
+        elif role in by_folded:
+            resolved[role] = by_folded[role]
+    for role in REQUIRED_COLUMNS:
+        if role not in resolved:
+            raise raw.fail(
+                f"no {role!r} column (map one with --columns {role}=NAME); "
+                f"the file's columns are: {_listing(present)}"
+            )
+    return resolved
+
+
+def _listing(names: list[str]) -> str:
+    if not names:
+        return "(none)"
+    shown = ", ".join(repr(n) for n in names[:20])
+    return shown + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+
+
+# --- cell values ------------------------------------------------------------------------------
+
+
+def _text_value(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _BadValue(f"holds a {type(value).__name__}, expected text")
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text or None
+
+
+def _id_value(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _BadValue("holds a boolean, expected an id")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    raise _BadValue(f"holds a {type(value).__name__}, expected an id (text or number)")
+
+
+def _name_value(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _id_value(value)
+    if not isinstance(value, str):
+        raise _BadValue(f"holds a {type(value).__name__}, expected text")
+    text = " ".join(value.split())
+    return text or None
+
+
+def _time_value(value: object) -> datetime | None:
+    if isinstance(value, (dict, list)):
+        raise _BadValue(f"holds a {type(value).__name__}, expected a date")
+    return parse_datetime(value)
+
+
+_CONVERTERS = {
+    "thread_id": _id_value,
+    "post_id": _id_value,
+    "reply_to": _id_value,
+    "author": _name_value,
+    "title": _name_value,
+    "created_at": _time_value,
+    "text": _text_value,
+}
+
+
+def _group(
+    raw: RawFile,
+    fmt: str,
+    rows: Iterable[tuple[str, Mapping[str, Any]]],
+) -> list[ParsedThread]:
+    """Turn (location, {canonical name: cell}) rows into threads."""
+    threads: dict[str | None, ParsedThread] = {}
+    titles: dict[str | None, str] = {}  # first non-null title per thread, empty rows included
+    n_rows = 0
+    for where, row in rows:
+        n_rows += 1
+        values: dict[str, Any] = {}
+        for role, cell in row.items():
+            try:
+                values[role] = _CONVERTERS[role](cell)
+            except _BadValue as exc:
+                raise raw.fail(f"{where}: column {role!r} {exc}") from None
+        key = values.get("thread_id")
+        if values.get("title") is not None:
+            titles.setdefault(key, values["title"])
+        text = values.get("text")
+        if text is None:
+            continue
+        thread = threads.get(key)
+        if thread is None:
+            thread = threads[key] = ParsedThread(format=fmt, posts=[], source_thread_id=key)
+        thread.posts.append(
+            RawPost(
+                text=text,
+                post_id=values.get("post_id"),
+                author=values.get("author"),
+                created_at=values.get("created_at"),
+                reply_to=values.get("reply_to"),
+            )
+        )
+    if not threads:
+        if n_rows == 0:
+            raise raw.fail("the file has no rows")
+        raise raw.fail(f"all {n_rows} row(s) have empty text; nothing to read")
+    for key, thread in threads.items():
+        thread.title = titles.get(key)
+    return list(threads.values())
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _first_line(text: str) -> str:
+    return text.lstrip("\ufeff").split("\n", 1)[0]
+
+
+def _detect_separator(header: str, source: str) -> str:
+    if source.lower().endswith(".tsv"):
+        return "\t"
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])  # ties keep the first: the comma
+    return best if counts[best] else ","
+
+
+def sniff_csv(raw: RawFile) -> bool:
+    """True when the file looks like a CSV of posts.
+
+    A ``.csv``/``.tsv`` name with a plausible header line is enough; otherwise the header must
+    name a text-like column (text, body, content, message...), so that prose with commas is not
+    taken for a table.
+    """
+    try:
+        head = sniff_head(raw)
+        if not head.strip() or "\x00" in head:
+            return False
+        header = _first_line(head.lstrip("\n"))
+        if not header.strip() or header.lstrip()[:1] in ("{", "[", "<"):
+            return False
+        separator = _detect_separator(header, raw.source)
+        fields = next(csv.reader([header], delimiter=separator), [])
+        names = [f.strip() for f in fields]
+        if not names or any(len(n) > 80 or any(c in n for c in "<>{}") for n in names):
+            return False
+        if raw.source.lower().endswith((".csv", ".tsv")):
+            return True
+        return len(names) >= 2 and any(n.casefold() in _TEXTLIKE_HEADERS for n in names)
+    except Exception:  # noqa: BLE001 - a sniffer never raises
+        return False
+
+
+def read_csv(
+    raw: RawFile,
+    columns: Mapping[str, str] | str | None = None,
+    *,
+    separator: str | None = None,
+    truncate_ragged_lines: bool = False,
+    **options: object,
+) -> list[ParsedThread]:
+    """Read a CSV of posts (header row required; the separator is detected unless given).
+
+    Every cell is read as text (no type inference). A row with more fields than the header is
+    an error unless ``truncate_ragged_lines=True``, which drops the extra fields.
+    """
+    del options
+    return guarded(
+        raw,
+        "could not read CSV",
+        lambda: _read_csv(raw, columns, separator, truncate_ragged_lines),
+    )
+
+
+def _read_csv(
+    raw: RawFile,
+    columns: Mapping[str, str] | str | None,
+    separator: str | None,
+    truncate_ragged_lines: bool,
+) -> list[ParsedThread]:
+    text = raw.text
+    if separator is None:
+        separator = _detect_separator(_first_line(text), raw.source)
+    if len(separator) != 1 or len(separator.encode("utf-8")) != 1:
+        raise raw.fail(f"CSV separator must be a single ASCII character, not {separator!r}")
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            infer_schema=False,
+            separator=separator,
+            truncate_ragged_lines=truncate_ragged_lines,
+            raise_if_empty=True,
+        )
+    except pl.exceptions.NoDataError as exc:
+        raise raw.fail("the CSV is empty (no header row)") from exc
+    except pl.exceptions.PolarsError as exc:
+        message = str(exc)
+        if "more fields" in message:
+            raise raw.fail(_ragged_message(text, separator)) from exc
+        first = " ".join(message.strip().split("\n", 1)[0].split())
+        raise raw.fail(f"unreadable CSV: {first}") from exc
+    resolved = _resolve(raw, frame.columns, columns)
+    selected = frame.select([pl.col(column).alias(role) for role, column in resolved.items()])
+    rows = (
+        (f"data row {index + 1}", row)
+        for index, row in enumerate(selected.iter_rows(named=True))
+    )
+    return _group(raw, "csv", rows)
+
+
+def _ragged_message(text: str, separator: str) -> str:
+    base = "a row has more fields than the header (ragged CSV)"
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=separator)
+        header = next(reader, [])
+        for row in reader:
+            if len(row) > len(header):
+                return (
+                    f"line {reader.line_num} has {len(row)} fields but the header has "
+                    f"{len(header)} (ragged CSV; quote fields containing {separator!r}, or "
+                    "read with truncate_ragged_lines=True to drop the extra fields)"
+                )
+    except (csv.Error, ValueError):
+        pass
+    return base
+
+
+# --- JSON Lines -------------------------------------------------------------------------------
+
+
+def sniff_jsonl(raw: RawFile) -> bool:
+    """True when the first line is a complete, flat JSON object (one row of a table)."""
+    try:
+        head = sniff_head(raw, _SNIFF_JSONL_BYTES)
+        complete = len(raw.data) <= _SNIFF_JSONL_BYTES
+        lines = head.split("\n")
+        if not complete:
+            lines = lines[:-1]  # the last piece may be cut short
+        for line in lines:
+            if not line.strip():
+                continue
+            if not line.lstrip().startswith("{"):
+                return False
+            try:
+                row = json.loads(line)
+            except (ValueError, RecursionError):
+                return False
+            return (
+                isinstance(row, dict)
+                and bool(row)
+                and all(not isinstance(v, (dict, list)) for v in row.values())
+            )
+        return False
+    except Exception:  # noqa: BLE001 - a sniffer never raises
+        return False
+
+
+def read_jsonl(
+    raw: RawFile, columns: Mapping[str, str] | str | None = None, **options: object
+) -> list[ParsedThread]:
+    """Read JSON Lines: one JSON object per line (blank lines are ignored)."""
+    del options
+    return guarded(raw, "could not read JSON Lines", lambda: _read_jsonl(raw, columns))
+
+
+def _read_jsonl(raw: RawFile, columns: Mapping[str, str] | str | None) -> list[ParsedThread]:
+    records: list[tuple[int, dict[str, Any]]] = []
+    keys: dict[str, None] = {}
+    for number, line in enumerate(raw.text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise raw.fail(
+                f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})"
+            ) from exc
+        except (ValueError, RecursionError) as exc:
+            raise raw.fail(f"line {number} is not valid JSON: {exc}") from exc
+        if not isinstance(record, dict):
+            raise raw.fail(f"line {number} is a JSON {type(record).__name__}, expected an object")
+        records.append((number, record))
+        keys.update(dict.fromkeys(record))
+    if not records:
+        raise raw.fail("the file has no JSON lines")
+    resolved = _resolve(raw, keys, columns)
+    rows = (
+        (f"line {number}", {role: record.get(column) for role, column in resolved.items()})
+        for number, record in records
+    )
+    return _group(raw, "jsonl", rows)
+
+
+# --- Parquet ----------------------------------------------------------------------------------
+
+_ALLOWED_DTYPES = (
+    pl.String,
+    pl.Categorical,
+    pl.Enum,
+    pl.Null,
+    pl.Boolean,
+    pl.Datetime,
+    pl.Date,
+)
+
+
+def sniff_parquet(raw: RawFile) -> bool:
+    """True when the file starts (and ends) with the Parquet magic number."""
+    try:
+        data = raw.data
+        return data[:4] == _PARQUET_MAGIC and data[-4:] == _PARQUET_MAGIC and len(data) >= 12
+    except Exception:  # noqa: BLE001 - a sniffer never raises
+        return False
+
+
+def read_parquet(
+    raw: RawFile, columns: Mapping[str, str] | str | None = None, **options: object
+) -> list[ParsedThread]:
+    """Read a Parquet table of posts."""
+    del options
+    return guarded(raw, "could not read Parquet", lambda: _read_parquet(raw, columns))
+
+
+def _read_parquet(raw: RawFile, columns: Mapping[str, str] | str | None) -> list[ParsedThread]:
+    if not sniff_parquet(raw):
+        raise raw.fail("not a Parquet file (no PAR1 magic number at its start and end)")
+    try:
+        frame = pl.read_parquet(io.BytesIO(raw.data))
+    except Exception as exc:
+        first = " ".join(str(exc).strip().split("\n", 1)[0].split())[:200]
+        raise raw.fail(f"Parquet file will not open: {first}") from exc
+    except BaseException as exc:  # a panic inside polars
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise raw.fail(f"Parquet file will not open: {type(exc).__name__}") from exc
+    resolved = _resolve(raw, frame.columns, columns)
+    selected = []
+    for role, column in resolved.items():
+        dtype = frame.schema[column]
+        if role == "text" and not isinstance(dtype, (pl.String, pl.Categorical, pl.Enum, pl.Null)):
+            raise raw.fail(f"column {column!r} (text) holds {dtype} values, expected text")
+        if not (dtype.is_numeric() or isinstance(dtype, _ALLOWED_DTYPES)):
+            raise raw.fail(
+                f"column {column!r} ({role}) holds {dtype} values, expected text or numbers"
+            )
+        expr = pl.col(column)
+        if isinstance(dtype, (pl.Categorical, pl.Enum)):
+            expr = expr.cast(pl.String)
+        selected.append(expr.alias(role))
+    table = frame.select(selected)
+    rows = ((f"row {index + 1}", row) for index, row in enumerate(table.iter_rows(named=True)))
+    return _group(raw, "parquet", rows)
+
+
+# --- dispatch ---------------------------------------------------------------------------------
+
+SNIFFERS = {"csv": sniff_csv, "jsonl": sniff_jsonl, "parquet": sniff_parquet}
+READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet}
+
+
+def sniff_format(raw: RawFile) -> str | None:
+    """The tabular format ``raw`` looks like (Parquet, then JSON Lines, then CSV), or None."""
+    for fmt in ("parquet", "jsonl", "csv"):
+        if SNIFFERS[fmt](raw):
+            return fmt
+    return None
+
+
+def read(
+    raw: RawFile,
+    fmt: str | None = None,
+    columns: Mapping[str, str] | str | None = None,
+    **options: object,
+) -> list[ParsedThread]:
+    """Read a table of posts as ``fmt`` (one of :data:`FORMATS`; None: detect it).
+
+    Raises
+    ------
+    IngestError
+        When the file is malformed, lacks the text column, or every row is empty.
+    ValueError
+        When ``fmt`` is not one of :data:`FORMATS` (a caller's mistake, not the file's).
+    """
+    if fmt is None:
+        fmt = sniff_format(raw)
+        if fmt is None:
+            raise raw.fail("not recognised as CSV, JSON Lines or Parquet")
+    if fmt not in READERS:
+        raise ValueError(f"unknown tabular format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return READERS[fmt](raw, columns, **options)
