@@ -165,7 +165,7 @@ def test_cli_rejects_unknown_format_and_bad_columns(tmp_path, capsys):
     assert main(["ingest", str(RAW), "--processed-dir", str(tmp_path), "--columns", "body"]) == EXIT_USAGE
     assert main(["ingest", str(tmp_path / "missing"), "--processed-dir", str(tmp_path)]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert "unknown --format" in err and "NAME=COLUMN" in err and "does not exist" in err
+    assert "unknown --format" in err and "name=column" in err and "does not exist" in err
 
 
 def test_cli_defaults_are_relative_to_the_project_root_not_the_cwd(tmp_path, monkeypatch):

@@ -73,15 +73,6 @@ def parse_columns(spec: str | None) -> dict[str, str]:
     """Parse ``"text=body,author=user"`` into a column mapping; raise ValueError when malformed."""
     if not spec:
         return {}
-    mapping: dict[str, str] = {}
-    allowed = ("thread_id", "post_id", "author", "created_at", "text", "reply_to", "title")
-    for item in spec.split(","):
-        if "=" not in item:
-            raise ValueError(f"column mapping {item!r} is not NAME=COLUMN")
-        name, column = (part.strip() for part in item.split("=", 1))
-        if name not in allowed:
-            raise ValueError(f"unknown column {name!r}; choose from {', '.join(allowed)}")
-        if not column:
-            raise ValueError(f"column mapping for {name!r} names no column")
-        mapping[name] = column
-    return mapping
+    from discourse.ingest.tabular import parse_columns as parse
+
+    return parse(spec)
