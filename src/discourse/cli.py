@@ -273,7 +273,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         for thread_id in thread_ids:
             measure_thread(settings, thread_id)
         store.consolidate(settings.processed_dir, ("shifts", "change_points", "transitions", "author_tracks", "thread_summary"))
-        pages = build_reports(settings, None, run_metadata(metadata))
+        pages = build_reports(settings, None, run_metadata(metadata, settings))
         images = []
         for fmt in [f for f, wanted in (("png", args.png), ("svg", args.svg)) if wanted]:
             images += export_images(settings, thread_ids, fmt)

@@ -318,7 +318,7 @@ def run_pipeline(
                 progress(entry.source_path, done, total)
         finish_run(settings, plan, summary.results, summary.thread_errors)
         changed = summary.processed_threads + plan.stale_reports
-        summary.reports = build_reports(settings, changed, run_metadata(metadata, started))
+        summary.reports = build_reports(settings, changed, run_metadata(metadata, settings))
         record_run(settings, plan, summary.results, summary.thread_errors)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -329,12 +329,14 @@ def run_version(model_metadata: dict[str, Any], settings: Settings) -> str:
     return f"{model_metadata['model_version']}|min_confidence={settings.min_confidence}|window={settings.window}"
 
 
-def run_metadata(model_metadata: dict[str, Any], started: float | None = None) -> dict[str, Any]:
+def run_metadata(model_metadata: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """What every page says about the run that made it."""
     from discourse import __version__
 
     return {
         "model_version": model_metadata.get("model_version"),
+        "window": settings.window,
+        "min_confidence": settings.min_confidence,
         "discourse_version": __version__,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "metrics": model_metadata.get("metrics", {}),

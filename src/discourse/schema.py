@@ -144,7 +144,8 @@ CHANGE_POINTS: dict[str, pl.DataType] = {
     "stance_after": pl.String(),
 }
 
-#: One row per post with a predecessor: its stance against the previous post and the quoted post.
+#: Each post's stance against the previous post and against each post it quotes: one row per
+#: quote link (a post quoting k posts gives k rows), one row with null quote columns otherwise.
 TRANSITIONS: dict[str, pl.DataType] = {
     THREAD_ID: pl.String(),
     POST_ID: pl.String(),

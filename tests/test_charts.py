@@ -1,0 +1,154 @@
+"""Chart functions: frames in, valid Vega-Lite out; fixed colours; no data in expressions."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import polars as pl
+import pytest
+
+import browser_util as bu
+from discourse import charts, report, schema, shifts
+
+
+def thread_data(frames: dict[str, pl.DataFrame]) -> report.ThreadData:
+    tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
+    thread_id = frames["threads"]["thread_id"][0]
+    return report.prepare_thread(
+        thread_id, frames["posts"], frames["quotes"], frames["classified"], tables
+    )
+
+
+def spec_of(chart: alt.TopLevelMixin) -> dict:
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_dict()  # validates against the Vega-Lite schema
+
+
+MAKERS = [
+    bu.tea_stall_thread,
+    bu.seed_like_thread,
+    bu.single_post_thread,
+    bu.all_none_thread,
+    bu.bare_thread,
+    bu.hostile_thread,
+]
+
+
+@pytest.mark.parametrize("maker", MAKERS)
+def test_every_chart_builds_a_valid_spec(maker):
+    data = thread_data(maker())
+    built = report.build_thread_charts(data)
+    assert list(built)[:3] == ["stance", "sentiment", "quotes"]
+    assert ("authors" in built) == data.has_authors
+    for name, chart in built.items():
+        spec = spec_of(chart)
+        assert spec.get("datasets"), name
+
+
+def test_post_view_columns_excerpt_and_rounding():
+    frames = bu.synthetic_thread(20, words=200)
+    data = thread_data(frames)
+    view = data.view
+    assert view.height == 20
+    assert view["position"].to_list() == list(range(20))
+    assert view["excerpt"].str.len_chars().max() <= charts.EXCERPT_CHARS
+    assert view["excerpt"].str.ends_with("…").all()
+    assert view["cues"].dtype == pl.String
+    for col in ("confidence", "sentiment", "roll_pro_us", "roll_sentiment"):
+        values = view[col].drop_nulls().to_list()
+        assert all(round(v, 3) == v for v in values), col
+
+
+def test_excerpt_length_shrinks_for_huge_threads():
+    assert charts.excerpt_length(1) == charts.EXCERPT_CHARS
+    assert charts.excerpt_length(2_000) == charts.EXCERPT_CHARS
+    assert charts.MIN_EXCERPT_CHARS <= charts.excerpt_length(10_000) < charts.EXCERPT_CHARS
+    assert charts.excerpt_length(10_000_000) == charts.MIN_EXCERPT_CHARS
+
+
+def test_stance_colours_are_fixed_everywhere():
+    data = thread_data(bu.tea_stall_thread())
+    text = json.dumps(spec_of(report.build_thread_charts(data)["stance"]))
+    scale = {"domain": list(schema.STANCES), "range": [charts.STANCE_COLORS[s] for s in schema.STANCES]}
+    assert json.dumps(scale)[1:-1] in text
+    index = charts.comparison_chart(bu.tea_stall_thread()["threads"], data_summary(data))
+    assert json.dumps(scale)[1:-1] in json.dumps(spec_of(index))
+
+
+def data_summary(data: report.ThreadData) -> pl.DataFrame:
+    return schema.conform(pl.DataFrame([data.summary]), schema.THREAD_SUMMARY)
+
+
+def test_stance_chart_has_brush_and_named_points():
+    data = thread_data(bu.seed_like_thread())
+    spec = spec_of(charts.stance_chart(data.view, data.change_points))
+    text = json.dumps(spec)
+    assert f'"name": "{charts.BRUSH}"' in text
+    assert '"name": "stance_points"' in text
+    assert '"field": "confidence"' in text or "datum.confidence" in text
+
+
+def test_only_needed_columns_are_embedded():
+    data = thread_data(bu.seed_like_thread())
+    spec = spec_of(charts.sentiment_chart(data.view))
+    for rows in spec["datasets"].values():
+        if rows and "sentiment" in rows[0]:
+            assert "excerpt" not in rows[0] and "cues" not in rows[0]
+
+
+def test_note_charts_for_missing_authors_and_quotes():
+    data = thread_data(bu.bare_thread())
+    authors = spec_of(charts.author_tracks_chart(data.view))
+    assert "does not record" in json.dumps(authors)
+    quotes = spec_of(charts.quote_arcs_chart(data.edges))
+    assert "quotes another post" in json.dumps(quotes)
+
+
+def test_author_chart_keeps_most_active_authors():
+    data = thread_data(bu.synthetic_thread(600, words=5))
+    spec = spec_of(charts.author_tracks_chart(data.view, data.tracks, max_authors=10))
+    authors = set()
+    for rows in spec["datasets"].values():
+        authors |= {r["author"] for r in rows if "author" in r}
+    assert len(authors) == 10
+
+
+def test_quote_arcs_one_row_per_edge():
+    data = thread_data(bu.seed_like_thread())
+    assert data.edges.height == len(bu.SEED_QUOTES)
+    spec = spec_of(charts.quote_arcs_chart(data.edges))
+    sizes = [len(rows) for rows in spec["datasets"].values()]
+    assert sizes == [len(bu.SEED_QUOTES)]
+
+
+def strip_data(spec: dict) -> str:
+    spec = dict(spec)
+    spec.pop("datasets", None)
+    return json.dumps(spec, ensure_ascii=False)
+
+
+def test_hostile_text_never_reaches_spec_outside_data():
+    frames = bu.hostile_thread()
+    data = thread_data(frames)
+    charts_ = {**report.build_thread_charts(data)}
+    charts_["comparison"] = charts.comparison_chart(frames["threads"], data_summary(data))
+    markers = ["__pwned", "alert(", "onerror", "<script", "{{datum", "javascript:"]
+    for name, chart in charts_.items():
+        spec = spec_of(chart)
+        outside = strip_data(spec)
+        for marker in markers:
+            assert marker not in outside, (name, marker)
+    # …while the data itself still carries the text, as data
+    everything = json.dumps(spec_of(charts_["stance"]), ensure_ascii=False)
+    assert "<script>window.__pwned=1;alert(1)</script>" in everything
+
+
+def test_charts_on_ten_thousand_posts_stay_small():
+    data = thread_data(bu.synthetic_thread(10_000))
+    total = 0
+    for chart in report.build_thread_charts(data).values():
+        spec = report._spec(chart)
+        for rows in spec.pop("datasets").values():
+            total += len(json.dumps(report._columnar(rows), ensure_ascii=False))
+    assert total < 4_000_000
