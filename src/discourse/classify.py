@@ -1,0 +1,137 @@
+"""Classify every post's stance and sentiment on its own words (``schema.CLASSIFIED``).
+
+The model sees ``posts.own_text`` only, never the quoted passages. One exception uses the reply
+structure: a short reply that does nothing but agree with the post it quotes ("Agreed.",
+"Spot on", "+1") has no words of its own to classify, so it inherits the quoted post's stance
+(``stance_source = "inherited"``, cue ``inherited_from:<post_id>``). Everything is vectorised:
+one ``predict_explained`` call for all posts, one sentiment pass, joins for inheritance.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import polars as pl
+
+from discourse import schema
+from discourse.sentiment import score_sentiment
+
+# A reply made only of agreement phrases (and filler) agrees with what it quotes.
+_AGREE_PHRASE = (
+    r"(?:this is (?:the )?(?:truth|true|correct|right|it|spot on)|so true|very true|true|"
+    r"agreed|agree|i agree|i fully agree|i completely agree|totally agree|completely agree|"
+    r"fully agree|agree with (?:this|you|that)(?: (?:fully|completely|100%))?|exactly|"
+    r"precisely|absolutely|spot on|well said|nicely put|well put|this|this\^|\^this|\+1|"
+    r"100%|100 percent|bang on|on point|couldn't agree more|could not agree more|correct|"
+    r"indeed|yes|yep|yup|yeah|right|quite right|hear hear|bingo|same here|my thoughts exactly|"
+    r"you said it|nailed it|good point|great point|excellent point|facts|true that|"
+    r"so much this|this exactly|exactly this|absolutely right|dead right|you are right|"
+    r"you're right|youre right)"
+)
+_FILLER = r"(?:bro|mate|man|sir|brother|bhai|yaar|indeed|really|though|lol|haha|\s)*"
+AGREEMENT = re.compile(
+    rf"^\s*(?:{_AGREE_PHRASE}{_FILLER}[\s.!,;:)(\-]*)+$",
+    re.IGNORECASE,
+)
+#: Longest own text (in characters) that can count as a bare agreement.
+MAX_AGREEMENT_CHARS = 80
+TOP_CUES = 5
+
+
+def is_agreement(text: str | None) -> bool:
+    """Return True if ``text`` consists only of agreement phrases ("Agreed.", "True. Spot on")."""
+    if not text or len(text) > MAX_AGREEMENT_CHARS:
+        return False
+    return AGREEMENT.match(text.strip()) is not None
+
+
+def _first_quotes(quotes: pl.DataFrame) -> pl.DataFrame:
+    """Return, per quoting post, the first quoted post id that is known."""
+    return (
+        quotes.filter(pl.col("quoted_post_id").is_not_null())
+        .sort(schema.THREAD_ID, schema.POST_ID, "span_start")
+        .group_by(schema.THREAD_ID, schema.POST_ID, maintain_order=True)
+        .agg(pl.col("quoted_post_id").first())
+    )
+
+
+def _inherit(frame: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFrame:
+    """Give agreement-only replies the stance of the post they quote (chains resolved)."""
+    links = _first_quotes(quotes)
+    candidates = (
+        frame.filter(pl.col("_agrees"))
+        .join(links, on=[schema.THREAD_ID, schema.POST_ID], how="inner")
+        .select(schema.THREAD_ID, schema.POST_ID, "quoted_post_id", schema.POSITION)
+    )
+    if candidates.height == 0:
+        return frame
+    stance_cols = ["stance", "confidence", "p_pro_us", "p_pro_ussr", "p_neutralist", "p_none"]
+    # Resolve in thread order so an agreement with an agreement takes the final stance.
+    current = {
+        (row[0], row[1]): row[2:]
+        for row in frame.select(schema.THREAD_ID, schema.POST_ID, *stance_cols).iter_rows()
+    }
+    updates = []
+    for thread_id, post_id, quoted, _ in candidates.sort(schema.THREAD_ID, schema.POSITION).iter_rows():
+        source = current.get((thread_id, quoted))
+        if source is None or quoted == post_id:
+            continue
+        current[(thread_id, post_id)] = source
+        updates.append((thread_id, post_id, *source, [f"inherited_from:{quoted}"], "inherited"))
+    if not updates:
+        return frame
+    update = pl.DataFrame(
+        updates,
+        schema={
+            schema.THREAD_ID: pl.String, schema.POST_ID: pl.String, "stance": pl.String,
+            "confidence": pl.Float64, "p_pro_us": pl.Float64, "p_pro_ussr": pl.Float64,
+            "p_neutralist": pl.Float64, "p_none": pl.Float64,
+            "cues": pl.List(pl.String), "stance_source": pl.String,
+        },
+        orient="row",
+    )
+    return frame.update(update, on=[schema.THREAD_ID, schema.POST_ID])
+
+
+def classify_posts(
+    posts: pl.DataFrame,
+    quotes: pl.DataFrame,
+    model: Any,
+    *,
+    model_version: str | None = None,
+) -> pl.DataFrame:
+    """Return one ``schema.CLASSIFIED`` row per post, in the posts' order.
+
+    ``model`` is a fitted :class:`~discourse.stance.model.StanceClassifier` (anything with
+    ``predict_explained`` and ``classes_``). ``model_version`` defaults to the model's
+    ``model_version_`` attribute. Abstentions keep their probabilities and get the cue
+    ``low_confidence`` ahead of the cues of the class they fell short of.
+    """
+    if posts.height == 0:
+        return schema.empty(schema.CLASSIFIED)
+    texts = posts.get_column("own_text").fill_null("").to_list()
+    labels, proba, cues = model.predict_explained(texts, top_k=TOP_CUES)
+    classes = [str(c) for c in model.classes_]
+    columns = {}
+    for stance in schema.STANCES:
+        columns[f"p_{stance}"] = proba[:, classes.index(stance)] if stance in classes else 0.0
+    top = proba.max(axis=1)
+    abstained = [str(lab) != classes[i] for lab, i in zip(labels, proba.argmax(axis=1), strict=True)]
+    cue_lists = [["low_confidence", *c] if a else c for c, a in zip(cues, abstained, strict=True)]
+    version = model_version or getattr(model, "model_version_", None)
+    frame = posts.select(schema.THREAD_ID, schema.POST_ID, schema.POSITION).with_columns(
+        pl.Series("stance", [str(x) for x in labels], dtype=pl.String),
+        pl.Series("confidence", top, dtype=pl.Float64),
+        *[pl.Series(name, values, dtype=pl.Float64) if not isinstance(values, float)
+          else pl.lit(values, pl.Float64).alias(name) for name, values in columns.items()],
+        pl.Series("cues", cue_lists, dtype=pl.List(pl.String)),
+        pl.lit("model").alias("stance_source"),
+        pl.Series("_agrees", [is_agreement(t) for t in texts], dtype=pl.Boolean),
+    )
+    frame = _inherit(frame, quotes)
+    sentiment = score_sentiment(posts)
+    frame = pl.concat(
+        [frame, sentiment.drop(schema.THREAD_ID, schema.POST_ID)], how="horizontal"
+    ).with_columns(pl.lit(version, pl.String).alias("model_version"))
+    return schema.conform(frame, schema.CLASSIFIED)

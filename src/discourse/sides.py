@@ -1,0 +1,183 @@
+"""Gazetteer of the two Cold War sides: which words in a post name the US side or the Soviet side.
+
+``find_sides(text)`` returns the sides a text names (``frozenset({"us", "ussr"})`` at most);
+``match_sides(text)`` returns every match with its side, surface term and character span, so a
+cue can be explained by the words that triggered it; ``tag_sides(text)`` replaces each mention
+with a placeholder token (``_us_`` / ``_ussr_``) so that downstream patterns and n-grams can be
+written against "a side" rather than against each spelling.
+
+Decisions (documented in docs/stance.md):
+
+* ``US`` / ``U.S.`` / ``USA`` are matched **case-sensitively**: lower-case "us" is the pronoun,
+  and "Us" at the start of a sentence is the pronoun too.
+* "States" alone is not the US ("member states", "Gulf states"); "the States" with a capital S
+  and "United States" are.
+* NATO, SEATO, CENTO and the Baghdad Pact count for the US side: they were US-led or US-backed
+  blocs, and in this debate Pakistan's membership of SEATO/CENTO is the alignment itself.
+* "the West", "Western bloc/camp/powers/allies/pacts", "pro-Western" count for the US side, but
+  not geographic uses: "West Bengal", "West Pakistan", "West Asia", "West Indies", "the west of",
+  "West Germany" (a country, not the bloc leader) and similar.
+* Communism, communists and Marxism count for the Soviet side unless tied to China
+  ("Chinese communists", "communist China").
+* Post-Soviet Russia (Putin, Moscow today) is kept on the Soviet side: the forum debates treat
+  modern Russia as the continuation of the Soviet option.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+US = "us"
+USSR = "ussr"
+SIDES: tuple[str, ...] = (US, USSR)
+#: Placeholder tokens written by :func:`tag_sides`; word characters only, so tokenisers keep them.
+PLACEHOLDERS: dict[str, str] = {US: "_us_", USSR: "_ussr_"}
+
+# A possessive or plural apostrophe-s is swallowed with the name so "USSR's" tags cleanly.
+_POSS = r"(?:['’]s)?"
+# Geographic or non-bloc uses of "west" that must not count as the Western bloc.
+_WEST_NOT = (
+    r"(?!\s+(?:bengal|pakistan|punjab|asia|asian|indies|indian|bank|africa|african|germany|german|"
+    r"berlin|coast|side|wing|of\b|end|midlands|virginia|point|frontier|border|ham|europe\b))"
+)
+
+# Case-sensitive terms: abbreviations whose lower-case spelling is an ordinary word, and
+# surnames that are also common words ("Bush", "Carter", "Trump").
+_US_CASED = [
+    r"U\.S\.A\.?",
+    r"U\.S\.(?!S\.R)",
+    r"U\.S(?![.\w])",
+    r"USA",
+    r"US(?![\w.])(?:\s+of\s+A\b)?",
+    r"CIA",
+    r"NATO",
+    r"SEATO",
+    r"CENTO",
+    r"Uncle\s+Sam",
+    r"the\s+States\b",
+    r"Bush",
+    r"Carter",
+    r"Trump",
+    r"Yanks?",
+    r"Yankees?",
+]
+_US_ANYCASE = [
+    r"united\s+states(?:\s+of\s+america)?",
+    r"americans?",
+    r"america",
+    r"washington",
+    r"pentagon",
+    r"white\s+house",
+    r"state\s+department",
+    r"truman",
+    r"eisenhower",
+    r"kennedy",
+    r"nixon",
+    r"kissinger",
+    r"reagan",
+    r"dulles",
+    r"obama",
+    r"biden",
+    r"clinton",
+    r"baghdad\s+pact",
+    r"free\s+world",
+    r"capitalist\s+(?:bloc|camp|world|powers?|west)",
+    # Only "Western" is tagged, so "pro-"/"anti-" stay in the text for cues and n-grams.
+    r"(?<=pro-|nti-|pro |nti )western",
+    r"western\s+(?:bloc|camp|powers?|alliance|allies|pacts?|world|nations|countries|"
+    r"imperialism|imperialists?|military\s+pacts?|democracies|sponsors?)",
+    r"the\s+west\b" + _WEST_NOT,
+    # "went West" / "staying West": the bloc, named by a verb of alignment without "the".
+    r"(?:(?<=went\s)|(?<=\bgo\s)|(?<=going\s)|(?<=gone\s)|(?<=stay\s)|(?<=stayed\s)|"
+    r"(?<=staying\s)|(?<=turned\s)|(?<=tilted\s)|(?<=looked\s)|(?<=leaned\s))west\b" + _WEST_NOT,
+]
+_USSR_CASED = [
+    r"U\.S\.S\.R\.?",
+    r"USSR",
+    r"CPSU",
+    r"KGB",
+    r"Comecon",
+    r"COMECON",
+]
+_USSR_ANYCASE = [
+    r"soviet\s+union",
+    r"soviets?",
+    r"russians?",
+    r"russia",
+    r"moscow",
+    r"kremlin",
+    r"stalin",
+    r"lenin",
+    r"khrushch[eo]v",
+    r"brezhnev",
+    r"gromyko",
+    r"kosygin",
+    r"molotov",
+    r"andropov",
+    r"gorbachev",
+    r"putin",
+    r"politburo",
+    r"red\s+army",
+    r"bolsheviks?",
+    r"warsaw\s+pact",
+    r"eastern\s+bloc",
+    r"communist\s+(?:bloc|camp)",
+    r"(?<!chinese\s)(?<!chinese\s\s)communis[mt]s?(?!\s+(?:china|chinese|party\s+of\s+china))",
+    r"commies?",
+    r"marxis[mt]s?",
+]
+
+
+def _compile(cased: list[str], anycase: list[str]) -> str:
+    # Longest alternatives first, so "Soviet Union" wins over "Soviet" and "U.S.A." over "U.S.".
+    parts = [f"(?-i:{p})" for p in cased] + [f"(?i:{p})" for p in anycase]
+    return r"(?<![\w.])(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")" + _POSS + r"(?!\w)"
+
+
+_PATTERN = re.compile(
+    rf"(?P<us>{_compile(_US_CASED, _US_ANYCASE)})|(?P<ussr>{_compile(_USSR_CASED, _USSR_ANYCASE)})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SideMatch:
+    """One mention of a side: ``text[start:end] == term``."""
+
+    side: str
+    term: str
+    start: int
+    end: int
+
+
+def match_sides(text: str | None) -> list[SideMatch]:
+    """Return every side mention in ``text``, left to right, without overlaps."""
+    if not text:
+        return []
+    return [
+        SideMatch(m.lastgroup or "", m.group(), m.start(), m.end()) for m in _PATTERN.finditer(text)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def find_sides(text: str | None) -> frozenset[str]:
+    """Return the sides ``text`` names: a subset of ``{"us", "ussr"}``."""
+    if not text:
+        return frozenset()
+    return frozenset(m.lastgroup for m in _PATTERN.finditer(text) if m.lastgroup)
+
+
+def matched_terms(text: str | None) -> dict[str, list[str]]:
+    """Return the surface terms matched per side, e.g. ``{"us": ["USA"], "ussr": []}``."""
+    found: dict[str, list[str]] = {side: [] for side in SIDES}
+    for match in match_sides(text):
+        found[match.side].append(match.term)
+    return found
+
+
+def tag_sides(text: str | None) -> str:
+    """Return ``text`` with every side mention replaced by `` _us_ `` or `` _ussr_ ``."""
+    if not text:
+        return ""
+    return _PATTERN.sub(lambda m: f" {PLACEHOLDERS[m.lastgroup or US]} ", text)

@@ -1,0 +1,340 @@
+"""Measure the stance model and VADER sentiment, and write JSON plus an offline HTML report.
+
+Figures, each next to a majority-class baseline (the most frequent gold class, predicted for
+every post):
+
+1. **Seed** - a model trained on the authored set only (never on any label of the evaluated
+   threads) classifies the seed posts through :func:`discourse.classify.classify_posts`
+   (own text only, agreement inheritance included) and is scored against the seed gold.
+2. **Grouped cross-validation** - ``StratifiedGroupKFold`` over all training rows (authored
+   groups, and one group per labelled thread), so no group is split between train and test.
+3. **Sentiment** - agreement and Cohen's kappa between VADER's label and gold sentiment.
+
+Stance scores: 4-class macro-F1 over :data:`schema.STANCES`, SemEval-2016 style ``F_avg`` (mean
+F1 of pro_us, pro_ussr, neutralist), accuracy, per-class P/R/F1 and the confusion matrix.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from discourse import schema
+from discourse.atomic import write_atomic, write_text_atomic
+
+
+def stance_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    """Return accuracy, macro-F1 (4 classes), F_avg, per-class P/R/F1 and the confusion matrix."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    labels = list(schema.STANCES)
+    y_true, y_pred = list(map(str, y_true)), list(map(str, y_pred))
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    per_class = {
+        label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+        for i, label in enumerate(labels)
+    }
+    return {
+        "n": len(y_true),
+        "accuracy": float(accuracy_score(y_true, y_pred)) if y_true else 0.0,
+        "macro_f1": float(np.mean(f)),
+        "f_avg": float(np.mean([per_class[c]["f1"] for c in schema.SIDED_STANCES])),
+        "per_class": per_class,
+        "confusion": {
+            "labels": labels,
+            "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist() if y_true else [],
+        },
+    }
+
+
+def majority_label(y_true: Sequence[str]) -> str:
+    """Return the most frequent label (ties broken by :data:`schema.STANCES` order)."""
+    counts = {label: 0 for label in schema.STANCES}
+    for label in y_true:
+        counts[str(label)] = counts.get(str(label), 0) + 1
+    return max(counts, key=lambda k: (counts[k], -list(counts).index(k)))
+
+
+def compare_with_baseline(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    """Return ``{"model": metrics, "baseline": metrics, "baseline_label": label}``."""
+    label = majority_label(y_true)
+    return {
+        "model": stance_metrics(y_true, y_pred),
+        "baseline": stance_metrics(y_true, [label] * len(y_true)),
+        "baseline_label": label,
+    }
+
+
+def evaluate_seed(
+    posts: pl.DataFrame, quotes: pl.DataFrame, gold: pl.DataFrame, model: Any
+) -> dict[str, Any]:
+    """Classify the gold threads' posts and score them; add a per-post table under ``posts``."""
+    from discourse.classify import classify_posts
+
+    threads = gold.get_column(schema.THREAD_ID).unique().to_list()
+    subset = posts.filter(pl.col(schema.THREAD_ID).is_in(threads))
+    classified = classify_posts(subset, quotes.filter(pl.col(schema.THREAD_ID).is_in(threads)), model)
+    stance_gold = gold.filter(pl.col("stance").is_not_null() & (pl.col("stance") != ""))
+    joined = stance_gold.select(schema.THREAD_ID, schema.POST_ID, pl.col("stance").alias("gold")).join(
+        classified.select(schema.THREAD_ID, schema.POST_ID, "stance", "confidence", "cues", "stance_source"),
+        on=[schema.THREAD_ID, schema.POST_ID],
+        how="inner",
+    )
+    result = compare_with_baseline(joined["gold"].to_list(), joined["stance"].to_list())
+    result["threads"] = sorted(threads)
+    result["posts"] = joined.with_columns(pl.col("cues").list.join(", ")).to_dicts()
+    result["sentiment"] = sentiment_agreement(classified, gold)
+    return result
+
+
+def cross_validate(
+    frame: pl.DataFrame,
+    *,
+    n_splits: int = 5,
+    params: dict[str, Any] | None = None,
+    random_state: int = 0,
+) -> dict[str, Any]:
+    """Grouped, stratified k-fold over ``frame`` (text, stance, group); pooled predictions.
+
+    Returns ``{"summary": {...}, "model": metrics, "baseline": metrics, "folds": [...]}``; the
+    baseline predicts each fold's training majority class.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from discourse.stance.model import StanceClassifier
+
+    texts = frame["text"].to_list()
+    y = np.asarray(frame["stance"].to_list(), dtype=object)
+    groups = np.asarray(frame["group"].to_list(), dtype=object)
+    n_groups = len(set(groups.tolist()))
+    splits = min(n_splits, n_groups)
+    folder = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=random_state)
+    predicted = np.empty(len(y), dtype=object)
+    baseline = np.empty(len(y), dtype=object)
+    folds = []
+    for train_idx, test_idx in folder.split(texts, y, groups):
+        model = StanceClassifier(**(params or {})).fit([texts[i] for i in train_idx], y[train_idx])
+        predicted[test_idx] = model.predict([texts[i] for i in test_idx])
+        baseline[test_idx] = majority_label(y[train_idx].tolist())
+        fold = stance_metrics(y[test_idx].tolist(), predicted[test_idx].tolist())
+        folds.append({"n": fold["n"], "macro_f1": fold["macro_f1"], "f_avg": fold["f_avg"],
+                      "accuracy": fold["accuracy"]})
+    model_metrics = stance_metrics(y.tolist(), predicted.tolist())
+    base_metrics = stance_metrics(y.tolist(), baseline.tolist())
+    summary = {
+        "cv_folds": splits,
+        "cv_macro_f1": model_metrics["macro_f1"],
+        "cv_f_avg": model_metrics["f_avg"],
+        "cv_accuracy": model_metrics["accuracy"],
+        "cv_baseline_macro_f1": base_metrics["macro_f1"],
+        "cv_baseline_f_avg": base_metrics["f_avg"],
+        "cv_baseline_accuracy": base_metrics["accuracy"],
+    }
+    return {"summary": summary, "model": model_metrics, "baseline": base_metrics, "folds": folds}
+
+
+def sentiment_agreement(classified: pl.DataFrame, gold: pl.DataFrame) -> dict[str, Any]:
+    """Agreement and Cohen's kappa of VADER labels against gold sentiment labels."""
+    from sklearn.metrics import cohen_kappa_score, confusion_matrix
+
+    joined = gold.filter(pl.col("sentiment").is_in(schema.SENTIMENT_LABELS)).join(
+        classified.select(schema.THREAD_ID, schema.POST_ID, pl.col("sentiment_label").alias("vader")),
+        on=[schema.THREAD_ID, schema.POST_ID],
+        how="inner",
+    )
+    if joined.height == 0:
+        return {"n": 0, "agreement": None, "kappa": None}
+    truth, vader = joined["sentiment"].to_list(), joined["vader"].to_list()
+    labels = list(schema.SENTIMENT_LABELS)
+    kappa = cohen_kappa_score(truth, vader, labels=labels)
+    return {
+        "n": joined.height,
+        "agreement": float(np.mean([a == b for a, b in zip(truth, vader, strict=True)])),
+        "kappa": None if np.isnan(kappa) else float(kappa),
+        "confusion": {"labels": labels, "matrix": confusion_matrix(truth, vader, labels=labels).tolist()},
+    }
+
+
+def authored_sentiment_agreement(authored_csv: Path | None = None) -> dict[str, Any]:
+    """Agreement and kappa of VADER labels against the authored set's sentiment column."""
+    from discourse.sentiment import score_sentiment
+    from discourse.stance.train import load_authored
+
+    authored = load_authored(authored_csv)
+    if "sentiment" not in authored.columns:
+        return {"n": 0, "agreement": None, "kappa": None}
+    posts = authored.select(
+        pl.lit("authored").alias(schema.THREAD_ID),
+        pl.int_range(pl.len()).cast(pl.String).alias(schema.POST_ID),
+        pl.col("text").alias("own_text"),
+        pl.col("sentiment"),
+    )
+    return sentiment_agreement(score_sentiment(posts), posts)
+
+
+def run_evaluation(
+    posts: pl.DataFrame,
+    quotes: pl.DataFrame,
+    labels_dir: Path,
+    *,
+    authored_csv: Path | None = None,
+    gold_file: str = "seed_gold.csv",
+    n_splits: int = 5,
+    params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run the three evaluations; return one JSON-ready dict.
+
+    The seed model is trained on the authored set only (``include_user_labels=False``), so no
+    label of the evaluated threads can leak into it. Cross-validation uses every label.
+    """
+    from discourse.stance.train import load_label_files, train_model, training_frame
+
+    labels = load_label_files(labels_dir)
+    gold = labels.filter(pl.col("label_file") == gold_file)
+    results: dict[str, Any] = {"gold_file": gold_file}
+    if gold.height:
+        seed_model, meta = train_model(authored_csv, include_user_labels=False, params=params, cv_folds=0)
+        results["seed"] = evaluate_seed(posts, quotes, gold, seed_model)
+        results["seed"]["model_version"] = meta["model_version"]
+        results["seed"]["n_training"] = meta["n_training"]
+    results["sentiment_authored"] = authored_sentiment_agreement(authored_csv)
+    frame = training_frame(authored_csv, labels_dir, posts=posts, include_user_labels=True)
+    results["cv"] = cross_validate(frame, n_splits=n_splits, params=params)
+    results["cv"]["n_training"] = frame.height
+    results["cv"]["n_user_labels"] = int((frame["origin"] == "label").sum())
+    return results
+
+
+# --- report ------------------------------------------------------------------------------
+def _confusion_rows(name: str, confusion: dict[str, Any]) -> list[dict[str, Any]]:
+    labels, matrix = confusion["labels"], confusion["matrix"]
+    return [
+        {"evaluation": name, "gold": labels[i], "predicted": labels[j], "posts": int(matrix[i][j])}
+        for i in range(len(labels))
+        for j in range(len(labels))
+    ] if matrix else []
+
+
+def confusion_chart(results: dict[str, Any]):
+    """Return an Altair heatmap per evaluation (seed, cross-validation), side by side."""
+    import altair as alt
+
+    rows = []
+    if "seed" in results:
+        rows += _confusion_rows("seed (authored-only model)", results["seed"]["model"]["confusion"])
+    rows += _confusion_rows("grouped cross-validation", results["cv"]["model"]["confusion"])
+    data = pl.DataFrame(rows, schema={"evaluation": pl.String, "gold": pl.String,
+                                      "predicted": pl.String, "posts": pl.Int64})
+    order = list(schema.STANCES)
+    base = alt.Chart(data).encode(
+        x=alt.X("predicted:N", sort=order, title="predicted"),
+        y=alt.Y("gold:N", sort=order, title="gold"),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("posts:Q", scale=alt.Scale(scheme="blues"), title="posts"),
+        tooltip=["gold", "predicted", "posts"],
+    )
+    text = base.mark_text(fontSize=13).encode(
+        text="posts:Q",
+        color=alt.condition("datum.posts > 0", alt.value("black"), alt.value("#bbb")),
+    )
+    names = list(dict.fromkeys(row["evaluation"] for row in rows))
+    return (
+        (heat + text)
+        .properties(width=220, height=220)
+        .facet(column=alt.Column("evaluation:N", title=None, sort=names))
+        .resolve_scale(color="independent")
+    )
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:.3f}"
+        return html.escape("" if value is None else str(value))
+
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _summary_rows(name: str, block: dict[str, Any]) -> list[list[Any]]:
+    m, b = block["model"], block["baseline"]
+    return [
+        [name, "model", m["n"], m["macro_f1"], m["f_avg"], m["accuracy"]],
+        [name, f"majority baseline ({block.get('baseline_label', 'train majority')})",
+         b["n"], b["macro_f1"], b["f_avg"], b["accuracy"]],
+    ]
+
+
+def report_body(results: dict[str, Any]) -> str:
+    """Return the HTML of the metric tables (every text value escaped)."""
+    parts = ["<h1>Stance and sentiment evaluation</h1>"]
+    rows: list[list[Any]] = []
+    if "seed" in results:
+        rows += _summary_rows("seed gold", results["seed"])
+    rows += _summary_rows("grouped CV", results["cv"])
+    parts.append("<h2>Summary</h2>")
+    parts.append(_table(["evaluation", "predictor", "posts", "macro-F1 (4 classes)", "F_avg", "accuracy"], rows))
+    for key, title in (("seed", "Seed gold: per class"), ("cv", "Grouped CV: per class")):
+        if key not in results:
+            continue
+        per = results[key]["model"]["per_class"]
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        parts.append(_table(["stance", "precision", "recall", "F1", "support"],
+                            [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in per.items()]))
+    rows = [
+        [name, block["n"], block["agreement"], block["kappa"]]
+        for name, block in (
+            ("seed gold", results.get("seed", {}).get("sentiment")),
+            ("authored set", results.get("sentiment_authored")),
+        )
+        if block and block.get("n")
+    ]
+    if rows:
+        parts.append("<h2>Sentiment: VADER label against gold</h2>")
+        parts.append(_table(["labels", "posts", "agreement", "Cohen's kappa"], rows))
+    if "seed" in results:
+        parts.append("<h2>Seed posts</h2>")
+        parts.append(_table(["post", "gold", "predicted", "confidence", "source", "cues"],
+                            [[p[schema.POST_ID], p["gold"], p["stance"], p["confidence"],
+                              p["stance_source"], p["cues"]] for p in results["seed"]["posts"]]))
+    parts.append("<h2>Confusion matrices</h2>")
+    return "\n".join(parts)
+
+
+_STYLE = (
+    "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}"
+    "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;"
+    "padding:0.25em 0.6em;text-align:left}th{background:#f3f3f3}</style>"
+)
+
+
+def write_report(results: dict[str, Any], reports_dir: Path) -> dict[str, Path]:
+    """Write ``evaluation.json`` and an offline ``evaluation.html`` (inline Vega) atomically."""
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    json_path = write_text_atomic(reports_dir / "evaluation.json",
+                                  json.dumps(results, indent=2, sort_keys=True, default=str) + "\n")
+    chart = confusion_chart(results)
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-evaluation.", suffix=".html", dir=reports_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        chart.save(str(tmp), inline=True, embed_options={"actions": False})
+        page = tmp.read_text(encoding="utf-8")
+    finally:
+        tmp.unlink(missing_ok=True)
+    page = page.replace("<head>", "<head>\n<title>Stance evaluation</title>" + _STYLE, 1)
+    page = page.replace("<body>", "<body>\n" + report_body(results), 1)
+    html_path = write_atomic(reports_dir / "evaluation.html",
+                             lambda p: p.write_text(page, encoding="utf-8"))
+    return {"json": json_path, "html": html_path}

@@ -1,0 +1,305 @@
+"""``StanceClassifier``: target-aware cues plus word n-grams, logistic regression, calibrated.
+
+Input ``X`` is a sequence of texts (list, NumPy array or Polars Series of strings; ``None``
+counts as empty). Labels are any hashable values; the pipeline uses :data:`schema.STANCES`.
+
+* Features: the cue block of :mod:`discourse.stance.cues` (signed log1p, times ``cue_weight``)
+  next to word n-gram TF-IDF over side-tagged tokens (times ``ngram_weight``). Word n-grams,
+  not character n-grams: on this data character n-grams cost most of the prediction time.
+* Classifier: multinomial ``LogisticRegression``. With ``calibrate=True`` it is wrapped in
+  ``CalibratedClassifierCV(method="sigmoid", ensemble=False)`` over stratified folds, so the
+  sigmoid maps are fitted on out-of-fold scores while the final linear model is fitted on all
+  data (and is the one whose coefficients explain predictions).
+* Abstention: :meth:`predict` returns ``abstain_label`` when the top calibrated probability is
+  below ``min_confidence``.
+* Deterministic: fixed ``random_state`` for the folds and the solver; the same data and params
+  give identical coefficients and predictions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from discourse.sides import tag_sides
+from discourse.stance.cues import CUE_NAMES, cue_matrix, scale_cues
+from discourse.text import normalise_text, split_sentences, tokenize
+
+#: Bumped whenever features or training change in a way that invalidates saved models.
+CODE_VERSION = "stance-2"
+
+
+def as_texts(X: Any) -> list[str]:
+    """Return ``X`` as a list of strings (``None`` and NaN become ``""``)."""
+    if hasattr(X, "to_list"):
+        X = X.to_list()
+    elif isinstance(X, np.ndarray):
+        X = X.ravel().tolist()
+    elif isinstance(X, str):
+        raise TypeError("X must be a sequence of texts, not a single string")
+    return [x if isinstance(x, str) else "" for x in X]
+
+
+def ngram_text(text: str) -> str:
+    """Return the side-tagged, lower-cased word tokens of ``text`` joined by spaces."""
+    return " ".join(t for t in tokenize(tag_sides(normalise_text(text))) if t[:1].isalnum() or t[:1] == "_")
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Stance of a post toward the Cold War sides; see the module docstring for the contract.
+
+    Parameters
+    ----------
+    ngram_range, min_df, max_features : word n-gram TF-IDF settings.
+    cue_weight, ngram_weight : multipliers of the two feature blocks (regularisation is shared,
+        so these set how much each block may say).
+    C, class_weight, max_iter : logistic-regression settings.
+    calibrate, calibration_folds : sigmoid calibration over this many stratified folds; skipped
+        when a class has fewer examples than folds.
+    min_confidence : below this top probability :meth:`predict` abstains.
+    abstain_label : the label returned on abstention.
+    random_state : seed of the folds and the solver.
+    cue_names : the cues to use (names from ``CUE_NAMES``); ``None`` uses them all.
+    segment_sentences : at prediction, a text longer than this many sentences is cut into
+        consecutive segments of this size, each segment is scored, and the text's probabilities
+        are the segments' average weighted toward segments that take a side: a long post states
+        its verdict somewhere, and narration around it should not dilute it (the training posts
+        are short, forum posts often are not). ``None`` scores whole texts.
+    """
+
+    def __init__(
+        self,
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int = 2,
+        max_features: int | None = 50000,
+        cue_weight: float = 0.3,
+        ngram_weight: float = 1.0,
+        C: float = 3.0,
+        class_weight: str | dict | None = "balanced",
+        max_iter: int = 3000,
+        calibrate: bool = True,
+        calibration_folds: int = 3,
+        min_confidence: float = 0.4,
+        abstain_label: Any = "none",
+        random_state: int = 0,
+        cue_names: tuple[str, ...] | None = None,
+        segment_sentences: int | None = 6,
+    ) -> None:
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.cue_weight = cue_weight
+        self.ngram_weight = ngram_weight
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.calibrate = calibrate
+        self.calibration_folds = calibration_folds
+        self.min_confidence = min_confidence
+        self.abstain_label = abstain_label
+        self.random_state = random_state
+        self.cue_names = cue_names
+        self.segment_sentences = segment_sentences
+
+    # --- features ------------------------------------------------------------------------
+    def _cue_columns(self) -> list[int]:
+        if self.cue_names is None:
+            return list(range(len(CUE_NAMES)))
+        unknown = set(self.cue_names) - set(CUE_NAMES)
+        if unknown:
+            raise ValueError(f"unknown cue names: {sorted(unknown)}")
+        return [i for i, name in enumerate(CUE_NAMES) if name in set(self.cue_names)]
+
+    def _cue_block(self, texts: Sequence[str]):
+        from scipy import sparse
+
+        block = scale_cues(cue_matrix(texts))[:, self._cue_columns()]
+        return sparse.csr_matrix(block * self.cue_weight)
+
+    def _features(self, texts: Sequence[str]):
+        from scipy import sparse
+
+        grams = self.vectorizer_.transform([ngram_text(t) for t in texts]) * self.ngram_weight
+        return sparse.hstack([self._cue_block(texts), grams], format="csr")
+
+    # --- estimator API -------------------------------------------------------------------
+    def fit(self, X: Any, y: Any) -> StanceClassifier:
+        """Fit on texts ``X`` and labels ``y``; return ``self``."""
+        from threadpoolctl import threadpool_limits
+
+        # Single-threaded BLAS: on a small problem, thread start-up and contention made
+        # L-BFGS ~100x slower on a busy two-core machine, and one thread is reproducible.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(X, y)
+
+    def _fit(self, X: Any, y: Any) -> StanceClassifier:
+        from scipy import sparse
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        texts = as_texts(X)
+        labels = np.asarray(list(y) if not isinstance(y, np.ndarray) else y)
+        if len(texts) != len(labels):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        classes, counts = np.unique(labels, return_counts=True)
+        if len(classes) < 2:
+            raise ValueError("StanceClassifier needs at least two classes in y")
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="word",
+            token_pattern=r"\S+",
+            lowercase=False,
+            ngram_range=tuple(self.ngram_range),
+            min_df=min(self.min_df, len(texts)),
+            max_features=self.max_features,
+            sublinear_tf=True,
+        )
+        grams = self.vectorizer_.fit_transform([ngram_text(t) for t in texts]) * self.ngram_weight
+        features = sparse.hstack([self._cue_block(texts), grams], format="csr")
+        linear = LogisticRegression(
+            C=self.C,
+            class_weight=self.class_weight,
+            max_iter=self.max_iter,
+            random_state=self.random_state,
+        )
+        if self.calibrate and counts.min() >= self.calibration_folds >= 2:
+            folds = StratifiedKFold(
+                n_splits=self.calibration_folds, shuffle=True, random_state=self.random_state
+            )
+            self.calibrator_ = CalibratedClassifierCV(
+                linear, method="sigmoid", cv=folds, ensemble=False
+            ).fit(features, labels)
+            self.linear_ = self.calibrator_.calibrated_classifiers_[0].estimator
+        else:
+            self.calibrator_ = None
+            self.linear_ = linear.fit(features, labels)
+        self.classes_ = self.linear_.classes_
+        self.feature_names_ = np.asarray(
+            [CUE_NAMES[i] for i in self._cue_columns()]
+            + [f'ngram:"{g}"' for g in self.vectorizer_.get_feature_names_out()],
+            dtype=object,
+        )
+        return self
+
+    def _proba_from_features(self, features) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
+        model = self.calibrator_ if self.calibrator_ is not None else self.linear_
+        with threadpool_limits(limits=1, user_api="blas"):
+            return model.predict_proba(features)
+
+    def _segments(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """Return the segments to score and, per text, the index of its first segment."""
+        size = self.segment_sentences
+        segments: list[str] = []
+        starts = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            starts[i] = len(segments)
+            sentences = split_sentences(text) if size else []
+            if not size or len(sentences) <= size:
+                segments.append(text)
+                continue
+            for lo in range(0, len(sentences), size):
+                segments.append(" ".join(sentences[lo : lo + size]))
+        return segments, starts
+
+    def _aggregate(self, proba: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Combine segment probabilities per text (see ``segment_sentences``).
+
+        Each segment counts with weight ``(1 - p_abstain)**2``: segments that take a side
+        dominate, while narration-only segments matter only when the whole text is narration.
+        """
+        if len(starts) == proba.shape[0]:
+            return proba
+        classes = list(self.classes_)
+        if self.abstain_label in classes:
+            weight = (1.0 - proba[:, classes.index(self.abstain_label)]) ** 2 + 1e-3
+        else:
+            weight = np.ones(proba.shape[0])
+        total = np.add.reduceat(proba * weight[:, None], starts, axis=0)
+        return total / total.sum(axis=1, keepdims=True)
+
+    def _score(self, X: Any):
+        """Return (probabilities per text, segment features, segment proba, segment starts)."""
+        segments, starts = self._segments(as_texts(X))
+        features = self._features(segments)
+        seg_proba = self._proba_from_features(features)
+        return self._aggregate(seg_proba, starts), features, seg_proba, starts
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Return calibrated class probabilities, columns in ``classes_`` order."""
+        check_is_fitted(self, "linear_")
+        return self._score(X)[0]
+
+    def _labels_from_proba(self, proba: np.ndarray) -> np.ndarray:
+        best = proba.argmax(axis=1)
+        labels = self.classes_[best].astype(object)
+        if self.min_confidence:
+            labels[proba.max(axis=1) < self.min_confidence] = self.abstain_label
+        return labels
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return the most probable class, or ``abstain_label`` below ``min_confidence``."""
+        return self._labels_from_proba(self.predict_proba(X))
+
+    def predict_explained(
+        self, X: Any, top_k: int = 5
+    ) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+        """Return (labels, probabilities, cues) computing the features once.
+
+        ``cues[i]`` lists up to ``top_k`` feature names with the largest positive
+        contribution toward the most probable class of text ``i``; a contribution is the
+        feature value times that class's coefficient minus the mean coefficient over classes.
+        """
+        check_is_fitted(self, "linear_")
+        proba, features, seg_proba, starts = self._score(X)
+        labels = self._labels_from_proba(proba)
+        best = proba.argmax(axis=1)
+        if len(starts) == seg_proba.shape[0]:
+            return labels, proba, self._top_cues(features, best, top_k)
+        # Explain each text by its segment that gave the chosen class its probability.
+        ends = np.append(starts[1:], seg_proba.shape[0])
+        rows = np.array(
+            [lo + int(np.argmax(seg_proba[lo:hi, c])) for lo, hi, c in zip(starts, ends, best, strict=True)]
+        )
+        return labels, proba, self._top_cues(features[rows], best, top_k)
+
+    def explain(self, X: Any, top_k: int = 5) -> list[list[str]]:
+        """Return, per text, the cues that pushed hardest toward its most probable class."""
+        return self.predict_explained(X, top_k)[2]
+
+    def _top_cues(self, features, best: np.ndarray, top_k: int) -> list[list[str]]:
+        coef = self.linear_.coef_
+        if coef.shape[0] == 1:  # binary: one row scores the second class against the first
+            relative = np.vstack([-coef[0] / 2, coef[0] / 2])
+        else:
+            relative = coef - coef.mean(axis=0, keepdims=True)
+        out: list[list[str]] = [[] for _ in range(features.shape[0])]
+        indptr, indices, data = features.indptr, features.indices, features.data
+        for row in range(features.shape[0]):
+            lo, hi = indptr[row], indptr[row + 1]
+            if lo == hi:
+                continue
+            cols = indices[lo:hi]
+            push = data[lo:hi] * relative[best[row], cols]
+            order = np.argsort(-push, kind="stable")[:top_k]
+            out[row] = [str(self.feature_names_[cols[i]]) for i in order if push[i] > 0]
+        return out
+
+    def top_features(self, label: Any, n: int = 15) -> list[tuple[str, float]]:
+        """Return the ``n`` features with the largest relative coefficient for ``label``."""
+        check_is_fitted(self, "linear_")
+        coef = self.linear_.coef_
+        if coef.shape[0] == 1:
+            relative = np.vstack([-coef[0] / 2, coef[0] / 2])
+        else:
+            relative = coef - coef.mean(axis=0, keepdims=True)
+        row = relative[list(self.classes_).index(label)]
+        order = np.argsort(-row, kind="stable")[:n]
+        return [(str(self.feature_names_[i]), float(row[i])) for i in order]
+

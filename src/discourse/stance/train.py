@@ -1,0 +1,292 @@
+"""Train, save, load and reuse the stance model.
+
+Training data is the authored set shipped with the package (``discourse/data/authored_posts.csv``)
+plus, optionally, user label files (``data/labels/*.csv``, schema ``LABELS``) whose text comes
+from the posts table. A saved model is a joblib pickle with a JSON sidecar holding the
+training-data hash, library versions, label set, metrics and ``model_version``;
+:func:`default_model` reuses it while the training data and code are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import warnings
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from discourse import __version__, schema
+from discourse.atomic import write_atomic, write_text_atomic
+from discourse.stance.model import CODE_VERSION, StanceClassifier
+
+AUTHORED_COLUMNS = ("example_id", "text", "stance", "sentiment", "perspective", "era", "group", "source")
+MODEL_FILE = "stance.joblib"
+#: Libraries whose pickles are not portable across minor versions: a mismatch refuses to load.
+STRICT_LIBRARIES = ("scikit-learn", "numpy", "scipy")
+OTHER_LIBRARIES = ("nltk", "polars", "vaderSentiment", "joblib")
+TRAINING_COLUMNS = ("text", "stance", "group", "origin")
+
+
+class ModelLoadError(RuntimeError):
+    """A saved model cannot be used: missing sidecar, wrong label set or library mismatch."""
+
+
+def authored_path() -> Path:
+    """Return the path of the authored training set shipped inside the package."""
+    return Path(str(resources.files("discourse") / "data" / "authored_posts.csv"))
+
+
+def load_authored(path: Path | None = None) -> pl.DataFrame:
+    """Read the authored set; raise ``ValueError`` on missing columns or unknown stances."""
+    path = Path(path) if path is not None else authored_path()
+    frame = pl.read_csv(path, infer_schema=False)
+    missing = [c for c in ("text", "stance", "group") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: missing columns {missing}")
+    bad = frame.filter(~pl.col("stance").is_in(schema.STANCES))
+    if bad.height:
+        raise ValueError(f"{path}: unknown stance values {sorted(set(bad['stance'].to_list()))}")
+    return frame
+
+
+def load_label_files(labels_dir: Path) -> pl.DataFrame:
+    """Concatenate every ``*.csv`` in ``labels_dir`` (schema ``LABELS`` plus ``label_file``)."""
+    frames = []
+    for path in sorted(Path(labels_dir).glob("*.csv")):
+        frame = pl.read_csv(path, infer_schema=False)
+        frame = schema.conform(frame, schema.LABELS).with_columns(pl.lit(path.name).alias("label_file"))
+        frames.append(frame)
+    if not frames:
+        return schema.empty(schema.LABELS).with_columns(pl.lit(None, pl.String).alias("label_file"))
+    return pl.concat(frames, how="vertical")
+
+
+def labelled_posts(labels: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
+    """Join labels with stance to their posts' ``own_text``; later files win on duplicates."""
+    stance = labels.filter(pl.col("stance").is_not_null() & (pl.col("stance") != ""))
+    stance = stance.unique(subset=[schema.THREAD_ID, schema.POST_ID], keep="last", maintain_order=True)
+    keys = posts.select(schema.THREAD_ID, schema.POST_ID, "own_text")
+    return stance.join(keys, on=[schema.THREAD_ID, schema.POST_ID], how="inner")
+
+
+def training_frame(
+    authored_csv: Path | None = None,
+    labels_dir: Path | None = None,
+    *,
+    posts: pl.DataFrame | None = None,
+    include_user_labels: bool = True,
+    exclude_threads: Iterable[str] = (),
+) -> pl.DataFrame:
+    """Return the training rows: ``text, stance, group, origin`` (origin: authored | label).
+
+    User labels are used only when ``include_user_labels`` and both ``labels_dir`` and
+    ``posts`` are given; labels of threads in ``exclude_threads`` are dropped. A label's group
+    is its thread, so grouped cross-validation never splits a thread.
+    """
+    authored = load_authored(authored_csv).select(
+        pl.col("text").fill_null(""),
+        pl.col("stance"),
+        pl.concat_str(pl.lit("authored:"), pl.col("group").fill_null("")).alias("group"),
+        pl.lit("authored").alias("origin"),
+    )
+    frames = [authored]
+    if include_user_labels and labels_dir is not None and posts is not None:
+        labels = load_label_files(labels_dir)
+        excluded = list(exclude_threads)
+        if excluded:
+            labels = labels.filter(~pl.col(schema.THREAD_ID).is_in(excluded))
+        joined = labelled_posts(labels, posts)
+        bad = joined.filter(~pl.col("stance").is_in(schema.STANCES))
+        if bad.height:
+            raise ValueError(f"label files hold unknown stances: {sorted(set(bad['stance'].to_list()))}")
+        frames.append(
+            joined.select(
+                pl.col("own_text").fill_null("").alias("text"),
+                pl.col("stance"),
+                pl.concat_str(pl.lit("thread:"), pl.col(schema.THREAD_ID)).alias("group"),
+                pl.lit("label").alias("origin"),
+            )
+        )
+    return pl.concat(frames, how="vertical")
+
+
+def data_sha256(frame: pl.DataFrame) -> str:
+    """Hash the training rows (text, stance, group) in a canonical order."""
+    digest = hashlib.sha256()
+    for text, stance, group in sorted(frame.select("text", "stance", "group").iter_rows()):
+        for value in (text, stance, group):
+            digest.update((value or "").encode("utf-8"))
+            digest.update(b"\x1f")
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """Return the versions of Python and the libraries a pickled model depends on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version(), "discourse": __version__}
+    for name in STRICT_LIBRARIES + OTHER_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def model_version(data_hash: str, params: dict[str, Any]) -> str:
+    """Return a short version string from the data hash, the code version and the params."""
+    key = json.dumps({"data": data_hash, "code": CODE_VERSION, "discourse": __version__,
+                      "params": {k: repr(v) for k, v in sorted(params.items())}}, sort_keys=True)
+    return f"{CODE_VERSION}+{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def train_model(
+    authored_csv: Path | None = None,
+    labels_dir: Path | None = None,
+    *,
+    posts: pl.DataFrame | None = None,
+    include_user_labels: bool = True,
+    exclude_threads: Iterable[str] = (),
+    params: dict[str, Any] | None = None,
+    cv_folds: int = 5,
+) -> tuple[StanceClassifier, dict[str, Any]]:
+    """Fit a :class:`StanceClassifier` on the training rows; return (model, metadata).
+
+    ``metadata["metrics"]`` holds grouped cross-validation figures on the same rows
+    (``cv_folds=0`` skips them).
+    """
+    frame = training_frame(
+        authored_csv, labels_dir, posts=posts,
+        include_user_labels=include_user_labels, exclude_threads=exclude_threads,
+    )
+    model = StanceClassifier(**(params or {}))
+    model.fit(frame["text"].to_list(), frame["stance"].to_list())
+    data_hash = data_sha256(frame)
+    version = model_version(data_hash, model.get_params())
+    model.model_version_ = version
+    metrics: dict[str, Any] = {}
+    if cv_folds:
+        from discourse.stance.evaluate import cross_validate
+
+        metrics = cross_validate(frame, n_splits=cv_folds, params=params)["summary"]
+    counts = frame.group_by("stance").len().sort("stance")
+    metadata = {
+        "model_version": version,
+        "code_version": CODE_VERSION,
+        "data_sha256": data_hash,
+        "labels": list(schema.STANCES),
+        "classes": [str(c) for c in model.classes_],
+        "params": {k: v if isinstance(v, (int, float, str, bool, type(None))) else repr(v)
+                   for k, v in model.get_params().items()},
+        "n_training": frame.height,
+        "n_authored": int((frame["origin"] == "authored").sum()),
+        "n_user_labels": int((frame["origin"] == "label").sum()),
+        "class_counts": dict(zip(counts["stance"].to_list(), counts["len"].to_list(), strict=True)),
+        "include_user_labels": include_user_labels,
+        "exclude_threads": sorted(exclude_threads),
+        "metrics": metrics,
+        "libraries": library_versions(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return model, metadata
+
+
+def sidecar_path(path: Path) -> Path:
+    """Return the JSON sidecar path of a saved model."""
+    return Path(path).with_suffix(".json")
+
+
+def save_model(model: StanceClassifier, metadata: dict[str, Any], path: Path) -> Path:
+    """Pickle ``model`` to ``path`` and its metadata (plus the pickle's sha256) beside it.
+
+    Both files are written atomically; the sidecar goes last, so a sidecar always describes
+    a complete pickle.
+    """
+    import joblib
+
+    path = Path(path)
+    write_atomic(path, lambda tmp: joblib.dump(model, tmp))
+    meta = dict(metadata, model_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    write_text_atomic(sidecar_path(path), json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def _minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def load_model(path: Path, *, strict: bool = True) -> tuple[StanceClassifier, dict[str, Any]]:
+    """Load a model saved by :func:`save_model`; return (model, metadata).
+
+    Raises :class:`ModelLoadError` when the sidecar is missing, the pickle's hash or label set
+    does not match, or (with ``strict``) scikit-learn/NumPy/SciPy differ in major.minor version
+    from the ones that saved it. Other version differences only warn.
+    """
+    import joblib
+
+    path = Path(path)
+    side = sidecar_path(path)
+    if not path.is_file() or not side.is_file():
+        raise ModelLoadError(f"no saved model at {path} (with sidecar {side.name})")
+    metadata = json.loads(side.read_text(encoding="utf-8"))
+    if hashlib.sha256(path.read_bytes()).hexdigest() != metadata.get("model_sha256"):
+        raise ModelLoadError(f"{path.name} does not match its sidecar (sha256 differs)")
+    if metadata.get("labels") != list(schema.STANCES):
+        raise ModelLoadError(f"saved label set {metadata.get('labels')} is not {list(schema.STANCES)}")
+    saved = metadata.get("libraries", {})
+    current = library_versions()
+    for name in STRICT_LIBRARIES + OTHER_LIBRARIES:
+        if saved.get(name) == current.get(name):
+            continue
+        message = f"{name} {saved.get(name)} saved the model, {current.get(name)} is installed"
+        if strict and name in STRICT_LIBRARIES and _minor(saved.get(name, "")) != _minor(current[name]):
+            raise ModelLoadError(message + "; retrain with 'discourse train'")
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+    model = joblib.load(path)
+    if set(map(str, model.classes_)) - set(schema.STANCES):
+        raise ModelLoadError(f"model classes {list(model.classes_)} are not a subset of the stances")
+    return model, metadata
+
+
+def default_model(
+    models_dir: Path,
+    authored_csv: Path | None = None,
+    labels_dir: Path | None = None,
+    *,
+    posts: pl.DataFrame | None = None,
+    include_user_labels: bool = True,
+    exclude_threads: Iterable[str] = (),
+    params: dict[str, Any] | None = None,
+) -> tuple[StanceClassifier, dict[str, Any]]:
+    """Return the saved model in ``models_dir`` if it was trained on today's data, else retrain.
+
+    "Today's data" means the same training-data hash, code version and params; anything else
+    (or a model that fails to load) is retrained and saved over it.
+    """
+    path = Path(models_dir) / MODEL_FILE
+    frame = training_frame(
+        authored_csv, labels_dir, posts=posts,
+        include_user_labels=include_user_labels, exclude_threads=exclude_threads,
+    )
+    wanted = model_version(data_sha256(frame), StanceClassifier(**(params or {})).get_params())
+    if path.is_file() and sidecar_path(path).is_file():
+        try:
+            model, metadata = load_model(path)
+        except ModelLoadError as error:
+            warnings.warn(f"retraining: {error}", RuntimeWarning, stacklevel=2)
+        else:
+            if metadata.get("model_version") == wanted:
+                return model, metadata
+    model, metadata = train_model(
+        authored_csv, labels_dir, posts=posts, include_user_labels=include_user_labels,
+        exclude_threads=exclude_threads, params=params,
+    )
+    save_model(model, metadata, path)
+    return model, metadata

@@ -1,0 +1,144 @@
+"""Text preparation shared by sentiment and stance: normalise, split sentences, tokenise, negate.
+
+All functions are pure and need no downloaded data. Sentence splitting is a small rule-based
+splitter rather than a trained Punkt model: forum posts break lines as sentence boundaries
+(bullet lists, one-line replies) and abbreviations such as "U.S." and "U.S.S.R." must not end a
+sentence, which a fixed abbreviation list handles predictably and about ten times faster.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Curly quotes and dashes are folded so patterns need one spelling only.
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u00a0": " ",
+        "\u200b": "",
+    }
+)
+_SPACES = re.compile(r"[ \t\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+#: Tokens after which a full stop does not end a sentence (lower case, without the final dot).
+ABBREVIATIONS: frozenset[str] = frozenset(
+    "u.s u.s.a u.s.s.r u.k u.n mr mrs ms dr prof gen lt col maj capt sgt st vs etc e.g i.e "
+    "approx no jan feb mar apr jun jul aug sep sept oct nov dec govt dept jr sr cf".split()
+)
+# A candidate boundary: end punctuation, optional closing quotes/brackets, then white space.
+_BOUNDARY = re.compile(r"""([.!?]+)(["')\]]*)\s+(?=["'(\[]?[A-Z0-9])""")
+_LAST_WORD = re.compile(r"([\w.]+)$")
+
+# Order matters: dotted abbreviations, words (with inner apostrophes or hyphens), emoticons,
+# then any other single non-space character.
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}[A-Za-z]?"
+    r"|\w+(?:['-]\w+)*"
+    r"|[:;=][-']?[()DPp]+"
+    r"|[^\w\s]"
+)
+
+
+# A superset of what NLTK's NEGATION pattern matches: any token that could open a scope.
+_NEGATION_HINT = re.compile(r"^(?:never|no|nothing|nowhere|noone|none|not|\w*nt)$|n't", re.IGNORECASE)
+
+
+def normalise_text(text: str | None) -> str:
+    """Return ``text`` NFKC-normalised, quotes/dashes folded, runs of spaces collapsed.
+
+    Line breaks are kept (they separate sentences in forum posts); ``None`` becomes ``""``.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+def _split_line(line: str) -> list[str]:
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(line):
+        before = line[start : match.start()]
+        last = _LAST_WORD.search(before)
+        word = last.group(1).lower().rstrip(".") if last else ""
+        if match.group(1) == "." and (word in ABBREVIATIONS or len(word) == 1 and word.isalpha()):
+            continue  # "U.S. Army", "Gen. Ayub", an initial like "A. Khan"
+        end = match.start() + len(match.group(1)) + len(match.group(2))
+        piece = line[start:end].strip()
+        if piece:
+            sentences.append(piece)
+        start = match.end()
+    tail = line[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+@lru_cache(maxsize=65536)
+def _split_cached(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for line in normalise_text(text).split("\n"):
+        if line:
+            out.extend(_split_line(line))
+    return tuple(out)
+
+
+def split_sentences(text: str | None) -> list[str]:
+    """Split ``text`` into sentences: at line breaks and at ``.!?`` before a capital or digit.
+
+    A full stop after a known abbreviation (``U.S.``, ``Gen.``) or a single initial does not
+    split. Empty input gives ``[]``.
+    """
+    if not text:
+        return []
+    return list(_split_cached(text))
+
+
+def tokenize(text: str | None, *, lower: bool = True) -> list[str]:
+    """Return word, abbreviation, emoticon and punctuation tokens of ``text``.
+
+    "U.S.A." and "didn't" stay single tokens; lower-cased unless ``lower=False``.
+    """
+    if not text:
+        return []
+    tokens = _TOKEN.findall(text)
+    return [t.lower() for t in tokens] if lower else tokens
+
+
+def mark_negated(tokens: list[str]) -> list[str]:
+    """Append ``_NEG`` to tokens in the scope of a negation (NLTK's ``mark_negation``).
+
+    The scope runs from "not"/"never"/"-n't" words to the next ``. : ; ! ?``; a doubled
+    negation cancels. Returns a new list; the input is not modified.
+    """
+    tokens = list(tokens)
+    # Most sentences hold no negation at all; skipping NLTK for them gives the same output and
+    # saves most of its cost (it deep-copies and re-scans every token).
+    if not any(_NEGATION_HINT.search(t) for t in tokens):
+        return tokens
+    from nltk.sentiment.util import mark_negation  # lazy: keeps CLI start-up fast
+
+    return mark_negation(tokens, double_neg_flip=True, shallow=True)
+
+
+def is_negated(token: str) -> bool:
+    """Return True if ``token`` was marked by :func:`mark_negated`."""
+    return token.endswith("_NEG")
+
+
+def strip_negation(token: str) -> str:
+    """Return ``token`` without a ``_NEG`` mark."""
+    return token[:-4] if token.endswith("_NEG") else token

@@ -1,0 +1,86 @@
+"""Metrics, grouped cross-validation and the offline evaluation report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from test_stance_examples import authored_frame
+
+from discourse.stance.evaluate import (
+    compare_with_baseline,
+    cross_validate,
+    majority_label,
+    sentiment_agreement,
+    stance_metrics,
+    write_report,
+)
+
+
+def test_metrics_by_hand() -> None:
+    truth = ["pro_us", "pro_us", "pro_ussr", "neutralist", "none", "none"]
+    guess = ["pro_us", "none", "pro_ussr", "pro_ussr", "none", "none"]
+    m = stance_metrics(truth, guess)
+    assert m["accuracy"] == pytest.approx(4 / 6)
+    f1 = {k: v["f1"] for k, v in m["per_class"].items()}
+    assert f1["pro_us"] == pytest.approx(2 / 3)
+    assert f1["pro_ussr"] == pytest.approx(2 / 3)
+    assert f1["neutralist"] == 0.0
+    assert f1["none"] == pytest.approx(0.8)
+    assert m["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 0 + 0.8) / 4)
+    assert m["f_avg"] == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)
+    assert m["confusion"]["matrix"][0] == [1, 0, 0, 1]
+
+
+def test_majority_baseline() -> None:
+    truth = ["none", "none", "pro_us"]
+    assert majority_label(truth) == "none"
+    result = compare_with_baseline(truth, ["pro_us", "none", "pro_us"])
+    assert result["baseline_label"] == "none"
+    assert result["baseline"]["f_avg"] == 0.0
+    assert result["baseline"]["accuracy"] == pytest.approx(2 / 3)
+
+
+def test_grouped_cv_keeps_groups_apart() -> None:
+    frame = authored_frame().select("text", "stance", "group")
+    result = cross_validate(frame, n_splits=3)
+    assert result["summary"]["cv_folds"] == 3
+    assert sum(f["n"] for f in result["folds"]) == frame.height
+    assert 0 <= result["summary"]["cv_macro_f1"] <= 1
+    assert result["summary"]["cv_macro_f1"] > result["summary"]["cv_baseline_macro_f1"]
+
+
+def test_sentiment_agreement_and_kappa() -> None:
+    gold = pl.DataFrame({"thread_id": ["t"] * 4, "post_id": list("abcd"),
+                         "sentiment": ["positive", "negative", "neutral", None]})
+    classified = pl.DataFrame({"thread_id": ["t"] * 4, "post_id": list("abcd"),
+                               "sentiment_label": ["positive", "negative", "positive", "neutral"]})
+    result = sentiment_agreement(classified, gold)
+    assert result["n"] == 3 and result["agreement"] == pytest.approx(2 / 3)
+    assert -1 <= result["kappa"] <= 1
+
+
+def _fake_results() -> dict:
+    truth = ["pro_us", "none", "pro_ussr", "neutralist"]
+    seed = compare_with_baseline(truth, ["pro_us", "none", "none", "neutralist"])
+    seed["posts"] = [{"post_id": "<b>1</b>", "gold": "pro_us", "stance": "pro_us", "confidence": 0.9,
+                      "stance_source": "model", "cues": 'ngram:"<script>alert(1)</script>"'}]
+    seed["sentiment"] = {"n": 2, "agreement": 0.5, "kappa": 0.0}
+    cv = compare_with_baseline(truth, truth)
+    return {"seed": seed, "cv": cv}
+
+
+def test_report_is_offline_and_escaped(tmp_path: Path) -> None:
+    paths = write_report(_fake_results(), tmp_path)
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
+    assert "&lt;b&gt;1&lt;/b&gt;" in page
+    assert not re.search(r"<script[^>]+src=", page)
+    assert "cdn.jsdelivr" not in page and "unpkg" not in page
+    assert "vegaEmbed" in page and "macro-F1" in page
+    data = json.loads(paths["json"].read_text())
+    assert data["seed"]["model"]["macro_f1"] == pytest.approx((1 + 0 + 1 + 2 / 3) / 4)
+    assert not list(tmp_path.glob(".tmp-*"))

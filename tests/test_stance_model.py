@@ -1,0 +1,135 @@
+"""StanceClassifier: scikit-learn contract, determinism, calibration, abstention, explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from test_stance_examples import texts_and_labels
+
+from discourse.stance.model import StanceClassifier
+
+# Authored posts (project's own words) the tiny model should get right.
+PROBES = {
+    "Washington over Moscow any day, the dollars kept us alive.": "pro_us",
+    "We should have allied with the Soviets from the start.": "pro_ussr",
+    "Stay neutral and keep away from both blocs.": "neutralist",
+}
+
+
+@pytest.fixture(scope="module")
+def fitted() -> StanceClassifier:
+    texts, labels = texts_and_labels()
+    return StanceClassifier().fit(texts, labels)
+
+
+def test_init_only_stores_params() -> None:
+    model = StanceClassifier(C=3.0, min_confidence=0.5)
+    params = model.get_params()
+    assert params["C"] == 3.0 and params["min_confidence"] == 0.5
+    assert not [k for k in vars(model) if k.endswith("_")]
+
+
+def test_clone_and_set_params_round_trip() -> None:
+    model = StanceClassifier(ngram_range=(1, 3), cue_weight=2.0)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and copy is not model
+    copy.set_params(**model.get_params())
+    assert copy.get_params() == model.get_params()
+    assert copy.set_params(C=0.5) is copy and copy.C == 0.5
+
+
+def test_not_fitted_raises() -> None:
+    with pytest.raises(NotFittedError):
+        StanceClassifier().predict(["text"])
+    with pytest.raises(NotFittedError):
+        StanceClassifier().predict_proba(["text"])
+
+
+def test_fit_returns_self() -> None:
+    texts, labels = texts_and_labels()
+    model = StanceClassifier(calibrate=False)
+    assert model.fit(texts, labels) is model
+
+
+def test_rejects_bad_input() -> None:
+    with pytest.raises(TypeError):
+        StanceClassifier().fit("one string", ["pro_us"])
+    with pytest.raises(ValueError):
+        StanceClassifier().fit(["a", "b"], ["pro_us"])
+    with pytest.raises(ValueError):
+        StanceClassifier().fit(["a", "b"], ["pro_us", "pro_us"])
+
+
+def test_probe_predictions(fitted: StanceClassifier) -> None:
+    predicted = fitted.predict(list(PROBES))
+    assert list(predicted) == list(PROBES.values())
+
+
+def test_probabilities_are_calibrated_distributions(fitted: StanceClassifier) -> None:
+    assert fitted.calibrator_ is not None
+    proba = fitted.predict_proba(list(PROBES) + ["", "Agreed."])
+    assert proba.shape == (5, 4)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert (proba >= 0).all() and (proba <= 1).all()
+
+
+def test_accepts_polars_numpy_and_none(fitted: StanceClassifier) -> None:
+    texts = list(PROBES)
+    base = fitted.predict_proba(texts)
+    assert np.array_equal(base, fitted.predict_proba(pl.Series(texts)))
+    assert np.array_equal(base, fitted.predict_proba(np.array(texts, dtype=object)))
+    assert fitted.predict_proba([None]).shape == (1, 4)
+
+
+def test_abstains_below_min_confidence(fitted: StanceClassifier) -> None:
+    texts = list(PROBES) + ["The meeting was in April."]
+    proba = fitted.predict_proba(texts)
+    strict = clone(fitted).set_params(min_confidence=1.0)
+    strict.__dict__.update({k: v for k, v in vars(fitted).items() if k.endswith("_")})
+    assert set(strict.predict(texts)) == {"none"}
+    loose = fitted.predict(texts)
+    top = fitted.classes_[proba.argmax(axis=1)]
+    for label, best, p in zip(loose, top, proba.max(axis=1), strict=True):
+        assert label == (best if p >= fitted.min_confidence else "none")
+
+
+def test_abstain_label_is_configurable() -> None:
+    texts, labels = texts_and_labels()
+    model = StanceClassifier(min_confidence=0.99, abstain_label="unsure").fit(texts, labels)
+    assert "unsure" in set(model.predict(["Something vague happened."]))
+
+
+def test_deterministic() -> None:
+    texts, labels = texts_and_labels()
+    a = StanceClassifier().fit(texts, labels)
+    b = StanceClassifier().fit(texts, labels)
+    assert np.array_equal(a.linear_.coef_, b.linear_.coef_)
+    probe = list(PROBES) + texts[:10]
+    assert np.array_equal(a.predict_proba(probe), b.predict_proba(probe))
+    assert a.explain(probe) == b.explain(probe)
+
+
+def test_explanations_name_cues(fitted: StanceClassifier) -> None:
+    labels, proba, cues = fitted.predict_explained(list(PROBES), top_k=4)
+    assert len(cues) == 3 and all(0 < len(c) <= 4 for c in cues)
+    assert "lean:us" in cues[0] or "prefers:us" in cues[0]
+    assert any(c.startswith(("should:ussr", "lean:ussr")) for c in cues[1])
+    assert any("neutral" in c for c in cues[2])
+    assert all(isinstance(name, str) for row in cues for name in row)
+    assert any(name.startswith('ngram:"') for row in fitted.explain(list(PROBES), top_k=10) for name in row)
+
+
+def test_small_class_skips_calibration() -> None:
+    texts = ["USA over USSR", "USSR over USA", "neutral please", "hello"] * 2
+    labels = ["pro_us", "pro_ussr", "neutralist", "none"] * 2
+    model = StanceClassifier(calibration_folds=3).fit(texts, labels)
+    assert model.calibrator_ is None
+    assert model.predict_proba(["USA"]).shape == (1, 4)
+
+
+def test_top_features(fitted: StanceClassifier) -> None:
+    names = [name for name, _ in fitted.top_features("neutralist", 10)]
+    assert any("neutral" in n for n in names)

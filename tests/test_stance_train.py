@@ -1,0 +1,159 @@
+"""Training data assembly, save/load with metadata, version checks and model reuse."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from test_stance_examples import authored_frame
+
+from discourse import schema
+from discourse.stance import train
+from discourse.stance.train import (
+    ModelLoadError,
+    data_sha256,
+    default_model,
+    load_model,
+    save_model,
+    train_model,
+    training_frame,
+)
+
+
+@pytest.fixture
+def authored_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "authored.csv"
+    authored_frame().write_csv(path)
+    return path
+
+
+@pytest.fixture
+def posts() -> pl.DataFrame:
+    # Authored posts (project's own words) standing in for an ingested thread.
+    texts = ["Washington over Moscow, always.", "We should have joined the Soviets.", "Nice weather."]
+    return schema.conform(pl.DataFrame({
+        "thread_id": ["th"] * 3, "post_id": ["0", "1", "2"], "position": [0, 1, 2],
+        "text": texts, "own_text": texts,
+    }), schema.POSTS)
+
+
+@pytest.fixture
+def labels_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    pl.DataFrame({
+        "thread_id": ["th", "th", "th", "other"], "post_id": ["0", "1", "2", "9"],
+        "stance": ["pro_us", "pro_ussr", "", "none"], "sentiment": ["", "", "neutral", ""],
+        "annotator": ["t"] * 4, "note": [""] * 4,
+    }).write_csv(folder / "user-1.csv")
+    return folder
+
+
+def test_shipped_authored_set_is_valid() -> None:
+    frame = train.load_authored()
+    assert frame.height >= 400
+    assert set(frame["stance"].unique()) == set(schema.STANCES)
+
+
+def test_training_frame_joins_labels_to_own_text(authored_csv, labels_dir, posts) -> None:
+    frame = training_frame(authored_csv, labels_dir, posts=posts)
+    labelled = frame.filter(pl.col("origin") == "label")
+    # The unlabelled-stance row and the row for an unknown thread are skipped.
+    assert labelled["text"].to_list() == ["Washington over Moscow, always.", "We should have joined the Soviets."]
+    assert labelled["group"].to_list() == ["thread:th", "thread:th"]
+    assert training_frame(authored_csv, labels_dir, posts=posts, include_user_labels=False).height == 60
+    assert training_frame(authored_csv, labels_dir, posts=posts, exclude_threads=["th"]).height == 60
+    assert training_frame(authored_csv, labels_dir, posts=None).height == 60
+
+
+def test_data_hash_ignores_row_order(authored_csv) -> None:
+    frame = training_frame(authored_csv)
+    assert data_sha256(frame) == data_sha256(frame.reverse())
+    assert data_sha256(frame) != data_sha256(frame.head(59))
+
+
+def test_train_metadata(authored_csv) -> None:
+    model, meta = train_model(authored_csv, cv_folds=3)
+    assert meta["n_training"] == 60 and meta["n_user_labels"] == 0
+    assert meta["labels"] == list(schema.STANCES)
+    assert meta["model_version"] == model.model_version_
+    assert meta["model_version"].startswith("stance-")
+    assert {"scikit-learn", "nltk", "numpy", "python"} <= set(meta["libraries"])
+    assert 0.0 <= meta["metrics"]["cv_macro_f1"] <= 1.0
+    assert "cv_baseline_macro_f1" in meta["metrics"]
+
+
+def test_training_is_deterministic(authored_csv) -> None:
+    a, meta_a = train_model(authored_csv, cv_folds=0)
+    b, meta_b = train_model(authored_csv, cv_folds=0)
+    assert meta_a["model_version"] == meta_b["model_version"]
+    assert np.array_equal(a.linear_.coef_, b.linear_.coef_)
+
+
+def test_save_and_load_round_trip(tmp_path, authored_csv) -> None:
+    model, meta = train_model(authored_csv, cv_folds=0)
+    path = save_model(model, meta, tmp_path / "models" / "stance.joblib")
+    side = json.loads(path.with_suffix(".json").read_text())
+    assert side["data_sha256"] == meta["data_sha256"] and len(side["model_sha256"]) == 64
+    loaded, loaded_meta = load_model(path)
+    probe = ["Moscow over Washington any day.", "Stay neutral."]
+    assert np.array_equal(loaded.predict_proba(probe), model.predict_proba(probe))
+    assert loaded_meta["model_version"] == meta["model_version"]
+    assert not list(path.parent.glob(".tmp-*"))
+
+
+def test_load_refuses_tampering_labels_and_versions(tmp_path, authored_csv) -> None:
+    model, meta = train_model(authored_csv, cv_folds=0)
+    path = save_model(model, meta, tmp_path / "stance.joblib")
+    side = path.with_suffix(".json")
+    original = json.loads(side.read_text())
+
+    side.write_text(json.dumps(dict(original, labels=["pro_us", "other"])))
+    with pytest.raises(ModelLoadError, match="label set"):
+        load_model(path)
+
+    libs = dict(original["libraries"], **{"scikit-learn": "0.1.0"})
+    side.write_text(json.dumps(dict(original, libraries=libs)))
+    with pytest.raises(ModelLoadError, match="scikit-learn"):
+        load_model(path)
+    with pytest.warns(RuntimeWarning, match="scikit-learn"):
+        load_model(path, strict=False)
+
+    libs = dict(original["libraries"], nltk="0.0.1")
+    side.write_text(json.dumps(dict(original, libraries=libs)))
+    with pytest.warns(RuntimeWarning, match="nltk"):
+        load_model(path)
+
+    side.write_text(json.dumps(dict(original, model_sha256="0" * 64)))
+    with pytest.raises(ModelLoadError, match="sha256"):
+        load_model(path)
+    side.unlink()
+    with pytest.raises(ModelLoadError):
+        load_model(path)
+
+
+def test_default_model_reuses_then_retrains(tmp_path, authored_csv, monkeypatch) -> None:
+    models = tmp_path / "models"
+    calls = []
+    real_train = train.train_model
+
+    def counting_train(*args, **kwargs):
+        calls.append(1)
+        kwargs["params"] = kwargs.get("params")
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(train, "train_model", counting_train)
+    first, meta1 = default_model(models, authored_csv)
+    second, meta2 = default_model(models, authored_csv)
+    assert len(calls) == 1 and meta1["model_version"] == meta2["model_version"]
+    # New training data: a different hash, so the model is retrained and saved again.
+    authored_frame().head(50).write_csv(authored_csv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, meta3 = default_model(models, authored_csv)
+    assert len(calls) == 2 and meta3["model_version"] != meta1["model_version"]
+    assert load_model(models / "stance.joblib")[1]["model_version"] == meta3["model_version"]
