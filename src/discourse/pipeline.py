@@ -319,6 +319,8 @@ def run_pipeline(
         finish_run(settings, plan, summary.results, summary.thread_errors)
         changed = summary.processed_threads + plan.stale_reports
         summary.reports = build_reports(settings, changed, run_metadata(metadata, settings))
+        if evaluation_is_stale(settings, metadata):
+            summary.reports += evaluate_model(settings)[1]
         record_run(settings, plan, summary.results, summary.thread_errors)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -400,8 +402,35 @@ def evaluate_model(settings: Settings) -> tuple[str, list[Path]]:
     if posts.is_empty():
         raise FileNotFoundError(f"no posts in {settings.processed_dir}; run 'discourse ingest' first")
     results = run_evaluation(posts, quotes, settings.labels_dir)
+    _model, metadata = load_model(settings)
+    label_files = sorted(settings.labels_dir.glob("*.csv"))
+    results["run"] = _evaluation_key(label_files, metadata)  # what evaluation_is_stale compares
     paths = write_report(results, settings.reports_dir)
     return format_evaluation(results), [paths["json"], paths["html"]]
+
+
+def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> bool:
+    """True when there are label files and no evaluation page for the current model and labels."""
+    import json
+
+    label_files = sorted(settings.labels_dir.glob("*.csv")) if settings.labels_dir.is_dir() else []
+    if not label_files:
+        return False
+    path = settings.reports_dir / "evaluation.json"
+    if not path.is_file() or not (settings.reports_dir / "evaluation.html").is_file():
+        return True
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8")).get("run", {})
+    except (OSError, ValueError):
+        return True
+    return recorded != _evaluation_key(label_files, model_metadata)
+
+
+def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "model_version": model_metadata.get("model_version"),
+        "labels_sha256": hashlib.sha256(b"".join(hash_file(f).encode() for f in label_files)).hexdigest(),
+    }
 
 
 def format_evaluation(results: dict[str, Any]) -> str:

@@ -24,33 +24,14 @@ a partial quote shows as a score below 1.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from discourse.ingest.records import RawPost, RawQuote
+from discourse.text import normalise_text
 
 METHODS = ("marker", "paragraph_hash", "sentence_hash")
 MIN_SENTENCE_CHARS = 25
 
-_TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2033": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-    }
-)
 _SPACE_RE = re.compile(r"\s+")
 _PARAGRAPH_RE = re.compile(r"[^\n](?:.|\n(?![ \t\u00a0]*\n))*")
 # A sentence ends at . ! ? (with closing quotes/brackets) followed by space, or at a line break.
@@ -72,8 +53,7 @@ class FoundQuote:
 
 def normalise_key(text: str) -> str:
     """Fold case, Unicode forms, typographic quotes/dashes and whitespace into a match key."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).lower()
-    return _SPACE_RE.sub(" ", text).strip(" \t\n-*•>")
+    return _SPACE_RE.sub(" ", normalise_text(text).lower()).strip(" \t\n-*•>")
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:

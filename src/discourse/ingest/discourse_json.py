@@ -12,9 +12,7 @@ relative ``/t/{slug}/{id}`` unless ``read(raw, base_url="https://forum.example")
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 from discourse.ingest.records import ParsedThread, RawFile, RawPost
 from discourse.ingest.xenforo_html import (
@@ -63,19 +61,9 @@ def read(raw: RawFile, *, base_url: str | None = None, **options: object) -> lis
     return guarded(raw, "could not read Discourse JSON", lambda: _read(raw, base_url))
 
 
-def _load(raw: RawFile) -> Any:
-    try:
-        return json.loads(raw.text)
-    except json.JSONDecodeError as exc:
-        raise raw.fail(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from exc
-    except (ValueError, RecursionError) as exc:
-        raise raw.fail(f"invalid JSON: {exc}") from exc
-
 
 def _read(raw: RawFile, base_url: str | None) -> list[ParsedThread]:
-    data = _load(raw)
+    data = raw.json()
     if not isinstance(data, dict):
         raise raw.fail(f"expected a Discourse topic object, found a JSON {type(data).__name__}")
     stream = data.get("post_stream")

@@ -23,7 +23,6 @@ with a ``<cite>``...); a plain ``<blockquote>`` is a quote that names no post.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -73,19 +72,9 @@ def read(raw: RawFile, **options: object) -> list[ParsedThread]:
     return guarded(raw, "could not read forumscraper JSON", lambda: _read(raw))
 
 
-def _load(raw: RawFile) -> Any:
-    try:
-        return json.loads(raw.text)
-    except json.JSONDecodeError as exc:
-        raise raw.fail(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from exc
-    except (ValueError, RecursionError) as exc:
-        raise raw.fail(f"invalid JSON: {exc}") from exc
-
 
 def _read(raw: RawFile) -> list[ParsedThread]:
-    data = _load(raw)
+    data = raw.json()
     if not isinstance(data, dict):
         raise raw.fail(f"expected a forumscraper thread object, found a JSON {type(data).__name__}")
     version = data.get("format_version")

@@ -75,6 +75,17 @@ class RawFile:
 
         return decode_text(self.data, self.source)
 
+    def json(self) -> object:
+        """The file's text parsed as JSON; malformed JSON raises IngestError with its position."""
+        import json
+
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError as exc:
+            raise self.fail(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+        except (ValueError, RecursionError) as exc:
+            raise self.fail(f"invalid JSON: {exc}") from exc
+
     def fail(self, reason: str) -> IngestError:
         """Return the error to raise for this file (``raise raw.fail("...")``)."""
         return IngestError(self.source, reason)
