@@ -27,6 +27,7 @@ def load_flows(root: Path | None = None) -> ModuleType:
         return sys.modules["discourse_flows"]
     # Offline tool: no telemetry, and give the embedded server time on a cold first start.
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     spec = importlib.util.spec_from_file_location("discourse_flows", path)
     assert spec is not None and spec.loader is not None

@@ -214,7 +214,7 @@ def _mark_unchanged(processed_dir: Path, sources: set[str]) -> None:
     report = store.read_table(processed_dir, "ingest_report")
     threads = store.read_table(processed_dir, "threads")
     counts = threads.group_by("source_path").agg(
-        pl.len().alias("_threads"), pl.col("n_posts").sum().alias("_posts")
+        pl.len().alias("_threads"), pl.col("n_posts").sum().alias("_posts"), pl.col("format").first().alias("_format")
     )
     report = (
         report.join(counts, on="source_path", how="left")
@@ -231,6 +231,7 @@ def _mark_unchanged(processed_dir: Path, sources: set[str]) -> None:
             .then(pl.col("_posts").fill_null(0))
             .otherwise(pl.col("n_posts"))
             .alias("n_posts"),
+            pl.col("format").fill_null(pl.col("_format")),
         )
         .sort("source_path")
     )
@@ -294,12 +295,10 @@ def run_pipeline(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> RunSummary:
     """Run every stage in this process, in order, under the processed folder's lock."""
-    from discourse.stance.train import default_model
-
     started = time.perf_counter()
     with store.run_lock(settings.processed_dir):
         store.clean_leftovers(settings.processed_dir)
-        model, metadata = default_model(settings.models_dir)
+        model, metadata = load_model(settings)
         plan = plan_run(settings, run_version(metadata, settings), force=force)
         summary = RunSummary(plan=plan)
         if plan.nothing_to_do:

@@ -1,0 +1,353 @@
+"""The ``discourse_pipeline`` flow: same outputs as ``run_pipeline``, incremental reruns, failures.
+
+Three groups:
+
+* Prefect-free: the flow module's helpers (no API, no flow run).
+* ``@pytest.mark.prefect``: flow runs in this process against the session's real Prefect
+  server (``prefect_util.prefect_server``); one reference run is shared by all of them.
+  Incremental reruns are tested here, through the flow: nothing changed, new + changed +
+  deleted files (and a file changed back: never a stale result), a new model version.
+* ``@pytest.mark.prefect``: ``discourse run`` in a subprocess on Prefect's embedded API with a
+  fresh PREFECT_HOME, the way the README's ``scripts/run`` runs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import subprocess
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+pytest.register_assert_rewrite("prefect_util")
+from prefect_util import (  # noqa: E402 - after the assert-rewrite registration
+    BIN,
+    TABLES,
+    assert_same_outputs,
+    copy_workspace,
+    flow_run_artifacts,
+    load_flows,
+    make_workspace,
+    prefect_env,
+    run_flow,
+    wait_for_task_runs,
+)
+
+from discourse import pipeline as lib  # noqa: E402
+from discourse.ingest.build import FileIngest  # noqa: E402
+from discourse.ingest.run import RawEntry  # noqa: E402
+from discourse.pipeline import RunPlan, RunSummary, run_pipeline  # noqa: E402
+
+pytest_plugins = ["prefect_util"]
+
+ARTICLE = "ussr-pakistan-relations-1965.txt"
+ARTICLE_ID = "ussr-pakistan-relations-1965"
+FORUM_ID = "pakpassion-why-not-ussr"
+NEW_PARAGRAPH = (
+    "\nIn 1965 Pakistan bought Soviet goodwill at Tashkent without leaving the western pacts, "
+    "and many in Rawalpindi called that balance the wisest course of the decade.\n"
+)
+
+
+#: For each library function ``run_pipeline`` calls directly: the flow's tasks doing that work
+#: (an empty list: the flow body calls it itself). A new step in ``run_pipeline`` fails the
+#: equivalence test below until the flow mirrors it.
+FLOW_STEPS = {
+    "load_model": ["load-model"],
+    "plan_run": ["plan-run"],
+    "ingest_entry": ["ingest-file"],
+    "process_thread": ["classify-thread", "measure-thread"],
+    "classify_thread": ["classify-thread"],
+    "measure_thread": ["measure-thread"],
+    "finish_run": ["finish-run"],
+    "build_reports": ["build-reports"],
+    "evaluate_model": ["evaluate-model"],
+    "record_run": ["record-run"],
+    "run_version": [],
+    "run_metadata": [],
+    "evaluation_is_stale": [],
+}
+
+
+def _record_direct_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Wrap every function of discourse.pipeline; list those called from outside the module."""
+    calls: list[str] = []
+    depth = [0]
+
+    def wrap(name: str, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if depth[0] == 0:
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return wrapper
+
+    for name, fn in list(vars(lib).items()):
+        if inspect.isfunction(fn) and fn.__module__ == lib.__name__ and name != "run_pipeline":
+            monkeypatch.setattr(lib, name, wrap(name, fn))
+    return calls
+
+
+def _mtimes(folder: Path, pattern: str = "*") -> dict[str, int]:
+    files = sorted(p for p in folder.rglob(pattern) if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in files}
+
+
+# --- Prefect-free: the flow module's helpers ------------------------------------------------------------
+def test_flow_parameters_rebuild_the_same_settings(tmp_path: Path) -> None:
+    from discourse.config import Settings
+
+    flows = load_flows()
+    settings = Settings.default(tmp_path, window=7, min_confidence=0.5, fmt="xenforo-text", columns={"text": "body"})
+    params = flows.flow_parameters(settings)
+    assert all(isinstance(v, str | int | float | dict | type(None)) for v in params.values())  # JSON for the API
+    folders = ("raw_dir", "processed_dir", "reports_dir", "models_dir", "labels_dir")
+    assert Settings.default(None, **params) == replace(settings, **{k: Path(params[k]) for k in folders})
+    assert set(params) | {"force", "task_runner", "dask_address"} == set(flows.discourse_pipeline.parameters.properties)
+
+
+def test_retries_only_io_errors() -> None:
+    from prefect.states import Failed
+
+    flows = load_flows()
+    assert flows.retry_on_io_error(None, None, Failed(data=OSError("disk went away")))
+    assert flows.retry_on_io_error(None, None, Failed(data=FileNotFoundError("gone")))
+    assert not flows.retry_on_io_error(None, None, Failed(data=ValueError("bad thread")))
+
+
+def test_summary_markdown_reports_failures_shares_and_links(tmp_path: Path) -> None:
+    from discourse.config import Settings
+
+    flows = load_flows()
+    settings = Settings.default(tmp_path)
+    settings.reports_dir.mkdir(parents=True)
+    (settings.reports_dir / "index.html").write_text("<html></html>")
+    (settings.reports_dir / "t1.html").write_text("<html></html>")
+    plan = RunPlan(
+        model_version="m1|min_confidence=0.4|window=5",
+        to_process=[RawEntry(tmp_path / "a.txt", "a.txt"), RawEntry(tmp_path / "b.bin", "b.bin")],
+        unchanged=[{"source_path": "old.txt", "thread_ids": ["t0"], "status": "ok", "reason": None}],
+    )
+    good = FileIngest("a.txt", "aa", "xenforo-text", {"threads": pl.DataFrame({"thread_id": ["t1", "t2"]})})
+    summary = RunSummary(
+        plan=plan,
+        results=[good, FileIngest("b.bin", "bb", None, error="unknown format")],
+        thread_errors={"t2": "ValueError: boom | bang"},
+        seconds=1.25,
+    )
+    shares = [
+        {"thread": "t1", "title": "A | B", "posts": 4, "classified": 3, "pro_us_pct": 50.0,
+         "pro_ussr_pct": 25.0, "neutralist_pct": 0.0, "none_pct": 25.0},
+    ]
+    text = flows.summary_markdown(settings, summary, {"model_version": "m1"}, shares)
+    assert text.startswith("# discourse run: 1 thread(s) processed from 2 file(s)")
+    assert "| files unchanged (skipped) | 1 |" in text
+    assert "| failed files | 1 |" in text and "| failed threads | 1 |" in text
+    assert "- file `b.bin`: unknown format" in text
+    assert "- thread `t2`: ValueError: boom \\| bang" in text  # escaped inside Markdown
+    assert "| A \\| B (`t1`) | 4 | 3 | 50.0 | 25.0 | 0.0 | 25.0 |" in text
+    assert (settings.reports_dir / "index.html").resolve().as_uri() in text
+    assert (settings.reports_dir / "t1.html").resolve().as_uri() in text
+    rows = flows._file_rows(summary)
+    assert [(r["file"], r["status"]) for r in rows] == [("a.txt", "failed"), ("b.bin", "failed"), ("old.txt", "unchanged")]
+    assert rows[0]["reason"] == "t2: ValueError: boom | bang"
+
+
+def test_serve_refuses_the_embedded_api(tmp_path: Path) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from discourse.config import Settings
+
+    flows = load_flows()
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), pytest.raises(ConnectionError, match="server start"):
+        flows.serve_pipeline(Settings.default(tmp_path), cron="0 * * * *", name="never")
+
+
+# --- the flow on the session's Prefect server ------------------------------------------------------------
+@pytest.mark.prefect
+def test_flow_does_what_run_pipeline_does_and_publishes_artifacts(
+    reference_run, trained_models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary, settings = reference_run.summary, reference_run.settings
+    assert summary.ok, (summary.failed_files, summary.thread_errors)
+    assert sorted(summary.processed_threads) == [FORUM_ID, ARTICLE_ID]
+    pages = {"index.html", f"{FORUM_ID}.html", f"{ARTICLE_ID}.html", "evaluation.html", "evaluation.json"}
+    assert {p.name for p in summary.reports} == pages
+
+    # The same work as the sequential reference implementation, to the row.
+    plain = make_workspace(tmp_path / "plain", trained_models, labels=True)
+    calls = _record_direct_calls(monkeypatch)
+    assert run_pipeline(plain).ok
+    monkeypatch.undo()
+    assert_same_outputs(settings.processed_dir, plain.processed_dir)
+    assert sorted(p.name for p in settings.reports_dir.iterdir()) == sorted(p.name for p in plain.reports_dir.iterdir())
+    # ... step for step: each library call of run_pipeline is a task of the flow (or its body).
+    unmirrored = sorted(set(calls) - set(FLOW_STEPS))
+    assert not unmirrored, f"run_pipeline calls discourse.pipeline.{unmirrored}, which the flow does not mirror"
+    expected = Counter(task for call in calls for task in FLOW_STEPS[call])
+
+    # One task per file and two per thread (never per post), then the run-level tasks.
+    names = wait_for_task_runs(reference_run.flow_run_id, expected=12)
+    ran = Counter(n.split("[")[0] for n in names if n != "load-model" or "load_model" in calls)
+    assert ran == expected, (ran, calls)
+    assert names == sorted(
+        [
+            "build-reports",
+            "evaluate-model",
+            f"classify-thread[{ARTICLE_ID}]",
+            f"classify-thread[{FORUM_ID}]",
+            "finish-run",
+            f"ingest-file[{ARTICLE}]",
+            "ingest-file[pakpassion-why-not-ussr.txt]",
+            "load-model",
+            f"measure-thread[{ARTICLE_ID}]",
+            f"measure-thread[{FORUM_ID}]",
+            "plan-run",
+            "record-run",
+        ]
+    ), names
+
+    artifacts = flow_run_artifacts(reference_run.flow_run_id)
+    assert set(artifacts) == {
+        "discourse-run-summary", "discourse-files", "discourse-stance-shares", "discourse-report-index"
+    }
+    markdown = artifacts["discourse-run-summary"].data
+    assert markdown.startswith("# discourse run: 2 thread(s) processed from 2 file(s)")
+    assert "| failed threads | 0 |" in markdown and "## Stance shares per thread" in markdown
+    shares = pl.read_parquet(settings.processed_dir / "thread_summary.parquet")
+    table = artifacts["discourse-stance-shares"].data
+    rows = json.loads(table) if isinstance(table, str) else table
+    assert [r["thread"] for r in rows] == shares["thread_id"].to_list()
+    assert [r["pro_us_pct"] for r in rows] == [round(100 * s, 1) for s in shares["share_pro_us"]]
+    assert f"]({(settings.reports_dir / 'index.html').resolve().as_uri()})" in artifacts["discourse-report-index"].data
+
+
+@pytest.mark.prefect
+def test_rerun_with_nothing_changed_recomputes_nothing(reference_run, tmp_path: Path) -> None:
+    settings = copy_workspace(reference_run.settings, tmp_path / "copy")
+    before = _mtimes(settings.processed_dir, "*.parquet") | _mtimes(settings.reports_dir)
+    summary, flow_run_id = run_flow(settings)
+    assert summary.plan.nothing_to_do and not summary.results and not summary.reports
+    assert summary.seconds < 15
+    assert _mtimes(settings.processed_dir, "*.parquet") | _mtimes(settings.reports_dir) == before
+    assert wait_for_task_runs(flow_run_id, expected=2) == ["load-model", "plan-run"]
+    markdown = flow_run_artifacts(flow_run_id)["discourse-run-summary"].data
+    assert markdown.startswith("# discourse run: nothing changed") and "| files unchanged (skipped) | 2 |" in markdown
+
+
+@pytest.mark.prefect
+def test_new_changed_and_deleted_files_are_processed_alone(reference_run, tmp_path: Path) -> None:
+    from conftest import TINY_THREAD
+
+    settings = copy_workspace(reference_run.settings, tmp_path / "copy")
+    forum_parts = _mtimes(settings.processed_dir / "parts" / FORUM_ID)
+    original = (settings.raw_dir / ARTICLE).read_bytes()
+    (settings.raw_dir / ARTICLE).write_bytes(original + NEW_PARAGRAPH.encode())
+    (settings.raw_dir / "seato-tiny.txt").write_text(TINY_THREAD, encoding="utf-8")
+
+    changed, _ = run_flow(settings)
+    assert changed.ok
+    assert sorted(r.source_path for r in changed.results) == ["seato-tiny.txt", ARTICLE]
+    assert [row["source_path"] for row in changed.plan.unchanged] == ["pakpassion-why-not-ussr.txt"]
+    assert _mtimes(settings.processed_dir / "parts" / FORUM_ID) == forum_parts  # untouched
+    posts = pl.read_parquet(settings.processed_dir / "posts.parquet")
+    reference_posts = pl.read_parquet(reference_run.settings.processed_dir / "posts.parquet")
+    count = lambda frame, tid: frame.filter(pl.col("thread_id") == tid).height  # noqa: E731
+    assert count(posts, ARTICLE_ID) == count(reference_posts, ARTICLE_ID) + 1
+    assert count(pl.read_parquet(settings.processed_dir / "classified.parquet"), ARTICLE_ID) == count(posts, ARTICLE_ID)
+    index = (settings.reports_dir / "index.html").read_text()
+    assert "seato-tiny" in index and (settings.reports_dir / "seato-tiny.html").exists()
+
+    # Back to the original content, new file gone: processed again (never a result cached for
+    # the changed bytes), the thread leaves the index, and every table equals the reference.
+    (settings.raw_dir / ARTICLE).write_bytes(original)
+    (settings.raw_dir / "seato-tiny.txt").unlink()
+    reverted, _ = run_flow(settings)
+    assert [r.source_path for r in reverted.results] == [ARTICLE]
+    assert reverted.plan.removed_threads == ["seato-tiny"]
+    assert "seato-tiny" not in (settings.reports_dir / "index.html").read_text()
+    assert not (settings.reports_dir / "seato-tiny.html").exists()
+    # (ingest_report differs by design: the forum file is "unchanged" this time.)
+    tables = tuple(t for t in TABLES if t != "ingest_report")
+    assert_same_outputs(settings.processed_dir, reference_run.settings.processed_dir, tables)
+
+
+@pytest.mark.prefect
+def test_failing_thread_is_recorded_and_the_others_finish(
+    reference_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = copy_workspace(reference_run.settings, tmp_path / "copy")
+    real_classify = lib.classify_thread
+    calls: dict[str, int] = {}
+
+    def classify_thread(settings, thread_id, model):
+        calls[thread_id] = calls.get(thread_id, 0) + 1
+        if thread_id == FORUM_ID:
+            raise ValueError("model exploded on this thread")
+        if calls[thread_id] == 1:
+            raise OSError("transient read error")  # retried, then succeeds
+        return real_classify(settings, thread_id, model)
+
+    monkeypatch.setattr(lib, "classify_thread", classify_thread)
+    summary, flow_run_id = run_flow(settings, force=True)
+    assert summary.thread_errors == {FORUM_ID: "ValueError: model exploded on this thread"}
+    assert calls == {FORUM_ID: 1, ARTICLE_ID: 2}  # no retry for a ValueError, one for the OSError
+    assert summary.processed_threads == [ARTICLE_ID]
+    manifest = pl.read_parquet(settings.processed_dir / "manifest.parquet").sort("source_path")
+    assert manifest["status"].to_list() == ["failed", "ok"]
+    assert "ValueError: model exploded" in manifest["reason"][0]
+    assert pl.read_parquet(settings.processed_dir / "threads.parquet")["thread_id"].to_list() == [ARTICLE_ID]
+    artifacts = flow_run_artifacts(flow_run_id)
+    markdown = artifacts["discourse-run-summary"].data
+    assert f"- thread `{FORUM_ID}`: ValueError: model exploded on this thread" in markdown
+    assert "| failed threads | 1 |" in markdown
+    files = json.loads(artifacts["discourse-files"].data)
+    assert [(f["file"], f["status"]) for f in files] == [("pakpassion-why-not-ussr.txt", "failed"), (ARTICLE, "ok")]
+
+
+@pytest.mark.prefect
+def test_new_model_version_reclassifies_everything_through_the_flow(
+    reference_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = copy_workspace(reference_run.settings, tmp_path / "copy")
+    real_load = lib.load_model
+
+    def load_model(settings):
+        model, metadata = real_load(settings)
+        return model, {**metadata, "model_version": f"{metadata['model_version']}+next"}
+
+    monkeypatch.setattr(lib, "load_model", load_model)
+    summary, _ = run_flow(settings)
+    assert sorted(r.source_path for r in summary.results) == ["pakpassion-why-not-ussr.txt", ARTICLE]
+    assert not summary.plan.unchanged and summary.ok
+    versions = pl.read_parquet(settings.processed_dir / "manifest.parquet")["model_version"].unique().to_list()
+    assert len(versions) == 1 and versions[0].split("|")[0].endswith("+next")
+    # Written afresh with the same weights: the same figures.
+    assert_same_outputs(settings.processed_dir, reference_run.settings.processed_dir, ("classified", "thread_summary"))
+
+
+# --- the README's command on the embedded API ---------------------------------------------------------
+@pytest.mark.prefect
+def test_discourse_run_uses_the_embedded_api_and_shows_progress(trained_models: Path, tmp_path: Path) -> None:
+    settings = make_workspace(tmp_path / "project", trained_models)
+    env = prefect_env(tmp_path / "prefect-home", None)  # no PREFECT_API_URL: embedded server
+    args = [str(BIN / "discourse"), "run", "--root", str(tmp_path / "project"), "--raw-dir", str(settings.raw_dir),
+            "--processed-dir", str(settings.processed_dir), "--reports-dir", str(settings.reports_dir),
+            "--models-dir", str(settings.models_dir)]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    assert "Starting temporary server" in output  # Prefect's embedded API, nothing started by hand
+    assert "Beginning flow run" in output and "files: 2/2 read" in output and "threads: 2/2 done" in output
+    assert "processed 2 file(s), 2 thread(s)" in output
+    assert (settings.reports_dir / "index.html").is_file()
