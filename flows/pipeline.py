@@ -10,7 +10,7 @@ The flow makes the same library calls as :func:`discourse.pipeline.run_pipeline`
 check it call for call and table for table), under the processed folder's lock for the whole
 run; only the order within the ingest and per-thread stages differs (they run concurrently).
 
-Choices (see docs/orchestration.md):
+Choices (see the README, "Orchestration"):
 
 * Per-thread tasks run on the flow's ThreadPoolTaskRunner, or on a Dask cluster with
   ``task_runner="dask"`` (``dask_address`` of an existing scheduler, else a temporary
