@@ -34,6 +34,8 @@ from typing import Any
 import polars as pl
 import pytest
 
+from discourse.store import THREAD_TABLES
+
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 LABELS = ROOT / "data" / "labels"
@@ -42,19 +44,7 @@ SERVER_START_TIMEOUT = 120.0
 #: Columns that record when something ran, not what it produced.
 TIME_COLUMNS = {"ingested_at", "processed_at", "checked_at"}
 #: Every consolidated table a run writes.
-TABLES = (
-    "threads",
-    "posts",
-    "quotes",
-    "classified",
-    "shifts",
-    "change_points",
-    "transitions",
-    "author_tracks",
-    "thread_summary",
-    "ingest_report",
-    "manifest",
-)
+TABLES = (*THREAD_TABLES, "ingest_report", "manifest")
 
 
 # --- workspaces and outputs ------------------------------------------------------------------------

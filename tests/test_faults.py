@@ -20,12 +20,12 @@ import polars as pl
 import pytest
 
 from conftest import RAW, TINY_THREAD
+from discourse.store import THREAD_TABLES
 
 pytestmark = pytest.mark.slow
 
 TIME_COLUMNS = {"ingested_at", "checked_at", "processed_at"}
-TABLES = ("threads", "posts", "quotes", "classified", "shifts", "change_points", "transitions",
-          "author_tracks", "thread_summary", "manifest")
+TABLES = (*THREAD_TABLES, "manifest")
 
 
 def _make_root(base: Path, name: str) -> Path:
