@@ -19,7 +19,7 @@ ensure_venv() {
     echo "installing discourse[$extras] into $VENV (once per pyproject change)" >&2
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[$extras]"
-    rm -f "$VENV"/.installed-*
+    rm -f "$VENV"/.installed-"$extras"-*
     touch "$stamp"
   fi
 }
