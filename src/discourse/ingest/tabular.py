@@ -458,11 +458,26 @@ def read_parquet(
     return guarded(raw, "could not read Parquet", lambda: _read_parquet(raw, columns))
 
 
+def _open_parquet(data: bytes) -> pl.DataFrame:
+    """Parse Parquet bytes with pyarrow, which reports corrupt files as exceptions.
+
+    Polars' own reader can abort the whole process (a Rust panic) on some damaged files, and
+    an abort cannot be caught: one bad file would stop the run for every other file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(pa.BufferReader(data))
+    table.validate(full=True)  # invalid UTF-8 and bad offsets fail here, not inside Polars
+    frame = pl.from_arrow(table)
+    return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
+
+
 def _read_parquet(raw: RawFile, columns: Mapping[str, str] | str | None) -> list[ParsedThread]:
     if not sniff_parquet(raw):
         raise raw.fail("not a Parquet file (no PAR1 magic number at its start and end)")
     try:
-        frame = pl.read_parquet(io.BytesIO(raw.data))
+        frame = _open_parquet(raw.data)
     except Exception as exc:
         first = " ".join(str(exc).strip().split("\n", 1)[0].split())[:200]
         raise raw.fail(f"Parquet file will not open: {first}") from exc
