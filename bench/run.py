@@ -16,7 +16,7 @@ starts, so Polars and BLAS see a single core), so that peak RSS figures do not m
               TF-IDF logistic regression, one ``.predict([text])`` per post.
 ``stages``    ``run_pipeline`` on a fresh temporary root whose raw folder is the corpus, with the
               public functions it calls wrapped by timers in that process (the library is not
-              changed): ``plan_run``, ``ingest_entry``, ``classify_thread``, ``measure_thread``,
+              changed): ``plan_run``, ``ingest_entry``, ``analyse_thread``,
               ``finish_run``, ``build_reports``, and inside them ``find_quotes``/``remove_spans``
               (quotes), ``classify_posts`` and the ``score_sentiment`` it calls (stance = the rest
               of ``classify_posts``), ``compute_shifts`` (metrics), ``write_thread_report`` and
@@ -80,12 +80,14 @@ class Timers:
         self.cpu: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
         self._active: dict[str, int] = defaultdict(int)
+        self.stack: list[str] = []  # names being timed, outermost first (read by RssSampler)
 
     def wrap(self, name: str, fn):  # noqa: ANN001, ANN201 - any callable
         def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
             if self._active[name]:
                 return fn(*args, **kwargs)
             self._active[name] += 1
+            self.stack.append(name)
             w, c = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
@@ -94,9 +96,51 @@ class Timers:
                 self.cpu[name] += time.process_time() - c
                 self.calls[name] += 1
                 self._active[name] -= 1
+                self.stack.pop()
 
         timed.__wrapped__ = fn  # type: ignore[attr-defined]
         return timed
+
+
+class RssSampler:
+    """Samples this process's resident memory every ``interval`` s from a thread and attributes
+    each sample to the outermost timed call running at that moment (the pipeline step)."""
+
+    def __init__(self, timers: Timers, interval: float = 0.2) -> None:
+        import threading
+
+        self.timers = timers
+        self.interval = interval
+        self.peak: dict[str, int] = defaultdict(int)
+        self.timeline: list[tuple[float, str, int]] = []
+        self._stop = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._started = time.perf_counter()
+
+    def _rss(self) -> int:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * self._page
+
+    def _run(self) -> None:
+        last = -1.0
+        while not self._stop.wait(self.interval):
+            stack = self.timers.stack
+            where = stack[0] if stack else "other"
+            rss = self._rss()
+            self.peak[where] = max(self.peak[where], rss)
+            now = time.perf_counter() - self._started
+            if now - last >= 5.0:
+                self.timeline.append((round(now, 1), where, rss))
+                last = now
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _settings(cfg: dict[str, Any], root: Path):  # noqa: ANN202
@@ -139,6 +183,8 @@ def child_baseline(cfg: dict[str, Any]) -> dict[str, Any]:
 
 def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
     """``run_pipeline`` over the whole corpus with the library functions it calls wrapped in timers."""
+    import polars as pl
+
     import discourse.classify as classify_mod
     import discourse.ingest.build as build_mod
     import discourse.pipeline as pipeline_mod
@@ -162,7 +208,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
                 if value is fn:
                     setattr(module, attr, wrapper)
 
-    for name in ("plan_run", "ingest_entry", "classify_thread", "measure_thread", "finish_run", "build_reports"):
+    for name in ("plan_run", "ingest_entry", "analyse_thread", "finish_run", "build_reports", "record_run"):
         instrument(name, getattr(pipeline_mod, name))
     instrument("ingest.store", pipeline_mod.store_file_tables)
     instrument("quotes", build_mod.find_quotes)
@@ -182,18 +228,20 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
     instrument("model_load", original_default_model, default_model)
 
     settings = _settings(cfg, Path(cfg["work_root"]))
-    w0, c0 = time.perf_counter(), time.process_time()
-    summary = pipeline_mod.run_pipeline(settings)
-    total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
+    with RssSampler(t) as sampler:
+        w0, c0 = time.perf_counter(), time.process_time()
+        summary = pipeline_mod.run_pipeline(settings)
+        total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
     rss_after_first = _peak_rss()
     # The same call again with nothing changed, in the same (warm) process.
     w, c = time.perf_counter(), time.process_time()
     again = pipeline_mod.run_pipeline(settings)
     again_wall, again_cpu = time.perf_counter() - w, time.process_time() - c
 
+    # Results keep only their threads table once processed (posts and quotes are on disk).
     ok_results = [r for r in summary.results if r.ok]
-    n_posts = sum(r.tables["posts"].height for r in ok_results)
-    n_quotes = sum(r.tables["quotes"].height for r in ok_results)
+    n_posts = sum(int(r.tables["threads"]["n_posts"].sum()) for r in ok_results)
+    n_quotes = pl.scan_parquet(settings.processed_dir / "quotes.parquet").select(pl.len()).collect().item()
 
     def part(kind: str) -> dict[str, float]:
         d = t.wall if kind == "wall" else t.cpu
@@ -235,6 +283,8 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
         "raw_timers_cpu": dict(t.cpu),
         "calls": dict(t.calls),
         "lru_caches": cache,
+        "peak_rss_by_step": dict(sampler.peak),
+        "rss_timeline": sampler.timeline,
     }
 
 
@@ -329,6 +379,7 @@ def child_main(name: str, config_path: Path) -> int:
 # ==================================================================================================
 # Parent side
 # ==================================================================================================
+LOADAVG_START: tuple[float, float, float] | None = None  # set by main()
 SNAPSHOT: Path | None = None  # set by main(): the copied sources every child imports
 
 
@@ -446,7 +497,7 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
-        "loadavg_start": os.getloadavg(),
+        "loadavg_start": LOADAVG_START,
     }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -557,6 +608,7 @@ def assemble(args: argparse.Namespace, meta: dict[str, Any], runs: dict[str, dic
             "posts": st["posts"],
             "quotes_found": st["quotes_found"],
             "lru_caches": st["lru_caches"],
+            "peak_rss_by_step": st.get("peak_rss_by_step"),
         }
     # --- end to end: the uninstrumented run when there is one, else the instrumented one
     e2e = runs.get("e2e", {})
@@ -743,6 +795,12 @@ def render_table(doc: dict[str, Any]) -> str:
         if doc.get(key):
             peaks.append(f"{label} {doc[key]['peak_rss_bytes'] / 2**20:,.0f} MiB")
     lines.append("peak RSS:                               " + ", ".join(peaks))
+    by_step = (doc.get("stages_total") or {}).get("peak_rss_by_step")
+    if by_step:
+        order = ("model_load", "plan_run", "ingest_entry", "analyse_thread", "finish_run", "build_reports",
+                 "record_run", "other")
+        shown = [f"{k} {by_step[k] / 2**20:,.0f}" for k in order if k in by_step]
+        lines.append("  peak RSS by step (MiB, stages run):   " + ", ".join(shown))
     rr = doc.get("rerun")
     if rr:
         lines.append(f"rerun, nothing changed ({doc['threads']:,} threads):   run_pipeline {rr['run_pipeline_seconds']:.2f}s"
@@ -770,7 +828,7 @@ def render_table(doc: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global SNAPSHOT
+    global SNAPSHOT, LOADAVG_START
     parser = argparse.ArgumentParser(description="Benchmark discourse against a naive per-post baseline.")
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=None, help="threads (default posts/100)")
@@ -801,6 +859,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    LOADAVG_START = os.getloadavg()
     args.threads = args.threads or max(1, args.posts // 100)
     args.corpus = args.corpus or corpus_dir_for(args.posts, args.threads, args.seed)
     allowed = sorted(os.sched_getaffinity(0))

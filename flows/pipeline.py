@@ -3,21 +3,27 @@
 Stages, each task one call into :mod:`discourse.pipeline`:
 
     load-model -> plan-run -> ingest-file (one per new or changed raw file, concurrent)
-      -> classify-thread -> measure-thread (one pair per thread, the pairs concurrent)
-      -> finish-run -> build-reports -> [evaluate-model] -> record-run -> artifacts
+      -> analyse-thread (one per thread, concurrent: classify, measure, write its page)
+      -> finish-run -> build-reports (missing pages, index) -> [evaluate-model]
+      -> record-run -> artifacts
 
 The flow makes the same library calls as :func:`discourse.pipeline.run_pipeline` (the tests
 check it call for call and table for table), under the processed folder's lock for the whole
-run; only the order within the ingest and per-thread stages differs (they run concurrently).
+run; only the order within the ingest and per-thread stages differs (they run concurrently),
+and the per-thread tasks read the ingested part files where the sequential run hands the
+tables over in memory.
 
 Choices (see the README, "Orchestration"):
 
 * Per-thread tasks run on the flow's ThreadPoolTaskRunner, or on a Dask cluster with
   ``task_runner="dask"`` (``dask_address`` of an existing scheduler, else a temporary
   LocalCluster). Ingest, finish and report always run in the flow's process.
-* The model is loaded once per flow run (``load-model``) and handed to every classify task.
+* The model is loaded once per flow run (``load-model``) and handed to every thread task.
   It is a picklable scikit-learn estimator (about 0.3 MB pickled), so on Dask it travels with
-  each classify task; workers never train or read the models folder.
+  each thread task; workers never train or read the models folder. Workers must see the
+  processed and reports folders (one machine, or a shared file system).
+* Batching: one task per thread (never per post); an ingest task returns only the file's
+  thread list, not its posts, so the flow's memory does not grow with the corpus.
 * No Prefect result caching: the tasks write the processed folder, so a cached result would
   skip the write. The manifest is the cache, keyed on each file's sha256 and the run version
   (model + settings), never on paths.
@@ -113,7 +119,7 @@ def plan_run(settings: Settings, version: str, force: bool) -> RunPlan:
 @task(name="ingest-file", task_run_name="ingest-file[{entry.source_path}]", **_IO)
 def ingest_file(settings: Settings, entry: RawEntry, sha256: str | None) -> FileIngest:
     """Read one raw file (content hash ``sha256``) and store its threads' ingest tables."""
-    result = lib.ingest_entry(settings, entry)
+    result = lib.ingest_entry(settings, entry, keep_tables=False)
     logger = get_run_logger()
     if result.ok:
         logger.info("ingested %s (sha256 %.12s): %d thread(s)", entry.source_path, sha256, len(result.thread_ids))
@@ -122,20 +128,12 @@ def ingest_file(settings: Settings, entry: RawEntry, sha256: str | None) -> File
     return result
 
 
-@task(name="classify-thread", task_run_name="classify-thread[{thread_id}]", **_IO)
-def classify_thread(settings: Settings, thread_id: str, model: Any) -> int:
-    """Classify one thread's posts (stance + sentiment) and store them; return the post count."""
-    posts = lib.classify_thread(settings, thread_id, model)
-    get_run_logger().info("classified %s: %d post(s)", thread_id, posts)
+@task(name="analyse-thread", task_run_name="analyse-thread[{thread_id}]", **_IO)
+def analyse_thread(settings: Settings, thread_id: str, model: Any, run_meta: dict[str, Any]) -> int:
+    """Classify and measure one thread, store its tables, write its page; return the post count."""
+    posts = lib.analyse_thread(settings, thread_id, model, run_meta)
+    get_run_logger().info("analysed %s: %d post(s)", thread_id, posts)
     return posts
-
-
-@task(name="measure-thread", task_run_name="measure-thread[{thread_id}]", **_IO)
-def measure_thread(settings: Settings, thread_id: str) -> int:
-    """Compute one thread's shift metrics and store them; return the rows of ``shifts``."""
-    rows = lib.measure_thread(settings, thread_id)
-    get_run_logger().info("measured %s: %d position(s)", thread_id, rows)
-    return rows
 
 
 @task(name="finish-run", task_run_name="finish-run", **_IO)
@@ -152,7 +150,7 @@ def record_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thr
 
 @task(name="build-reports", task_run_name="build-reports", **_IO)
 def build_reports(settings: Settings, thread_ids: list[str], run_meta: dict[str, Any]) -> list[Path]:
-    """Write the pages of the given threads and the index; return the written paths."""
+    """Write the pages of the given (unchanged) threads and the index; return the written paths."""
     pages = lib.build_reports(settings, thread_ids, run_meta)
     get_run_logger().info("wrote %d page(s) to %s", len(pages), settings.reports_dir)
     return pages
@@ -225,12 +223,13 @@ def discourse_pipeline(
         if plan.nothing_to_do:
             logger.info("nothing changed in %s", settings.raw_dir)
         else:
+            run_meta = lib.run_metadata(metadata, settings)
             summary.results = _ingest_all(settings, plan)
             thread_ids = [t for r in summary.results if r.ok for t in r.thread_ids]
-            summary.thread_errors = _process_threads(settings, thread_ids, model, task_runner, dask_address)
+            summary.thread_errors = _process_threads(settings, thread_ids, model, run_meta, task_runner, dask_address)
             finish_run(settings, plan, summary.results, summary.thread_errors)
-            changed = summary.processed_threads + plan.stale_reports
-            summary.reports = build_reports(settings, changed, lib.run_metadata(metadata, settings))
+            summary.reports = [settings.reports_dir / f"{t}.html" for t in summary.processed_threads]
+            summary.reports += build_reports(settings, plan.stale_reports, run_meta)
             if lib.evaluation_is_stale(settings, metadata):
                 summary.reports += evaluate_model(settings)
             record_run(settings, plan, summary.results, summary.thread_errors)
@@ -265,20 +264,25 @@ def _ingest_all(settings: Settings, plan: RunPlan) -> list[FileIngest]:
 
 
 def _process_threads(
-    settings: Settings, thread_ids: list[str], model: Any, task_runner: str, dask_address: str | None
+    settings: Settings,
+    thread_ids: list[str],
+    model: Any,
+    run_meta: dict[str, Any],
+    task_runner: str,
+    dask_address: str | None,
 ) -> dict[str, str]:
-    """Classify then measure every thread concurrently; return ``{thread_id: reason}`` of failures."""
+    """Analyse every thread concurrently; return ``{thread_id: reason}`` of failures."""
     if not thread_ids:
         return {}
     if task_runner == "thread":
         context = FlowRunContext.get()
         assert context is not None
-        return _submit_threads(context.task_runner, settings, thread_ids, model)
-    return _process_threads_on_dask(settings, thread_ids, model, dask_address)
+        return _submit_threads(context.task_runner, settings, thread_ids, model, run_meta)
+    return _process_threads_on_dask(settings, thread_ids, model, run_meta, dask_address)
 
 
 def _process_threads_on_dask(
-    settings: Settings, thread_ids: list[str], model: Any, dask_address: str | None
+    settings: Settings, thread_ids: list[str], model: Any, run_meta: dict[str, Any], dask_address: str | None
 ) -> dict[str, str]:
     """Run the per-thread tasks on a Dask cluster through ``prefect_dask.DaskTaskRunner``."""
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
@@ -290,7 +294,7 @@ def _process_threads_on_dask(
     runner = DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner()
     # The task runs carry this process's settings to the workers, the API URL included.
     with temporary_settings(updates=updates), runner:
-        return _submit_threads(runner, settings, thread_ids, model)
+        return _submit_threads(runner, settings, thread_ids, model, run_meta)
 
 
 def _embedded_api_url(dask_address: str | None) -> str:
@@ -307,21 +311,22 @@ def _embedded_api_url(dask_address: str | None) -> str:
     return url
 
 
-def _submit_threads(runner: Any, settings: Settings, thread_ids: list[str], model: Any) -> dict[str, str]:
-    """Submit classify -> measure per thread on ``runner``; wait; collect the failures."""
+def _submit_threads(
+    runner: Any, settings: Settings, thread_ids: list[str], model: Any, run_meta: dict[str, Any]
+) -> dict[str, str]:
+    """Submit one analyse task per thread on ``runner``; wait; collect the failures."""
     logger = get_run_logger()
-    pairs: dict[str, tuple[PrefectFuture[int], PrefectFuture[int]]] = {}
+    futures: dict[str, PrefectFuture[int]] = {}
     for thread_id in thread_ids:
-        classified = runner.submit(classify_thread, {"settings": settings, "thread_id": thread_id, "model": model})
-        measured = runner.submit(measure_thread, {"settings": settings, "thread_id": thread_id}, wait_for=[classified])
-        pairs[thread_id] = (classified, measured)
+        parameters = {"settings": settings, "thread_id": thread_id, "model": model, "run_meta": run_meta}
+        futures[thread_id] = runner.submit(analyse_thread, parameters)
     errors: dict[str, str] = {}
-    for done, (thread_id, (classified, measured)) in enumerate(pairs.items(), start=1):
-        error = _failure(classified) or _failure(measured)
+    for done, (thread_id, future) in enumerate(futures.items(), start=1):
+        error = _failure(future)
         if error is not None:
             errors[thread_id] = error
             logger.error("thread %s failed: %s", thread_id, error)
-        logger.info("threads: %d/%d done", done, len(pairs))
+        logger.info("threads: %d/%d done", done, len(futures))
     return errors
 
 

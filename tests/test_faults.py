@@ -171,10 +171,10 @@ def test_disk_full_while_writing_a_report_is_reported_and_rerun_recovers(tmp_pat
     settings = Settings.default(root, models_dir=models)
     real = atomic.write_atomic
 
-    def full_disk(path, write):
+    def full_disk(path, write, **options):
         if Path(path).suffix == ".html":
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real(path, write)
+        return real(path, write, **options)
 
     monkeypatch.setattr(atomic, "write_atomic", full_disk)
     with pytest.raises(OSError, match="No space left"):

@@ -61,9 +61,7 @@ FLOW_STEPS = {
     "load_model": ["load-model"],
     "plan_run": ["plan-run"],
     "ingest_entry": ["ingest-file"],
-    "process_thread": ["classify-thread", "measure-thread"],
-    "classify_thread": ["classify-thread"],
-    "measure_thread": ["measure-thread"],
+    "analyse_thread": ["analyse-thread"],
     "finish_run": ["finish-run"],
     "build_reports": ["build-reports"],
     "evaluate_model": ["evaluate-model"],
@@ -196,22 +194,20 @@ def test_flow_does_what_run_pipeline_does_and_publishes_artifacts(
     assert not unmirrored, f"run_pipeline calls discourse.pipeline.{unmirrored}, which the flow does not mirror"
     expected = Counter(task for call in calls for task in FLOW_STEPS[call])
 
-    # One task per file and two per thread (never per post), then the run-level tasks.
-    names = wait_for_task_runs(reference_run.flow_run_id, expected=12)
+    # One task per file and one per thread (never per post), then the run-level tasks.
+    names = wait_for_task_runs(reference_run.flow_run_id, expected=10)
     ran = Counter(n.split("[")[0] for n in names if n != "load-model" or "load_model" in calls)
     assert ran == expected, (ran, calls)
     assert names == sorted(
         [
             "build-reports",
             "evaluate-model",
-            f"classify-thread[{ARTICLE_ID}]",
-            f"classify-thread[{FORUM_ID}]",
+            f"analyse-thread[{ARTICLE_ID}]",
+            f"analyse-thread[{FORUM_ID}]",
             "finish-run",
             f"ingest-file[{ARTICLE}]",
             "ingest-file[pakpassion-why-not-ussr.txt]",
             "load-model",
-            f"measure-thread[{ARTICLE_ID}]",
-            f"measure-thread[{FORUM_ID}]",
             "plan-run",
             "record-run",
         ]
@@ -287,18 +283,18 @@ def test_failing_thread_is_recorded_and_the_others_finish(
     reference_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = copy_workspace(reference_run.settings, tmp_path / "copy")
-    real_classify = lib.classify_thread
+    real_analyse = lib.analyse_thread
     calls: dict[str, int] = {}
 
-    def classify_thread(settings, thread_id, model):
+    def analyse_thread(settings, thread_id, model, run_meta, ingested=None):
         calls[thread_id] = calls.get(thread_id, 0) + 1
         if thread_id == FORUM_ID:
             raise ValueError("model exploded on this thread")
         if calls[thread_id] == 1:
             raise OSError("transient read error")  # retried, then succeeds
-        return real_classify(settings, thread_id, model)
+        return real_analyse(settings, thread_id, model, run_meta, ingested)
 
-    monkeypatch.setattr(lib, "classify_thread", classify_thread)
+    monkeypatch.setattr(lib, "analyse_thread", analyse_thread)
     summary, flow_run_id = run_flow(settings, force=True)
     assert summary.thread_errors == {FORUM_ID: "ValueError: model exploded on this thread"}
     assert calls == {FORUM_ID: 1, ARTICLE_ID: 2}  # no retry for a ValueError, one for the OSError

@@ -118,3 +118,67 @@ def test_leftovers_of_an_interrupted_run_are_cleaned(tmp_path):
     (tmp_path / ".tmp-posts.parquet.xyz").write_bytes(b"partial")
     assert store.clean_leftovers(tmp_path) == 2
     assert list(tmp_path.rglob(".tmp-*")) == []
+
+
+def test_streamed_consolidation_equals_one_global_sort(tmp_path, monkeypatch):
+    # Guards the streaming rewrite of consolidate(): many small row groups, parts visited in
+    # thread order and each sorted on its own must give exactly the old concat-then-sort table.
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 5)
+    parts = {t: _posts(t, n).reverse() for t, n in (("c", 7), ("a", 3), ("b", 0), ("d", 11))}
+    for thread_id, frame in parts.items():
+        store.replace_thread(tmp_path, thread_id, {"posts": frame})
+    counts = store.consolidate(tmp_path, ("posts", "quotes"))
+    expected = pl.concat([parts[t] for t in sorted(parts)]).sort(["thread_id", "position"], maintain_order=True)
+    written = store.read_table(tmp_path, "posts")
+    assert counts == {"posts": 21, "quotes": 0}
+    assert written.equals(schema.conform(expected, schema.POSTS))
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(store.table_path(tmp_path, "posts")).num_row_groups == 2  # a+c, then d
+    assert store.read_table(tmp_path, "quotes").schema == schema.empty(schema.QUOTES).schema
+
+
+def test_part_files_skip_fsync_but_consolidated_tables_are_flushed(tmp_path, monkeypatch):
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    store.replace_thread(tmp_path, "t1", {"posts": _posts("t1", 2)})
+    assert synced == []
+    store.consolidate(tmp_path, ("posts",))
+    assert len(synced) == 1 and ".tmp-posts.parquet" in synced[0]
+
+
+def test_split_by_thread_matches_filtering_each_thread():
+    from discourse.ingest.run import split_by_thread
+
+    tables = {
+        "threads": schema.conform(pl.DataFrame({"thread_id": ["x", "y", "z"]}), schema.THREADS),
+        "posts": pl.concat([_posts("y", 3), _posts("x", 2)]),
+        "quotes": schema.empty(schema.QUOTES),
+    }
+    split = split_by_thread(tables)
+    assert list(split) == ["x", "y", "z"]
+    for thread_id, parts in split.items():
+        for name, frame in tables.items():
+            assert parts[name].equals(frame.filter(pl.col("thread_id") == thread_id)), (thread_id, name)
+
+
+def test_released_ingest_result_keeps_its_thread_list_and_report_row():
+    # Guards the memory fix: a run holds every file's result until the manifest is written.
+    from datetime import UTC, datetime
+
+    from discourse.ingest.build import FileIngest
+
+    threads = schema.conform(pl.DataFrame({"thread_id": ["a", "b"], "n_posts": [2, 3]}), schema.THREADS)
+    result = FileIngest("f.txt", "0" * 64, "xenforo-text", {"threads": threads, "posts": _posts("a", 2)})
+    now = datetime.now(UTC)
+    before = result.report_row(now)
+    assert result.release() is result
+    assert set(result.tables) == {"threads"}
+    assert result.thread_ids == ["a", "b"]
+    assert result.report_row(now) == before

@@ -3,6 +3,11 @@
 The Prefect flow in ``flows/pipeline.py`` calls exactly these functions, one task each, and
 ``run_pipeline`` calls them in sequence for users and tests that want no orchestrator.
 
+Per thread, the sequential run works in memory: the ingested tables go straight to
+classification, metrics and the page, and the thread's part files are written once per stage
+(:func:`analyse_thread`). The flow runs the same function per thread, reading the ingested
+part files instead, so a worker needs nothing but the processed folder.
+
 Incremental reruns rest on the manifest (``manifest.parquet``): a raw file whose content hash
 and model version match its manifest row, and whose threads are all still stored, is not read
 again. A changed or new file is processed alone; a deleted file's threads are removed; a new
@@ -22,9 +27,20 @@ from typing import Any
 import polars as pl
 
 from discourse import schema, store
+from discourse.atomic import sync_to_disk
 from discourse.config import Settings
 from discourse.ingest.build import FileIngest
-from discourse.ingest.run import RawEntry, find_raw_files, read_entry, store_file_tables, write_ingest_report
+from discourse.ingest.run import (
+    RawEntry,
+    find_raw_files,
+    read_entry,
+    split_by_thread,
+    store_file_tables,
+    write_ingest_report,
+)
+
+#: The per-thread metric tables :func:`discourse.shifts.compute_shifts` returns.
+METRIC_TABLES: tuple[str, ...] = ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
 
 
 @dataclass
@@ -118,8 +134,12 @@ def plan_run(settings: Settings, model_version: str, *, force: bool = False) -> 
     return plan
 
 
-def ingest_entry(settings: Settings, entry: RawEntry) -> FileIngest:
-    """Read one raw file and store each of its threads' ingest tables (bad files: error set)."""
+def ingest_entry(settings: Settings, entry: RawEntry, *, keep_tables: bool = True) -> FileIngest:
+    """Read one raw file and store each of its threads' ingest tables (bad files: error set).
+
+    With ``keep_tables=False`` the result keeps only its ``threads`` table (the posts are in
+    the part files), which is what a caller that holds many results at once wants.
+    """
     result = read_entry(
         entry,
         fmt=settings.fmt,
@@ -129,7 +149,7 @@ def ingest_entry(settings: Settings, entry: RawEntry) -> FileIngest:
     )
     if result.ok:
         store_file_tables(settings.processed_dir, result)
-    return result
+    return result if keep_tables else result.release()
 
 
 def classify_thread(settings: Settings, thread_id: str, model: Any) -> int:
@@ -155,10 +175,34 @@ def measure_thread(settings: Settings, thread_id: str) -> int:
     return tables["shifts"].height
 
 
-def process_thread(settings: Settings, thread_id: str, model: Any) -> None:
-    """Classify and measure one thread (what the sequential runner does per thread)."""
-    classify_thread(settings, thread_id, model)
-    measure_thread(settings, thread_id)
+def analyse_thread(
+    settings: Settings,
+    thread_id: str,
+    model: Any,
+    run_meta: dict[str, Any],
+    ingested: dict[str, pl.DataFrame] | None = None,
+) -> int:
+    """Classify and measure one ingested thread, store the results and write its page.
+
+    ``ingested`` holds the thread's ``threads``/``posts``/``quotes`` rows when the caller has
+    them in memory; otherwise they are read from the thread's part files. Every table is
+    computed in memory and written once; returns the post count.
+    """
+    from discourse.classify import classify_posts
+    from discourse.report import write_thread_report
+    from discourse.shifts import compute_shifts
+
+    processed = settings.processed_dir
+    tables = ingested or {name: store.read_thread(processed, thread_id, name) for name in ("threads", "posts", "quotes")}
+    threads, posts, quotes = tables["threads"], tables["posts"], tables["quotes"]
+    classified = classify_posts(posts, quotes, model)
+    metrics = compute_shifts(posts, quotes, classified, window=settings.window)
+    store.update_thread(processed, thread_id, {"classified": classified, **metrics})
+    if threads.height:
+        write_thread_report(
+            threads.row(0, named=True), posts, quotes, classified, metrics, settings.reports_dir, run_meta
+        )
+    return classified.height
 
 
 def finish_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thread_errors: dict[str, str]) -> None:
@@ -198,6 +242,9 @@ def record_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thr
             }
         )
     manifest = pl.DataFrame(rows, schema=schema.MANIFEST, orient="row") if rows else schema.empty(schema.MANIFEST)
+    # Part files and pages were written without a per-file fsync; make them durable before
+    # the manifest says they are done.
+    sync_to_disk()
     store.write_table(settings.processed_dir, "manifest", manifest.sort("source_path"))
 
     report_results = list(results)
@@ -249,21 +296,17 @@ def build_reports(settings: Settings, thread_ids: list[str] | None, run_meta: di
     processed = settings.processed_dir
     threads = store.read_table(processed, "threads")
     all_ids = threads[schema.THREAD_ID].to_list()
-    wanted = all_ids if thread_ids is None else [t for t in all_ids if t in set(thread_ids)]
+    wanted = all_ids if thread_ids is None else list(set(thread_ids) & set(all_ids))
     written: list[Path] = []
     for thread in threads.filter(pl.col(schema.THREAD_ID).is_in(wanted)).iter_rows(named=True):
         thread_id = thread[schema.THREAD_ID]
-        tables = {
-            name: store.read_thread(processed, thread_id, name)
-            for name in ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
-        }
         written.append(
             write_thread_report(
                 thread,
                 store.read_thread(processed, thread_id, "posts"),
                 store.read_thread(processed, thread_id, "quotes"),
                 store.read_thread(processed, thread_id, "classified"),
-                tables,
+                {name: store.read_thread(processed, thread_id, name) for name in METRIC_TABLES},
                 settings.reports_dir,
                 run_meta,
             )
@@ -304,20 +347,25 @@ def run_pipeline(
         if plan.nothing_to_do:
             summary.seconds = time.perf_counter() - started
             return summary
+        run_meta = run_metadata(metadata, settings)
         total = len(plan.to_process)
         for done, entry in enumerate(plan.to_process, start=1):
             result = ingest_entry(settings, entry)
             summary.results.append(result)
+            by_thread = split_by_thread(result.tables) if result.ok else {}
+            result.release()  # the posts live in by_thread until this file is done
             for thread_id in result.thread_ids:
                 try:
-                    process_thread(settings, thread_id, model)
+                    analyse_thread(settings, thread_id, model, run_meta, by_thread.pop(thread_id, None))
+                except OSError:
+                    raise  # the disk or the folders, not the thread: stop; the next run redoes it
                 except Exception as error:  # noqa: BLE001 - one bad thread must not stop the run
                     summary.thread_errors[thread_id] = f"{type(error).__name__}: {error}"
             if progress is not None:
                 progress(entry.source_path, done, total)
         finish_run(settings, plan, summary.results, summary.thread_errors)
-        changed = summary.processed_threads + plan.stale_reports
-        summary.reports = build_reports(settings, changed, run_metadata(metadata, settings))
+        summary.reports = [settings.reports_dir / f"{t}.html" for t in summary.processed_threads]
+        summary.reports += build_reports(settings, plan.stale_reports, run_meta)
         if evaluation_is_stale(settings, metadata):
             summary.reports += evaluate_model(settings)[1]
         record_run(settings, plan, summary.results, summary.thread_errors)

@@ -10,7 +10,12 @@ Layout of a processed folder::
 
 Every file is written atomically (:mod:`discourse.atomic`). A thread's part folder is replaced
 as a whole: the new folder is built beside it and swapped in, so re-ingesting a thread also
-drops its now-stale classification and metrics.
+drops its now-stale classification and metrics. Part files are written without a per-file
+``fsync`` (the run syncs once before its manifest); consolidated tables are flushed each.
+
+Consolidation streams: each table is rebuilt one thread's part at a time into a Parquet writer,
+so its memory stays bounded by the largest thread (plus one row-group buffer) whatever the
+size of the corpus.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from discourse import schema
-from discourse.atomic import remove_stale_temps, write_parquet_atomic
+from discourse.atomic import remove_stale_temps, write_atomic, write_parquet_atomic
 from discourse.names import MAX_NAME
 
 PARTS = "parts"
@@ -45,6 +51,8 @@ THREAD_TABLES: tuple[str, ...] = (
     "author_tracks",
     "thread_summary",
 )
+#: Rows buffered before a consolidated table's writer gets a row group.
+ROW_GROUP_ROWS = 65_536
 #: Sort keys that give every consolidated table a deterministic row order.
 _ORDER: dict[str, list[str]] = {
     "threads": [schema.THREAD_ID],
@@ -147,7 +155,12 @@ def remove_threads(processed_dir: Path, thread_ids: Iterable[str]) -> None:
 
 
 def consolidate(processed_dir: Path, tables: Iterable[str] = THREAD_TABLES) -> dict[str, int]:
-    """Rebuild each consolidated table from every thread's part file; return row counts."""
+    """Rebuild each consolidated table from every thread's part file; return row counts.
+
+    Rows come out sorted by the table's keys (:data:`_ORDER`, thread id first). Threads are
+    visited in sorted id order and each part is sorted on its own (stable), which gives the
+    order of a global stable sort without holding more than one thread in memory.
+    """
     counts: dict[str, int] = {}
     threads = list_threads(processed_dir)
     for table in tables:
@@ -156,15 +169,40 @@ def consolidate(processed_dir: Path, tables: Iterable[str] = THREAD_TABLES) -> d
             for path in (thread_dir(processed_dir, t) / f"{table}.parquet" for t in threads)
             if path.exists()
         ]
-        if files:
-            frame = pl.concat(
-                [schema.conform(pl.read_parquet(f), schema.TABLES[table]) for f in files], how="vertical"
-            ).sort(_ORDER[table], maintain_order=True)
-        else:
-            frame = schema.empty(schema.TABLES[table])
-        write_table(processed_dir, table, frame)
-        counts[table] = frame.height
+        counts[table] = _stream_table(processed_dir, table, files)
     return counts
+
+
+def _stream_table(processed_dir: Path, table: str, files: list[Path]) -> int:
+    """Write ``table`` from ``files`` (already in thread order) through one Parquet writer."""
+    columns = schema.TABLES[table]
+    order = _ORDER[table][1:]
+    arrow_schema = schema.empty(columns).to_arrow().schema
+    rows = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal rows
+        pending: list[pl.DataFrame] = []
+        buffered = 0
+        with pq.ParquetWriter(tmp, arrow_schema, compression="zstd") as writer:
+            for path in files:
+                part = schema.conform(pl.read_parquet(path), columns)
+                if order and part.height > 1:
+                    part = part.sort(order, maintain_order=True)
+                pending.append(part)
+                buffered += part.height
+                if buffered >= ROW_GROUP_ROWS:
+                    writer.write_table(pl.concat(pending, how="vertical").to_arrow().cast(arrow_schema))
+                    rows += buffered
+                    pending, buffered = [], 0
+            if pending:
+                writer.write_table(pl.concat(pending, how="vertical").to_arrow().cast(arrow_schema))
+                rows += buffered
+            if rows == 0:
+                writer.write_table(arrow_schema.empty_table())
+
+    write_atomic(table_path(processed_dir, table), write)
+    return rows
 
 
 def clean_leftovers(processed_dir: Path) -> int:
@@ -214,4 +252,4 @@ def _write_part(folder: Path, table: str, frame: pl.DataFrame) -> None:
     if table not in THREAD_TABLES:
         raise ValueError(f"{table!r} is not a per-thread table")
     frame = schema.conform(frame, schema.TABLES[table])
-    write_parquet_atomic(frame, folder / f"{table}.parquet")
+    write_parquet_atomic(frame, folder / f"{table}.parquet", durable=False)

@@ -33,6 +33,15 @@ class FileIngest:
     def ok(self) -> bool:
         return self.error is None
 
+    def release(self) -> FileIngest:
+        """Drop the posts and quotes (kept: the small ``threads`` table); return ``self``.
+
+        A run keeps every file's result until it writes the manifest; without this the whole
+        corpus would stay in memory until the end of the run.
+        """
+        self.tables = {name: frame for name, frame in self.tables.items() if name == "threads"}
+        return self
+
     @property
     def thread_ids(self) -> list[str]:
         threads = self.tables.get("threads")

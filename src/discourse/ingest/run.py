@@ -110,16 +110,27 @@ def ingest_paths(
     return summary
 
 
-def store_file_tables(processed_dir: Path, result: FileIngest) -> list[str]:
-    """Write each thread of a successfully read file into its own part folder."""
-    tables = result.tables
+def store_file_tables(processed_dir: Path, result: FileIngest) -> dict[str, dict[str, pl.DataFrame]]:
+    """Write each thread of a successfully read file into its own part folder.
+
+    Returns each thread's tables by thread id, for callers that go on working in memory.
+    """
+    by_thread = split_by_thread(result.tables)
     for thread_id in result.thread_ids:
-        store.replace_thread(
-            processed_dir,
-            thread_id,
-            {name: frame.filter(pl.col(schema.THREAD_ID) == thread_id) for name, frame in tables.items()},
-        )
-    return result.thread_ids
+        store.replace_thread(processed_dir, thread_id, by_thread[thread_id])
+    return by_thread
+
+
+def split_by_thread(tables: dict[str, pl.DataFrame]) -> dict[str, dict[str, pl.DataFrame]]:
+    """One file's tables cut into each thread's rows, in one pass per table (not one per thread)."""
+    threads = tables["threads"][schema.THREAD_ID].to_list()
+    out: dict[str, dict[str, pl.DataFrame]] = {t: {} for t in threads}
+    for name, frame in tables.items():
+        parts = frame.partition_by(schema.THREAD_ID, as_dict=True, maintain_order=True) if frame.height else {}
+        for thread_id in threads:
+            part = parts.get((thread_id,))
+            out[thread_id][name] = part if part is not None else frame.clear()
+    return out
 
 
 def write_ingest_report(processed_dir: Path, results: list[FileIngest], now: datetime) -> Path:
