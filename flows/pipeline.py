@@ -180,6 +180,7 @@ def discourse_pipeline(
     max_bytes: int | None = None,
     fmt: str | None = None,
     columns: dict[str, str] | None = None,
+    base_url: str | None = None,
 ) -> RunSummary:
     """Ingest changed raw files, classify and measure their threads, rebuild the reports.
 
@@ -204,6 +205,7 @@ def discourse_pipeline(
         max_bytes=max_bytes,
         fmt=fmt,
         columns=columns or None,
+        base_url=base_url,
     )
     if not settings.raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder {settings.raw_dir} does not exist")
@@ -512,6 +514,7 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "max_bytes": settings.max_bytes,
         "fmt": settings.fmt,
         "columns": dict(settings.columns) or None,
+        "base_url": settings.base_url,
     }
 
 

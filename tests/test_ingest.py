@@ -175,3 +175,32 @@ def test_cli_defaults_are_relative_to_the_project_root_not_the_cwd(tmp_path, mon
     monkeypatch.delenv("DISCOURSE_HOME", raising=False)
     settings = settings_from(build_parser().parse_args(["ingest"]))
     assert settings.processed_dir == Path(__file__).resolve().parents[1] / "data" / "processed"
+
+
+def test_base_url_option_makes_discourse_thread_urls_absolute(tmp_path, capsys):
+    fixture = Path(__file__).parent / "fixtures" / "formats" / "discourse_topic.json"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "topic.json").write_bytes(fixture.read_bytes())
+    (raw / "thread.txt").write_text(TINY_THREAD, encoding="utf-8")
+    out = tmp_path / "processed"
+    args = ["ingest", str(raw), "--processed-dir", str(out), "--base-url", "https://forum.example.net/"]
+    assert main(args) == EXIT_OK
+    urls = dict(pl.read_parquet(out / "threads.parquet").select("format", "url").iter_rows())
+    assert urls["discourse_json"] == "https://forum.example.net/t/nehrus-non-alignment-principled-stand-or-hedging/1187"
+    assert urls["xenforo_text"] is None or not urls["xenforo_text"].startswith("https://forum.example.net")
+    for bad in ("javascript:alert(1)", "forum.example.net", "https://forum.example.net/?q=1", "https://a b"):
+        assert main(["ingest", str(raw), "--processed-dir", str(out), "--base-url", bad]) == EXIT_USAGE
+    assert "is not an http(s) address" in capsys.readouterr().err
+
+
+def test_base_url_is_part_of_the_run_version_only_when_set(tmp_path):
+    from discourse.config import Settings
+    from discourse.pipeline import run_version
+
+    meta = {"model_version": "m1"}
+    plain = run_version(meta, Settings.default(tmp_path))
+    assert "base_url" not in plain
+    assert run_version(meta, Settings.default(tmp_path, base_url="https://forum.example")) == (
+        plain + "|base_url=https://forum.example"
+    )

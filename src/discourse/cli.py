@@ -137,6 +137,7 @@ def _run_options(parser: argparse.ArgumentParser, *, window: bool = True, confid
     parser.add_argument("--format", dest="fmt", help="force an input format instead of detecting it")
     parser.add_argument("--columns", help="CSV/JSONL/Parquet column mapping, e.g. text=body,author=user")
     parser.add_argument("--max-bytes", type=int, help="skip files larger than this (default 50 MB)")
+    parser.add_argument("--base-url", help="Discourse JSON: the forum's address, for absolute thread URLs")
     if window:
         parser.add_argument("--window", type=int, help="rolling window in posts (default 5)")
     if confidence:
@@ -164,6 +165,7 @@ def settings_from(args: argparse.Namespace) -> Any:
             max_bytes=getattr(args, "max_bytes", None),
             fmt=fmt,
             columns=parse_columns(getattr(args, "columns", None)) or None,
+            base_url=getattr(args, "base_url", None),
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
@@ -187,6 +189,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             columns=settings.columns or None,
             max_bytes=settings.max_bytes,
             progress=advance,
+            base_url=settings.base_url,
         )
     ok = [r for r in summary.results if r.ok]
     print(f"ingested {len(ok)} file(s): {len(summary.thread_ids)} thread(s), {summary.n_posts} post(s) -> {settings.processed_dir}")

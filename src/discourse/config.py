@@ -8,6 +8,7 @@ command-line user then sees printed in every path the run reports.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from discourse.ingest.decode import DEFAULT_MAX_BYTES
 
 DEFAULT_WINDOW = 5
 DEFAULT_MIN_CONFIDENCE = 0.40
+# An http(s) origin with an optional path prefix: no spaces, no query, no fragment.
+_BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/-]*)?")
 
 
 def project_root() -> Path:
@@ -42,6 +45,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     fmt: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    base_url: str | None = None
 
     @classmethod
     def default(cls, root: Path | None = None, **overrides: object) -> Settings:
@@ -67,6 +71,10 @@ class Settings:
             raise ValueError("min_confidence must be between 0 and 1")
         if self.max_bytes < 1:
             raise ValueError("max_bytes must be positive")
+        if self.base_url is not None and not _BASE_URL.fullmatch(self.base_url):
+            raise ValueError(
+                f"base URL {self.base_url!r} is not an http(s) address like https://forum.example"
+            )
 
 
 def parse_columns(spec: str | None) -> dict[str, str]:

@@ -146,6 +146,7 @@ def ingest_entry(settings: Settings, entry: RawEntry, *, keep_tables: bool = Tru
         columns=settings.columns or None,
         max_bytes=settings.max_bytes,
         now=datetime.now(UTC),
+        base_url=settings.base_url,
     )
     if result.ok:
         store_file_tables(settings.processed_dir, result)
@@ -375,7 +376,9 @@ def run_pipeline(
 
 def run_version(model_metadata: dict[str, Any], settings: Settings) -> str:
     """The manifest's version key: the model plus every setting that changes stored results."""
-    return f"{model_metadata['model_version']}|min_confidence={settings.min_confidence}|window={settings.window}"
+    version = f"{model_metadata['model_version']}|min_confidence={settings.min_confidence}|window={settings.window}"
+    # Only when set, so that manifests written before the option existed stay valid.
+    return version + (f"|base_url={settings.base_url}" if settings.base_url else "")
 
 
 def run_metadata(model_metadata: dict[str, Any], settings: Settings) -> dict[str, Any]:

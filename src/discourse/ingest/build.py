@@ -70,6 +70,7 @@ def read_source(
     columns: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     now: datetime | None = None,
+    base_url: str | None = None,
 ) -> FileIngest:
     """Read one raw file into ``threads``/``posts``/``quotes`` frames; never raise for bad input.
 
@@ -85,6 +86,9 @@ def read_source(
         For CSV/JSONL/Parquet: canonical column name -> the file's column name.
     max_bytes
         Files larger than this are rejected without being read.
+    base_url
+        For Discourse JSON: the forum's address, which makes thread URLs absolute (the JSON
+        itself only gives a path).
     """
     now = now or datetime.now(UTC)
     result = FileIngest(source_path=source_path, source_sha256=None, format=fmt)
@@ -93,7 +97,11 @@ def read_source(
         raw = RawFile(path.read_bytes(), source_path, path)
         result.source_sha256 = raw.sha256
         result.format = fmt or detect_format(raw)
-        options = {"columns": columns} if columns and result.format in ("csv", "jsonl", "parquet") else {}
+        options: dict[str, object] = {}
+        if columns and result.format in ("csv", "jsonl", "parquet"):
+            options["columns"] = columns
+        if base_url and result.format == "discourse_json":
+            options["base_url"] = base_url
         parsed = reader_for(result.format)(raw, **options)
         result.tables = threads_to_tables(parsed, source_path, raw.sha256, now)
     except IngestError as error:

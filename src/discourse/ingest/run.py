@@ -86,6 +86,7 @@ def ingest_paths(
     columns: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[str], None] | None = None,
+    base_url: str | None = None,
 ) -> IngestSummary:
     """Ingest every file under ``paths`` into ``processed_dir`` and rebuild its tables.
 
@@ -101,7 +102,7 @@ def ingest_paths(
         for entry in find_raw_files(paths):
             if progress is not None:
                 progress(entry.source_path)
-            result = read_entry(entry, fmt=fmt, columns=columns, max_bytes=max_bytes, now=now)
+            result = read_entry(entry, fmt=fmt, columns=columns, max_bytes=max_bytes, now=now, base_url=base_url)
             summary.results.append(result)
             if result.ok:
                 store_file_tables(processed_dir, result)
