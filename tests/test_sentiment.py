@@ -6,8 +6,15 @@ import time
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from discourse.sentiment import label_compound, load_analyzer, score_sentiment, score_text
+from discourse.sentiment import (
+    label_compound,
+    load_analyzer,
+    score_sentiment,
+    score_text,
+)
 
 
 def _posts(texts: list[str | None]) -> pl.DataFrame:
@@ -55,3 +62,74 @@ def test_batch_is_fast() -> None:
     out = score_sentiment(_posts(texts))
     assert out.height == 2000
     assert time.perf_counter() - start < 10
+
+
+# --- VADER without NLTK's word split, scored once per sentence (regression guards) --------
+
+def _nltk_compound(text: str) -> float:
+    return load_analyzer().polarity_scores(text)["compound"]
+
+
+def test_compound_equals_nltk_on_seed_thread() -> None:
+    from conftest import SEED_THREAD
+
+    from discourse.sentiment import vader_compound
+    from discourse.text import split_sentences
+
+    sentences = split_sentences(SEED_THREAD.read_text(encoding="utf-8"))
+    assert len(sentences) > 50
+    assert [vader_compound(s) for s in sentences] == [_nltk_compound(s) for s in sentences]
+
+
+def _vader_words() -> list[str]:
+    constants = load_analyzer().constants
+    lexicon = sorted(load_analyzer().lexicon)
+    return (
+        lexicon[::97] + sorted(constants.BOOSTER_DICT) + sorted(constants.NEGATE)
+        + ["never", "so", "this", "least", "at", "very", "kind", "of", "but", "BUT", "GOOD", "Great",
+           "the", "shit", "bomb", "yeah", "right", "kiss", "death", "sort", ":)", "USSR", "I"]
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_vader_words()), st.sampled_from(["", "", ".", "!", "?", ",", "'", "..."]),
+                  st.sampled_from(["", "", "", "(", '"', "-"]), st.booleans()),
+        max_size=14,
+    ),
+    st.sampled_from(["", ".", "!", "!!", "??", "????", "!!!!!"]),
+)
+def test_compound_equals_nltk_on_generated_sentences(words: list, end: str) -> None:
+    from discourse.sentiment import vader_compound
+
+    text = " ".join(before + (w.upper() if caps else w) + after for w, after, before, caps in words) + end
+    assert vader_compound(text) == _nltk_compound(text)
+
+
+def test_each_distinct_sentence_reaches_vader_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from discourse import sentiment
+    from discourse.stance import cues
+    from discourse.text import split_sentences
+
+    # Authored posts (project's own words); the second and third repeat sentences.
+    texts = [
+        "The USA was a generous ally. Moscow never helped us.",
+        "Moscow never helped us. The weather was fine.",
+        "The weather was fine. The USA was a generous ally. Stay neutral!",
+    ]
+    calls: list[str] = []
+    real = sentiment.vader_compound
+
+    def counting(text: str) -> float:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(sentiment, "vader_compound", counting)
+    sentiment.score_sentence.cache_clear()
+    cues._sentence_cues.cache_clear()
+    cues.cue_matrix(texts)  # the stance cues score the sentences that name a side
+    score_sentiment(_posts(texts))  # sentiment scores every sentence
+    cues.cue_matrix(texts)
+    distinct = {s for t in texts for s in split_sentences(t)}
+    assert sorted(calls) == sorted(distinct)

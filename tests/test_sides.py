@@ -68,3 +68,20 @@ def test_tag_sides_uses_placeholders() -> None:
     tagged = tag_sides("The USSR's fault, not the USA.")
     assert "_ussr_" in tagged and "_us_" in tagged and "USSR" not in tagged
     assert tag_sides(None) == "" and find_sides("") == frozenset()
+
+
+@pytest.mark.parametrize("text", [c[0] for c in CASES] + ["", "USSR's USA'S went west the West\nBengal"])
+def test_scan_sides_is_tag_and_find_in_one_pass(text: str) -> None:
+    from discourse.sides import scan_sides
+
+    assert scan_sides(text) == (tag_sides(text), find_sides(text))
+
+
+def test_first_letter_prefilter_keeps_case_folded_mentions() -> None:
+    from discourse import sides
+
+    # Every term starts with a known letter, so the scan may skip other places.
+    assert sides._LETTERS is not None
+    # The prefilter folds case as the terms do: Kelvin sign K and long s still name the USSR.
+    assert find_sides("\u212aremlin") == {"ussr"} and find_sides("\u017foviets") == {"ussr"}
+    assert find_sides("KGB and the kremlin") == {"ussr"} and find_sides("kgb") == set()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from discourse.stance.cues import CUE_NAMES, cue_matrix, extract_cues, scale_cues
 
@@ -73,3 +75,164 @@ def test_matrix_shape_and_scaling() -> None:
     assert m.shape == (3, len(CUE_NAMES))
     assert np.all(np.abs(scale_cues(m)) <= np.abs(m) + 1e-12)
     assert cue_matrix([]).shape == (0, len(CUE_NAMES))
+
+
+# --- per-sentence cache and shared work (regression guards for the speed-ups) ---------------
+
+# Authored posts (project's own words) that repeat sentences, the way forum threads do.
+REPEATING_POSTS = [
+    "The USA was a better ally than the USSR. We should never have trusted Moscow.",
+    "We should never have trusted Moscow. Still, the Soviets did not betray us in 1971!",
+    "If we had stayed neutral we would have avoided the mess. Non-alignment was wiser.",
+    "The USA was a better ally than the USSR. Pakistan had to pick a side.",
+    "Why didn't Pakistan choose the USSR? Both the USA and the USSR wanted bases.",
+]
+
+
+def test_cached_sentence_cues_equal_fresh_ones() -> None:
+    from discourse.stance import cues as cues_module
+
+    cached = [extract_cues(t) for t in REPEATING_POSTS]
+    cues_module._sentence_cues.cache_clear()
+    fresh = [extract_cues(t) for t in REPEATING_POSTS]
+    assert cached == fresh
+    assert cues_module._sentence_cues.cache_info().hits > 0  # the repeated sentences were reused
+    assert np.array_equal(cue_matrix(REPEATING_POSTS), np.array([list(c.values()) for c in fresh]))
+
+
+def test_callers_cannot_change_cached_cues() -> None:
+    from discourse.stance import cues as cues_module
+
+    text = REPEATING_POSTS[0]
+    first = extract_cues(text)
+    expected = dict(first)
+    first["prefers:us"] = 99.0
+    cue_matrix([text])[:] = 99.0
+    assert extract_cues(text) == expected
+    stored = cues_module._sentence_cues("The USA was a better ally than the USSR.")
+    with pytest.raises(AttributeError):
+        stored.values = ()  # type: ignore[misc]
+    assert isinstance(stored.columns, tuple) and isinstance(stored.values, tuple)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *REPEATING_POSTS,
+        "They went\nwest after that",  # "went west" over a line break names the US side
+        "the West\nBengal is far",  # and here "West Bengal" is geography
+        "Chinese\ncommunists won the war",
+        "The US\nof A is big",
+        "We were pro\nwestern",
+        "It is the U.S.\nNext line, the USSR.",
+        "went.\nwest",
+        "",
+    ],
+)
+def test_reused_ngram_words_equal_ngram_text(text: str) -> None:
+    from discourse.stance.cues import cue_matrix_with_words
+    from discourse.stance.model import ngram_text
+
+    matrix, words = cue_matrix_with_words([text])
+    assert np.array_equal(matrix, cue_matrix([text]))
+    assert words[0] is None or words[0] == ngram_text(text)
+
+
+def test_reused_ngram_words_on_seed_thread() -> None:
+    from conftest import SEED_THREAD
+
+    from discourse.stance.cues import cue_matrix_with_words
+    from discourse.stance.model import ngram_text
+
+    texts = [p for p in SEED_THREAD.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    _, words = cue_matrix_with_words(texts)
+    assert sum(w is not None for w in words) > len(texts) / 2
+    assert all(w == ngram_text(t) for w, t in zip(words, texts, strict=True) if w is not None)
+
+
+_PHRASE_LISTS = ("_REGRET_WORDS", "_NEUTRAL", "_TAKE_SIDES", "_OPINION", "_REPORTED", "_EXPLANATION",
+                 "_PERSONAL", "_ADVICE")
+
+
+def _phrase_words() -> list[str]:
+    import re
+
+    from discourse.stance import cues as cues_module
+
+    words = {"x", "a", "_us_", "not", "-", "'", "the"}
+    for name in _PHRASE_LISTS:
+        words.update(re.sub(r"\(\?:|[()?|\\]", " ", getattr(cues_module, name).source).split())
+    return sorted(words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_phrase_words()), max_size=10))
+def test_phrase_lists_match_as_written(words: list[str]) -> None:
+    import re
+
+    from discourse.stance import cues as cues_module
+
+    text = " ".join(words)
+    runs = set(re.findall(r"\w+", text))
+    for name in _PHRASE_LISTS:
+        phrases = getattr(cues_module, name)
+        plain = re.compile(phrases.source)
+        expected = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in phrases.finditer(text, runs)] == expected, name
+        assert (phrases.search(text, runs) is None) == (not expected), name
+
+
+def _one_pattern_words() -> list[str]:
+    import re
+
+    from discourse.stance import cues as cues_module
+
+    words = {"_us_", "_ussr_", "the", "x", "not", "well", "was", "with", "-", ":", "fair-weather"}
+    for pattern, _, needed in cues_module._ONE_PATTERNS:
+        words.update(needed or ())
+        words.update(w for w in re.findall(r"[a-z']+", pattern.pattern) if len(w) > 1)
+    return sorted(words)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_one_pattern_words()), max_size=9))
+def test_word_gates_never_skip_a_match(words: list[str]) -> None:
+    import re
+
+    from discourse.stance import cues as cues_module
+
+    text = " ".join(words)
+    runs = set(re.findall(r"\w+", text))
+    for pattern, cue, needed in cues_module._ONE_PATTERNS:
+        if needed is not None and pattern.search(text):
+            assert not runs.isdisjoint(needed), (cue, pattern.pattern[:40], text)
+
+
+# Authored sentences (project's own words), one for each pattern that has a word gate.
+GATED_SENTENCES = [
+    "We were better off allied with the Americans.",
+    "The Americans any day.",
+    "The Soviets were the smarter choice.",
+    "The best choice was with the USSR.",
+    "It made sense to side with Moscow.",
+    "Glad we went with the USA.",
+    "Better off without the Soviets.",
+    "The USA was a fair-weather friend.",
+    "A terrible bet was the USSR.",
+    "Never trust the Americans.",
+    "Stay well away from the Kremlin.",
+]
+
+
+def test_word_gates_keep_authored_matches() -> None:
+    from discourse.stance import cues as cues_module
+
+    matched = set()
+    for raw in GATED_SENTENCES:
+        sent = cues_module._Sentence(raw)
+        for index, (pattern, _, needed) in enumerate(cues_module._ONE_PATTERNS):
+            if needed is not None and pattern.search(sent.text):
+                matched.add(index)
+                assert not sent.words.isdisjoint(needed)
+    gated = {i for i, (_, _, needed) in enumerate(cues_module._ONE_PATTERNS) if needed is not None}
+    assert matched == gated

@@ -133,3 +133,39 @@ def test_small_class_skips_calibration() -> None:
 def test_top_features(fitted: StanceClassifier) -> None:
     names = [name for name, _ in fitted.top_features("neutralist", 10)]
     assert any("neutral" in n for n in names)
+
+
+# --- faster prediction paths give scikit-learn's numbers (regression guards) --------------
+
+@pytest.mark.parametrize("ngram_range", [(1, 2), (1, 1), (2, 2), (1, 3)])
+def test_ngram_counting_equals_vectorizer(fitted: StanceClassifier, ngram_range: tuple[int, int]) -> None:
+    import copy
+
+    from discourse.stance.model import _tfidf_transform, ngram_text
+
+    texts, _ = texts_and_labels()
+    docs = [ngram_text(t) for t in texts[:40]] + ["", "a a a", "_us_ over _ussr_ over _us_"]
+    vectorizer = copy.deepcopy(fitted.vectorizer_)
+    vectorizer.ngram_range = ngram_range  # same vocabulary, other n-grams looked up
+    expected = vectorizer.transform(docs)
+    got = _tfidf_transform(vectorizer, docs)
+    assert type(got) is type(expected) and got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+def test_top_cues_equal_row_by_row_ranking(fitted: StanceClassifier) -> None:
+    texts, _ = texts_and_labels()
+    probe = list(PROBES) + texts[:30]
+    proba, features, _, _ = fitted._score(probe)
+    best = proba.argmax(axis=1)
+    coef = fitted.linear_.coef_
+    relative = coef - coef.mean(axis=0, keepdims=True)
+    expected = []
+    for row in range(features.shape[0]):
+        lo, hi = features.indptr[row], features.indptr[row + 1]
+        cols = features.indices[lo:hi]
+        push = features.data[lo:hi] * relative[best[row], cols]
+        order = np.argsort(-push, kind="stable")[:3]
+        expected.append([str(fitted.feature_names_[cols[i]]) for i in order if push[i] > 0])
+    assert fitted._top_cues(features, best, 3) == expected

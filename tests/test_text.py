@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from discourse.text import (
     is_negated,
     mark_negated,
+    negation_flags,
     normalise_text,
     split_sentences,
     strip_negation,
@@ -55,3 +56,40 @@ def test_split_and_tokenize_never_fail(text: str) -> None:
     sentences = split_sentences(text)
     assert all(s.strip() == s and s for s in sentences)
     assert all(isinstance(t, str) and t for t in tokenize(text))
+
+
+# --- faster equivalents of NLTK and regex steps (regression guards) --------------------------
+
+_NEGATION_TOKENS = ["not", "never", "no", "nothing", "don't", "can't", "cant", "isn't", "wont", "want", "none",
+                    "n't", ".", ":", ";", "!", "?", "?!", "we", "trust", "_us_", "", "not\n", ".\n", "no\nx"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NEGATION_TOKENS), max_size=20))
+def test_negation_marks_like_nltk(tokens: list[str]) -> None:
+    from nltk.sentiment.util import mark_negation
+
+    expected = mark_negation(list(tokens), double_neg_flip=True, shallow=True)
+    assert mark_negated(tokens) == expected
+    lower_case = [t for t in tokens if t == t.lower()]
+    assert negation_flags(lower_case) == [is_negated(t) for t in mark_negated(lower_case)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("aAdDpP:;=-'()._ \n!?x9\u00e9\u03a3")), max_size=40))
+def test_tokenize_lower_cases_like_token_by_token(text: str) -> None:
+    assert tokenize(text) == [t.lower() for t in tokenize(text, lower=False)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab_.9 ,\u00e9\u0660-")), max_size=20))
+def test_last_word_matches_its_regex(text: str) -> None:
+    import re
+
+    from discourse.text import _last_word
+
+    found = re.search(r"[\w.]+$", text)
+    assert _last_word(text, 0, len(text)) == (found.group() if found else "")
+
+
+def test_normalise_collapses_every_kind_of_space_run() -> None:
+    assert normalise_text("a \t b\f\fc\v d\n  e  ") == "a b c d\ne"
+    assert normalise_text("plain single spaces") == "plain single spaces"

@@ -58,6 +58,8 @@ def _first_quotes(quotes: pl.DataFrame) -> pl.DataFrame:
 
 def _inherit(frame: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFrame:
     """Give agreement-only replies the stance of the post they quote (chains resolved)."""
+    if not frame.get_column("_agrees").any():
+        return frame  # most threads have no bare agreement: skip the quote sort and join
     links = _first_quotes(quotes)
     candidates = (
         frame.filter(pl.col("_agrees"))

@@ -4,7 +4,8 @@ Forum copies repeat quoted passages with no marker, so quotes are found by match
 against what earlier posts said *in their own words*. Matching is linear in the size of the
 thread: each earlier post's own paragraphs and sentences are indexed by a normalised key (case,
 whitespace, typographic quotes and dashes folded), and each passage of a later post is looked
-up in that index in O(1).
+up in that index in O(1). A passage met again in the same thread (a post's paragraphs come back
+in its own text, quoted passages come back verbatim) is normalised and split only once.
 
 A post's passages are tried at two grains:
 
@@ -32,10 +33,17 @@ from discourse.text import normalise_text
 METHODS = ("marker", "paragraph_hash", "sentence_hash")
 MIN_SENTENCE_CHARS = 25
 
-_SPACE_RE = re.compile(r"\s+")
-_PARAGRAPH_RE = re.compile(r"[^\n](?:.|\n(?![ \t\u00a0]*\n))*")
+_BLANK_RUN_RE = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_KEY_EDGES = " \t\n-*•>"  # stripped from both ends of a key: spaces, bullets, quote arrows
+# A paragraph runs from its first non-space character up to a line break that opens a blank
+# line (only spaces, tabs or no-break spaces before the next break) or to the end of the text.
+# Runs of plain characters are taken whole ([^\n]+), not one by one, which is what makes it fast.
+_PARAGRAPH_RE = re.compile(r"\S(?:[^\n]+|\n(?![ \t\u00a0]*\n))*")
 # A sentence ends at . ! ? (with closing quotes/brackets) followed by space, or at a line break.
-_SENTENCE_RE = re.compile(r"[^\s](?:[^\n.!?]|[.!?]+(?=[^\s.!?'\"\u2019\u201d)\]]))*(?:[.!?]+['\"\u2019\u201d)\]]*)?")
+_SENTENCE_RE = re.compile(
+    r"[^\s](?:[^\n.!?]+|[.!?]+(?=[^\s.!?'\"\u2019\u201d)\]]))*"
+    r"(?:[.!?]+['\"\u2019\u201d)\]]*)?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,21 +61,18 @@ class FoundQuote:
 
 def normalise_key(text: str) -> str:
     """Fold case, Unicode forms, typographic quotes/dashes and whitespace into a match key."""
-    return _SPACE_RE.sub(" ", normalise_text(text).lower()).strip(" \t\n-*•>")
+    # ASCII text is already NFKC and holds no typographic quote or dash, so it can skip
+    # normalise_text; joining the words on single spaces does what its per-line space handling
+    # did and more, since every run of white space ends up as one space either way
+    # (tests/test_quotes.py checks both routes against the per-line definition).
+    folded = text.lower() if text.isascii() else normalise_text(text).lower()
+    return " ".join(folded.split()).strip(_KEY_EDGES)
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
     """Return (start, end) spans of blank-line separated paragraphs, stripped of edge spaces."""
-    spans = []
-    for match in _PARAGRAPH_RE.finditer(text):
-        start, end = match.span()
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        while start < end and text[start].isspace():
-            start += 1
-        if end > start:
-            spans.append((start, end))
-    return spans
+    # Each match starts on a non-space, so only its end needs stripping.
+    return [(m.start(), m.start() + len(m.group().rstrip())) for m in _PARAGRAPH_RE.finditer(text)]
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -77,22 +82,52 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 
 class _Index:
-    """Earliest post whose own text holds each paragraph and sentence key."""
+    """Earliest post whose own text holds each paragraph and sentence key.
+
+    It also remembers the key and the sentence split of every passage it has seen, so text
+    that comes back within a thread (a post's paragraphs, then its own text; quoted passages)
+    is normalised and split once.
+    """
 
     def __init__(self) -> None:
         self.paragraphs: dict[str, int] = {}
         self.sentences: dict[str, tuple[int, int]] = {}  # key -> (post index, paragraph length)
+        self._keys: dict[str, str] = {}
+        self._splits: dict[str, list[tuple[int, int, str]]] = {}
+        self._indexed: set[str] = set()  # paragraphs (as written) already added
 
-    def add(self, post_index: int, own_text: str) -> None:
-        for p_start, p_end in split_paragraphs(own_text):
-            p_key = normalise_key(own_text[p_start:p_end])
+    def key(self, passage: str) -> str:
+        """``normalise_key(passage)``, computed once per distinct passage."""
+        key = self._keys.get(passage)
+        if key is None:
+            key = self._keys[passage] = normalise_key(passage)
+        return key
+
+    def split(self, paragraph: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of each sentence of ``paragraph``, offsets relative to it."""
+        spans = self._splits.get(paragraph)
+        if spans is None:
+            key = self.key
+            spans = [(m.start(), m.end(), key(m.group())) for m in _SENTENCE_RE.finditer(paragraph)]
+            self._splits[paragraph] = spans
+        return spans
+
+    def add(self, post_index: int, paragraphs: list[str]) -> None:
+        """Index the paragraphs of one post's own text (as written) under ``post_index``."""
+        for paragraph in paragraphs:
+            # The same paragraph written the same way splits into the same sentences, and every
+            # key it gives was set (first post wins) when it was first added: nothing to do.
+            if paragraph in self._indexed:
+                continue
+            self._indexed.add(paragraph)
+            p_key = self.key(paragraph)
             if not p_key:
                 continue
             self.paragraphs.setdefault(p_key, post_index)
-            for s_start, s_end in split_sentences(own_text, p_start, p_end):
-                s_key = normalise_key(own_text[s_start:s_end])
+            entry = (post_index, len(p_key))
+            for _, _, s_key in self.split(paragraph):
                 if s_key:
-                    self.sentences.setdefault(s_key, (post_index, len(p_key)))
+                    self.sentences.setdefault(s_key, entry)
 
 
 def find_quotes(posts: list[RawPost], source_ids: dict[str, int] | None = None) -> list[list[FoundQuote]]:
@@ -113,11 +148,19 @@ def find_quotes(posts: list[RawPost], source_ids: dict[str, int] | None = None) 
     index = _Index()
     found: list[list[FoundQuote]] = []
     for position, post in enumerate(posts):
-        quotes = [_resolve_marker(post.text, q, index, source_ids, position) for q in post.quotes]
-        quotes.extend(_find_unmarked(post.text, quotes, index))
-        quotes = _merge(post.text, sorted(quotes, key=lambda q: (q.start, -q.end)))
+        text = post.text
+        paragraphs = split_paragraphs(text)
+        quotes = [_resolve_marker(text, q, index, source_ids, position) for q in post.quotes]
+        if index.paragraphs:  # until a post has own words indexed, nothing unmarked is a quote
+            quotes.extend(_find_unmarked(text, paragraphs, quotes, index))
+        if quotes:
+            quotes = _merge(text, sorted(quotes, key=_span_order))
+            own_text = remove_spans(text, [(q.start, q.end) for q in quotes])
+            index.add(position, [own_text[start:end] for start, end in split_paragraphs(own_text)])
+        else:
+            # The own text is then text.strip(), which splits into the very same paragraphs.
+            index.add(position, [text[start:end] for start, end in paragraphs])
         found.append(quotes)
-        index.add(position, remove_spans(post.text, [(q.start, q.end) for q in quotes]))
     return found
 
 
@@ -132,8 +175,7 @@ def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
             pieces.append(text[cursor:start])
         cursor = max(cursor, end)
     pieces.append(text[cursor:])
-    kept = "".join(pieces)
-    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", kept).strip()
+    return _BLANK_RUN_RE.sub("\n\n", "".join(pieces)).strip()
 
 
 def _resolve_marker(
@@ -160,54 +202,67 @@ def _resolve_marker(
 def _lookup_passage(passage: str, index: _Index) -> int | None:
     """The earlier post a marked passage comes from: its first paragraph or sentence found."""
     for p_start, p_end in split_paragraphs(passage):
-        hit = index.paragraphs.get(normalise_key(passage[p_start:p_end]))
+        paragraph = passage[p_start:p_end]
+        hit = index.paragraphs.get(index.key(paragraph))
         if hit is not None:
             return hit
-        for s_start, s_end in split_sentences(passage, p_start, p_end):
-            s_hit = index.sentences.get(normalise_key(passage[s_start:s_end]))
+        for _, _, s_key in index.split(paragraph):
+            s_hit = index.sentences.get(s_key)
             if s_hit is not None:
                 return s_hit[0]
     return None
 
 
-def _find_unmarked(text: str, marked: list[FoundQuote], index: _Index) -> list[FoundQuote]:
-    if not index.paragraphs:
-        return []
+def _find_unmarked(
+    text: str, paragraphs: list[tuple[int, int]], marked: list[FoundQuote], index: _Index
+) -> list[FoundQuote]:
+    """Paragraphs, or runs of sentences, of ``text`` that an earlier post wrote first."""
     covered = [(q.start, q.end) for q in marked]
     found: list[FoundQuote] = []
-    for p_start, p_end in split_paragraphs(text):
-        if any(start <= p_start and p_end <= end for start, end in covered):
+    for p_start, p_end in paragraphs:
+        if covered and any(start <= p_start and p_end <= end for start, end in covered):
             continue
-        key = normalise_key(text[p_start:p_end])
+        paragraph = text[p_start:p_end]
+        key = index.key(paragraph)
         hit = index.paragraphs.get(key)
         if hit is not None and len(key) >= MIN_SENTENCE_CHARS:
             found.append(FoundQuote(p_start, p_end, hit, None, None, "paragraph_hash", 1.0))
             continue
-        found.extend(_sentence_runs(text, p_start, p_end, index))
+        found.extend(_sentence_runs(paragraph, p_start, index))
     return found
 
 
-def _sentence_runs(text: str, p_start: int, p_end: int, index: _Index) -> list[FoundQuote]:
-    """Runs of consecutive sentences found in one earlier post, holding one long sentence."""
+def _sentence_runs(paragraph: str, offset: int, index: _Index) -> list[FoundQuote]:
+    """Runs of consecutive sentences found in one earlier post, holding one long sentence.
+
+    ``paragraph`` starts at ``offset`` in its post; the quotes returned are in post offsets.
+    """
     runs: list[FoundQuote] = []
-    run: list[tuple[int, int, int, int]] = []  # (start, end, source, source paragraph length)
+    # (start, end, key length, source, source paragraph length) of each sentence in the run
+    run: list[tuple[int, int, int, int, int]] = []
 
     def close() -> None:
-        if run and any(e - s >= MIN_SENTENCE_CHARS for s, e, _, _ in run):
-            start, end = run[0][0], run[-1][1]
-            matched = sum(len(normalise_key(text[s:e])) for s, e, _, _ in run)
-            score = min(1.0, matched / max(run[0][3], 1))
-            runs.append(FoundQuote(start, end, run[0][2], None, None, "sentence_hash", round(score, 4)))
+        if run and any(e - s >= MIN_SENTENCE_CHARS for s, e, _, _, _ in run):
+            matched = sum(n for _, _, n, _, _ in run)
+            score = round(min(1.0, matched / max(run[0][4], 1)), 4)
+            start, end, source = offset + run[0][0], offset + run[-1][1], run[0][3]
+            runs.append(FoundQuote(start, end, source, None, None, "sentence_hash", score))
         run.clear()
 
-    for s_start, s_end in split_sentences(text, p_start, p_end):
-        hit = index.sentences.get(normalise_key(text[s_start:s_end]))
-        if hit is None or (run and hit[0] != run[-1][2]):
+    sentences = index.sentences
+    for s_start, s_end, s_key in index.split(paragraph):
+        hit = sentences.get(s_key)
+        if hit is None or (run and hit[0] != run[-1][3]):
             close()
         if hit is not None:
-            run.append((s_start, s_end, hit[0], hit[1]))
+            run.append((s_start, s_end, len(s_key), hit[0], hit[1]))
     close()
     return runs
+
+
+def _span_order(quote: FoundQuote) -> tuple[int, int]:
+    """Sort key: by start, the longer span first when two start together."""
+    return (quote.start, -quote.end)
 
 
 def _merge(text: str, quotes: list[FoundQuote]) -> list[FoundQuote]:

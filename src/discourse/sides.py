@@ -133,11 +133,65 @@ _USSR_ANYCASE = [
 def _compile(cased: list[str], anycase: list[str]) -> str:
     # Longest alternatives first, so "Soviet Union" wins over "Soviet" and "U.S.A." over "U.S.".
     parts = [f"(?-i:{p})" for p in cased] + [f"(?i:{p})" for p in anycase]
-    return r"(?<![\w.])(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")" + _POSS + r"(?!\w)"
+    return r"(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")" + _POSS + r"(?!\w)"
 
 
+def _group_end(term: str, start: int) -> int:
+    """Return the index just past the group that opens at ``term[start]`` (a ``(``)."""
+    depth = 0
+    i = start
+    while i < len(term):
+        if term[i] == "\\":
+            i += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(term[i], 0)
+        i += 1
+        if depth == 0:
+            return i
+    raise ValueError(f"unbalanced group in {term!r}")
+
+
+def _first_letter(term: str) -> str | None:
+    """Return the letter every match of ``term`` starts with, or None if it cannot be told.
+
+    Leading look-behinds (``(?<=...)``, ``(?<!...)`` and a group of look-behind alternatives)
+    consume nothing and are skipped.
+    """
+    i = 0
+    while term.startswith("(?<", i) or term.startswith("(?:(?<", i):
+        end = _group_end(term, i)
+        if term.startswith("(?:", i):
+            # Every alternative inside must itself be a whole look-behind group.
+            j = i + 3
+            while j < end - 1:
+                if not term.startswith("(?<", j):
+                    return None
+                j = _group_end(term, j)
+                if term[j] == "|":
+                    j += 1
+        i = end
+    first, after = term[i : i + 1], term[i + 1 : i + 2]
+    if not (first.isascii() and first.isalpha()) or after in ("?", "*", "{"):
+        return None
+    return first
+
+
+def _first_letters() -> str | None:
+    letters = {_first_letter(t) for t in _US_CASED + _US_ANYCASE + _USSR_CASED + _USSR_ANYCASE}
+    if None in letters:
+        return None
+    return "".join(sorted({c.lower() for c in letters if c}))
+
+
+_LETTERS = _first_letters()
+# A mention starts after neither a word character nor a dot, and with one of the letters the
+# terms start with (tested without case, so a letter matches whatever the terms' own
+# case-insensitive parts match). Both tests come once, ahead of all the alternatives, so at
+# most places the scan moves on after them.
 _PATTERN = re.compile(
-    rf"(?P<us>{_compile(_US_CASED, _US_ANYCASE)})|(?P<ussr>{_compile(_USSR_CASED, _USSR_ANYCASE)})"
+    r"(?<![\w.])"
+    + (f"(?=(?i:[{_LETTERS}]))" if _LETTERS else "")
+    + rf"(?:(?P<us>{_compile(_US_CASED, _US_ANYCASE)})|(?P<ussr>{_compile(_USSR_CASED, _USSR_ANYCASE)}))"
 )
 
 
@@ -161,11 +215,32 @@ def match_sides(text: str | None) -> list[SideMatch]:
 
 
 @lru_cache(maxsize=65536)
+def scan_sides(text: str | None) -> tuple[str, frozenset[str]]:
+    """Return ``(tag_sides(text), find_sides(text))`` from one pass over ``text``.
+
+    Memoised: the stance cues and the sentiment stage both ask about the same sentences, and
+    the gazetteer pattern is the costliest regular expression run on them.
+    """
+    if not text:
+        return "", frozenset()
+    parts: list[str] = []
+    found: set[str] = set()
+    end = 0
+    for m in _PATTERN.finditer(text):
+        side = m.lastgroup or US
+        found.add(side)
+        parts.append(text[end : m.start()])
+        parts.append(f" {PLACEHOLDERS[side]} ")
+        end = m.end()
+    if not found:
+        return text, frozenset()
+    parts.append(text[end:])
+    return "".join(parts), frozenset(found)
+
+
 def find_sides(text: str | None) -> frozenset[str]:
     """Return the sides ``text`` names: a subset of ``{"us", "ussr"}``."""
-    if not text:
-        return frozenset()
-    return frozenset(m.lastgroup for m in _PATTERN.finditer(text) if m.lastgroup)
+    return scan_sides(text)[1]
 
 
 def matched_terms(text: str | None) -> dict[str, list[str]]:

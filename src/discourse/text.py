@@ -38,7 +38,6 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 )
 # A candidate boundary: end punctuation, optional closing quotes/brackets, then white space.
 _BOUNDARY = re.compile(r"""([.!?]+)(["')\]]*)\s+(?=["'(\[]?[A-Z0-9])""")
-_LAST_WORD = re.compile(r"([\w.]+)$")
 
 # Order matters: dotted abbreviations, words (with inner apostrophes or hyphens), emoticons,
 # then any other single non-space character.
@@ -50,8 +49,34 @@ _TOKEN = re.compile(
 )
 
 
-# A superset of what NLTK's NEGATION pattern matches: any token that could open a scope.
-_NEGATION_HINT = re.compile(r"^(?:never|no|nothing|nowhere|noone|none|not|\w*nt)$|n't", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _negation_tests():
+    """Return (opens a scope, closes a scope) as ``search`` methods of NLTK's own patterns.
+
+    NLTK routes these patterns through ``nltk.redos`` (the ``regex`` engine under a time
+    limit), which costs tens of microseconds per token; the same two plain patterns compiled
+    by ``re`` match the same tokens (``tests/test_text.py`` compares the two).
+    """
+    from nltk.sentiment.util import (  # lazy: keeps CLI start-up fast
+        CLAUSE_PUNCT,
+        NEGATION,
+    )
+
+    return re.compile(NEGATION, re.VERBOSE).search, re.compile(CLAUSE_PUNCT).search
+
+
+@lru_cache(maxsize=1)
+def _negation_lines():
+    """Return (opens a scope, closes a scope) as NLTK's patterns over tokens joined by newlines.
+
+    With ``MULTILINE``, ``^`` and ``$`` match at every line boundary, so while no token holds a
+    newline the matches fall exactly on the lines whose token the per-token test accepts. One
+    scan of the joined tokens then replaces two tests per token; most sentences hold no
+    negation at all and need nothing more.
+    """
+    from nltk.sentiment.util import CLAUSE_PUNCT, NEGATION
+
+    return re.compile(NEGATION, re.VERBOSE | re.MULTILINE), re.compile(CLAUSE_PUNCT, re.MULTILINE)
 
 
 def normalise_text(text: str | None) -> str:
@@ -61,21 +86,40 @@ def normalise_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(lines).strip()
+    if not text.isascii():  # ASCII is NFKC-stable and holds none of the folded characters
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Collapsing never touches a line break, so it can run once over the whole text; it changes
+    # nothing when every run of spaces is a single plain space.
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+        text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def _last_word(line: str, start: int, end: int) -> str:
+    """Return the run of word characters and dots that ends ``line[start:end]`` ("" if none).
+
+    The same as searching ``line[start:end]`` for ``[\\w.]+$``, read backwards from the end; a
+    word character is one that ``str.isalnum()`` accepts, or the underscore.
+    """
+    i = end
+    while i > start:
+        char = line[i - 1]
+        if not (char == "." or char == "_" or char.isalnum()):
+            break
+        i -= 1
+    return line[i:end]
 
 
 def _split_line(line: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(line):
-        before = line[start : match.start()]
-        last = _LAST_WORD.search(before)
-        word = last.group(1).lower().rstrip(".") if last else ""
-        if match.group(1) == "." and (word in ABBREVIATIONS or len(word) == 1 and word.isalpha()):
-            continue  # "U.S. Army", "Gen. Ayub", an initial like "A. Khan"
+        if match.group(1) == ".":
+            word = _last_word(line, start, match.start()).lower().rstrip(".")
+            if word in ABBREVIATIONS or len(word) == 1 and word.isalpha():
+                continue  # "U.S. Army", "Gen. Ayub", an initial like "A. Khan"
         end = match.start() + len(match.group(1)) + len(match.group(2))
         piece = line[start:end].strip()
         if piece:
@@ -114,24 +158,54 @@ def tokenize(text: str | None, *, lower: bool = True) -> list[str]:
     """
     if not text:
         return []
+    if lower and text.isascii() and "D" not in text:
+        # Lower-casing ASCII first gives the same tokens: every alternative of the pattern
+        # treats both cases alike except the emoticon mouth "D" (":D"), excluded here.
+        return _TOKEN.findall(text.lower())
     tokens = _TOKEN.findall(text)
     return [t.lower() for t in tokens] if lower else tokens
+
+
+def negation_flags(tokens: list[str]) -> list[bool]:
+    """Return, per token, whether it lies in the scope of a negation (see :func:`mark_negated`).
+
+    ``negation_flags(tokens)[i]`` equals ``is_negated(mark_negated(tokens)[i])`` for tokens that
+    do not already end in ``_NEG`` (lower-cased tokens never do), without building new strings.
+    """
+    flags = [False] * len(tokens)
+    opens_line, closes_line = _negation_lines()
+    joined = "\n".join(tokens)
+    first = opens_line.search(joined)
+    if first is None:  # no token opens a scope (a match on a line would, see _negation_lines)
+        return flags
+    if joined.count("\n") == len(tokens) - 1:  # one line per token
+        openers = {joined.count("\n", 0, m.start()) for m in opens_line.finditer(joined, first.start())}
+        closers = {joined.count("\n", 0, m.start()) for m in closes_line.finditer(joined)}
+        opens, closes = openers.__contains__, closers.__contains__
+        indexed = True
+    else:
+        opens, closes = _negation_tests()
+        indexed = False
+    in_scope = False
+    for i, token in enumerate(tokens):
+        if opens(i if indexed else token):
+            in_scope = not in_scope  # with double_neg_flip every negation word toggles
+        elif in_scope:
+            if closes(i if indexed else token):
+                in_scope = False
+            else:
+                flags[i] = True
+    return flags
 
 
 def mark_negated(tokens: list[str]) -> list[str]:
     """Append ``_NEG`` to tokens in the scope of a negation (NLTK's ``mark_negation``).
 
     The scope runs from "not"/"never"/"-n't" words to the next ``. : ; ! ?``; a doubled
-    negation cancels. Returns a new list; the input is not modified.
+    negation cancels. Same output as ``mark_negation(tokens, double_neg_flip=True)``. Returns a
+    new list; the input is not modified.
     """
-    tokens = list(tokens)
-    # Most sentences hold no negation at all; skipping NLTK for them gives the same output and
-    # saves most of its cost (it deep-copies and re-scans every token).
-    if not any(_NEGATION_HINT.search(t) for t in tokens):
-        return tokens
-    from nltk.sentiment.util import mark_negation  # lazy: keeps CLI start-up fast
-
-    return mark_negation(tokens, double_neg_flip=True, shallow=True)
+    return [t + "_NEG" if f else t for t, f in zip(tokens, negation_flags(tokens), strict=True)]
 
 
 def is_negated(token: str) -> bool:

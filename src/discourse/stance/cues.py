@@ -23,20 +23,26 @@ covers "USA", "America", "Washington" and the rest. A cue is a named count per p
 
 :func:`extract_cues` returns a dict per text; :func:`cue_matrix` returns a dense array in
 :data:`CUE_NAMES` order.
+
+A sentence's cues depend on its own words only, so they are computed once per distinct
+sentence and memoised (:func:`_sentence_cues`, a bounded LRU cache holding immutable tuples):
+forum threads repeat sentences, and in the synthetic benchmark corpora about half of all
+sentences are repeats. A post's counts are rebuilt by replaying each sentence's additions in the
+order they were made, so the floating-point sums are the same as adding them one at a time.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from discourse.sentiment import load_analyzer, score_sentence
-from discourse.sides import PLACEHOLDERS, SIDES, find_sides, tag_sides
-from discourse.text import is_negated, mark_negated, split_sentences, strip_negation, tokenize
+from discourse.sides import PLACEHOLDERS, SIDES, scan_sides
+from discourse.text import negation_flags, split_sentences, tokenize
 
 _SIDE_CUES = (
     "mentions",
@@ -78,6 +84,21 @@ _VERDICT_CUES = (
 )
 #: Every cue name, in the column order of :func:`cue_matrix`.
 CUE_NAMES: tuple[str, ...] = tuple(f"{c}:{s}" for c in _SIDE_CUES for s in SIDES) + _GLOBAL_CUES
+_COLUMN = {name: i for i, name in enumerate(CUE_NAMES)}
+# Two extra slots after the cues hold the running sum of VADER compounds per side.
+_SENTIMENT_SUM = {side: len(CUE_NAMES) + k for k, side in enumerate(SIDES)}
+_ROW_SIZE = len(CUE_NAMES) + len(SIDES)
+_SENTIMENT_COLUMNS = tuple(
+    (_COLUMN[f"mentions:{side}"], _COLUMN[f"sentiment:{side}"], _SENTIMENT_SUM[side]) for side in SIDES
+)
+_VERDICT_COLUMNS = tuple(_COLUMN[f"{c}:{side}"] for c in _VERDICT_CUES for side in SIDES)
+_LEAN_US, _LEAN_USSR = _COLUMN["lean:us"], _COLUMN["lean:ussr"]
+_LEAN_FINAL_US, _LEAN_FINAL_USSR = _COLUMN["lean_final:us"], _COLUMN["lean_final:ussr"]
+_MENTIONS_US, _MENTIONS_USSR = _COLUMN["mentions:us"], _COLUMN["mentions:ussr"]
+_VERDICT, _ADVISES_NEUTRALITY = _COLUMN["verdict"], _COLUMN["advises_neutrality"]
+_NO_SIDE, _NO_VERDICT, _SHORT = _COLUMN["no_side"], _COLUMN["no_verdict"], _COLUMN["short"]
+# Where an addition named by a cue goes; "sentiment|<side>" names a sentiment-sum slot.
+_TARGET = _COLUMN | {f"sentiment|{side}": slot for side, slot in _SENTIMENT_SUM.items()}
 
 # Weights of the hand-built ``lean`` score: direct statements of preference count most.
 _LEAN_WEIGHTS = {
@@ -91,6 +112,10 @@ _LEAN_WEIGHTS = {
     "praises": 0.5,
     "criticises": -0.5,
 }
+_LEAN_COLUMNS = tuple(
+    (_COLUMN[f"{name}:us"], _COLUMN[f"{name}:ussr"], weight) for name, weight in _LEAN_WEIGHTS.items()
+)
+_LEAN_COLUMN_SET = frozenset(c for us, ussr, _ in _LEAN_COLUMNS for c in (us, ussr))
 _SHORT_WORDS = 6
 _WINDOW = 5  # tokens either side of a mention that its evaluation may come from
 
@@ -117,6 +142,110 @@ DOMAIN_LEXICON: dict[str, float] = {
     "humiliating": -2.5, "embargo": -1.5, "afterthought": -1.5, "rented": -1.5,
     "obedience": -1.5, "stranded": -2.0, "vanished": -1.0, "restrained": 0.5,
 }
+
+
+def _split_alternatives(body: str) -> list[str]:
+    """Split a regular expression at its top-level ``|`` (outside groups and classes)."""
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    parts.append(body[start:])
+    return parts
+
+
+class _Phrases:
+    r"""A compiled ``\b(?:phrase|phrase|...)\b`` and the words its matches can start with.
+
+    ``first_words`` holds, for each phrase, its leading run of word characters: a match starts
+    at a word boundary, so that run is then a whole word of the text. A sentence none of whose
+    words is in the set cannot match, which a set test tells faster than the scan (``None``
+    when some phrase starts otherwise and no such set can be given).
+    """
+
+    __slots__ = ("source", "regex", "first_words")
+
+    def __init__(self, source: str, regex: re.Pattern[str], first_words: frozenset[str] | None) -> None:
+        self.source = source  # the pattern as written, which ``regex`` matches exactly like
+        self.regex = regex
+        self.first_words = first_words
+
+    def search(self, text: str, words: set[str]) -> re.Match[str] | None:
+        """Return the first match in ``text``, given the set of its words."""
+        if self.first_words is not None and words.isdisjoint(self.first_words):
+            return None
+        return self.regex.search(text)
+
+    def finditer(self, text: str, words: set[str]) -> Iterator[re.Match[str]]:
+        """Return the matches in ``text``, given the set of its words."""
+        if self.first_words is not None and words.isdisjoint(self.first_words):
+            return iter(())
+        return self.regex.finditer(text)
+
+
+def _compile_words(pattern: str) -> _Phrases:
+    r"""Compile ``\b(?:phrase|phrase|...)\b`` so that ``re`` tries it quickly.
+
+    At every word start ``re`` tests the phrases one by one, each on its first character, and
+    these lists hold up to a hundred phrases. Consecutive phrases that begin with a plain letter
+    or digit are grouped by that character (``n(?:eutral|on-aligned)|b(?:oth blocs)``), so one
+    test rules out a whole group. Phrases with different first characters never match at the
+    same place, and each group keeps its phrases' order, so ``re`` finds exactly the matches of
+    the plain pattern; a phrase starting with anything else stays where it is and ends a run.
+    """
+    head, tail = r"\b(?:", r")\b"
+    if not (pattern.startswith(head) and pattern.endswith(tail)):
+        raise ValueError(f"not a word alternation: {pattern[:40]!r}")
+    runs: list[list[str]] = [[]]
+    plain: list[bool] = []
+    first_words: set[str] | None = set()
+    for phrase in _split_alternatives(pattern[len(head) : -len(tail)]):
+        literal = phrase[:1].isascii() and phrase[:1].isalnum() and phrase[1:2] not in ("?", "*", "+", "{")
+        if literal and runs[-1] and plain[-1]:
+            runs[-1].append(phrase)
+        else:
+            runs.append([phrase])
+            plain.append(literal)
+        word = _LEADING_WORD.match(phrase)
+        # The leading word is a whole word of the text only if a literal non-word character
+        # (or the pattern's closing boundary) follows it.
+        if first_words is not None and word and phrase[word.end() : word.end() + 1] in ("", " ", "'", "-"):
+            first_words.add(word.group())
+        else:
+            first_words = None
+    alternatives: list[str] = []
+    for run, is_plain in zip(runs[1:], plain, strict=True):
+        if not is_plain:
+            alternatives.extend(run)
+            continue
+        groups: dict[str, list[str]] = {}
+        for phrase in run:
+            groups.setdefault(phrase[0], []).append(phrase[1:])
+        alternatives.extend(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    regex = re.compile(head + "|".join(alternatives) + tail)
+    return _Phrases(pattern, regex, frozenset(first_words) if first_words is not None else None)
+
+
+_LEADING_WORD = re.compile(r"[A-Za-z0-9_]+")
+_WORD_RUN = re.compile(r"\w+")
 
 _S = r"(?P<{name}>_us_|_ussr_)"  # a side placeholder, captured
 
@@ -148,16 +277,28 @@ _PREFER = (
     r"favored|favoring)"
 )
 _CHOOSE = r"(?:choose|chose|chosen|choosing|pick|picked|back|backed|backing|sided|joined|went)"
-_GOOD_CHOICE = (
-    r"(?:better|best|right|smart|smarter|wise|wiser|sensible|correct|good|great|natural|obvious|"
-    r"logical|smartest|wisest|safest) (?:choice|decision|bet|option|move|call|ally|partner|"
-    r"friend|fit|pick|thing|road|route|path|place|one|side|camp|horse|deal)"
+_GOOD = (
+    "better", "best", "right", "smart", "smarter", "wise", "wiser", "sensible", "correct", "good",
+    "great", "natural", "obvious", "logical", "smartest", "wisest", "safest",
 )
-_BAD_CHOICE = (
-    r"(?:wrong|bad|worst|poor|terrible|stupid|foolish|fatal|costly|unreliable|fair-weather) "
-    r"(?:choice|decision|bet|option|move|call|ally|partner|friend|pick|horse|side|camp|road|"
-    r"route|path|deal)"
+_GOOD_CHOSEN = (
+    "choice", "decision", "bet", "option", "move", "call", "ally", "partner", "friend", "fit", "pick",
+    "thing", "road", "route", "path", "place", "one", "side", "camp", "horse", "deal",
 )
+_BAD = ("wrong", "bad", "worst", "poor", "terrible", "stupid", "foolish", "fatal", "costly", "unreliable",
+        "fair-weather")
+_BAD_CHOSEN = (
+    "choice", "decision", "bet", "option", "move", "call", "ally", "partner", "friend", "pick", "horse",
+    "side", "camp", "road", "route", "path", "deal",
+)
+_GOOD_CHOICE = f"(?:{'|'.join(_GOOD)}) (?:{'|'.join(_GOOD_CHOSEN)})"
+_BAD_CHOICE = f"(?:{'|'.join(_BAD)}) (?:{'|'.join(_BAD_CHOSEN)})"
+
+
+def _words_of(phrases: tuple[str, ...]) -> frozenset[str]:
+    """Return the leading word (``\\w+`` run) of each phrase."""
+    return frozenset(re.match(r"\w+", phrase).group() for phrase in phrases)
+
 
 # (pattern, cue, which group is favoured: "a", or "b" for a pattern whose second side wins)
 _PAIR_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
@@ -198,37 +339,42 @@ _PAIR_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
         "a",
     ),
 ]
-_ONE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(_PREFER + " " + (_GAP % 1) + _side("a")), "prefers"),
+# (pattern, cue, words): when ``words`` is given, every match holds one of them as a whole word of
+# the sentence (each sits between spaces, or after a word boundary, in the pattern), so a
+# sentence without any of them is not scanned.
+_ONE_PATTERNS: list[tuple[re.Pattern[str], str, frozenset[str] | None]] = [
+    (re.compile(_PREFER + " " + (_GAP % 1) + _side("a")), "prefers", None),
     (re.compile(r"better off (?:\S+ ){0,2}?(?:with|siding with|aligned with|allied with|"
-                r"in bed with) (?:the )?" + _side("a")), "prefers"),
+                r"in bed with) (?:the )?" + _side("a")), "prefers", frozenset({"off"})),
     (re.compile(_side("a") + " " + (_GAP % 3) + r"(?:any day|every time|hands down|all the way"
-                r"|every day of the week|no contest)"), "prefers"),
-    (re.compile(_side("a") + " " + (_GAP % 4) + _GOOD_CHOICE), "prefers"),
+                r"|every day of the week|no contest)"), "prefers",
+     frozenset({"any", "every", "hands", "all", "no"})),
+    (re.compile(_side("a") + " " + (_GAP % 4) + _GOOD_CHOICE), "prefers", _words_of(_GOOD)),
     (re.compile(_GOOD_CHOICE + r" (?:\S+ ){0,2}?(?:with|was|is|would be|in|:|-) (?:the )?"
-                + _side("a")), "prefers"),
+                + _side("a")), "prefers", _words_of(_GOOD_CHOSEN)),
     (re.compile(r"(?:made|makes|make) (?:\S+ )?sense to " + _ALIGN + " " + (_GAP % 2)
-                + _side("a")), "prefers"),
+                + _side("a")), "prefers", frozenset({"sense"})),
     (re.compile(r"\b(?:glad|happy|thank god|thankfully|luckily|good thing) (?:\S+ ){0,3}?"
-                + _ALIGN + " " + (_GAP % 2) + _side("a")), "prefers"),
-    (re.compile(r"better off without (?:the )?" + _side("a")), "rejects"),
-    (re.compile(_side("a") + " " + (_GAP % 4) + _BAD_CHOICE), "rejects"),
+                + _ALIGN + " " + (_GAP % 2) + _side("a")), "prefers",
+     frozenset({"glad", "happy", "thank", "thankfully", "luckily", "good"})),
+    (re.compile(r"better off without (?:the )?" + _side("a")), "rejects", frozenset({"without"})),
+    (re.compile(_side("a") + " " + (_GAP % 4) + _BAD_CHOICE), "rejects", _words_of(_BAD)),
     (re.compile(_BAD_CHOICE + r" (?:\S+ ){0,2}?(?:with|was|is|would be|in|:|-) (?:the )?"
-                + _side("a")), "rejects"),
+                + _side("a")), "rejects", _words_of(_BAD_CHOSEN)),
     (re.compile(r"(?:never|not|don't|dont|do not|can't|cannot) trust (?:the )?" + _side("a")),
-     "rejects"),
+     "rejects", frozenset({"trust"})),
     (re.compile(r"(?:stay|stayed|keep|kept) (?:well )?(?:away|clear) from (?:the )?"
-                + _side("a")), "rejects"),
-    (re.compile(_CHOOSE + " " + (_GAP % 3) + _side("a")), "choice"),
+                + _side("a")), "rejects", frozenset({"from"})),
+    (re.compile(_CHOOSE + " " + (_GAP % 3) + _side("a")), "choice", None),
     (re.compile(r"why (?:didn't|didnt|did not|not|doesn't|don't|dont|wouldn't|couldn't|"
-                r"hasn't|haven't) " + (_GAP % 5) + _side("a")), "why_not"),
+                r"hasn't|haven't) " + (_GAP % 5) + _side("a")), "why_not", None),
 ]
 _SHOULD = re.compile(
     r"(?:should|should've|shouldve|shouldn't|shouldnt|ought|must|must've|need|needed|needs|"
     r"better|could've|couldve|could|would've|wouldve) " + (_GAP % 4) + _ALIGN + " "
     + (_GAP % 3) + _side("a")
 )
-_REGRET_WORDS = re.compile(
+_REGRET_WORDS = _compile_words(
     r"\b(?:mistake|mistakes|blunder|blunders|wrong|error|regret|regrets|regretted|folly|"
     r"disaster|disastrous|misstep|miscalculation|boggling|baffling|stupid|stupidity|foolish|"
     r"naive|short-sighted|shortsighted|idiotic|dumb|costly|misguided)\b"
@@ -273,7 +419,7 @@ _OUTCOME_PHRASES: dict[str, float] = {
     "served better": 2.0,
     "spared": 1.5,
 }
-_NEUTRAL = re.compile(
+_NEUTRAL = _compile_words(
     r"\b(?:neutral|neutrality|non-aligned|nonaligned|non aligned|non-alignment|nonalignment|"
     r"non alignment|nam|both blocs|both blocks|both camps|both superpowers|both powers|"
     r"neither bloc|neither side|neither camp|neither superpower|neither of them|either bloc|"
@@ -297,23 +443,24 @@ _NEUTRAL_REJECTED = re.compile(
     r" (?:never|not|no) (?:an |a )?(?:option|choice|possible|realistic)\b"
     r"|\bno such thing as (?:neutral|neutrality|non-alignment)\b"
 )
-_ADVICE = re.compile(r"\b(?:should|must|ought|better|need|needs|needed|best)\b")
+_ADVICE = _compile_words(r"\b(?:should|must|ought|better|need|needs|needed|best)\b")
 _BOTH = re.compile(
     r"\bboth (?:the )?(?:_us_|_ussr_) and (?:the )?(?:_us_|_ussr_)"
     r"|\b(?:_us_|_ussr_) (?:and|or) (?:the )?(?:_us_|_ussr_) alike\b"
 )
-_TAKE_SIDES = re.compile(
+_TAKE_SIDES = _compile_words(
     r"\b(?:take sides|take a side|pick a side|choose a side|pick sides|choose sides|join either|"
     r"join any(?:thing| bloc| camp| pact| alliance)?|join a (?:bloc|camp|military pact|pact)|"
     r"pick a superpower|choose a superpower|pick a patron|superpower patron|"
-    r"(?:join|joining) (?:a |any )?military (?:pacts?|blocs?|alliances?))\b"
+    r"join (?:a |any )?military (?:pacts?|blocs?|alliances?)|"
+    r"joining (?:a |any )?military (?:pacts?|blocs?|alliances?))\b"
 )
 _NO_BEFORE = re.compile(r"\b(?:don't|dont|do not|never|not|no need to|shouldn't|stop)\s+(?:\S+\s+){0,2}$")
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20[0-3]\d)s?\b|\b(?:19)?[4-9]0s\b|\b(?:fifties|sixties|seventies|eighties)\b")
-_PERSONAL = re.compile(
+_PERSONAL = _compile_words(
     r"\b(?:i|i'm|i'd|i've|me|my|we|we'd|we'll|our|us|you|your|should|must|would|could|ought)\b"
 )
-_OPINION = re.compile(
+_OPINION = _compile_words(
     r"\b(?:i think|i believe|i feel|imo|imho|in my opinion|in my view|personally|to me|"
     r"i'd say|i would say|honestly|frankly|no doubt|clearly|obviously|i'm convinced|"
     r"i am convinced|my take|i'd rather|i would rather|i'll take|i'd take|i'd pick|i would pick|"
@@ -321,13 +468,13 @@ _OPINION = re.compile(
 )
 # Reported speech and explanations of motives: the guide labels these `none` unless the
 # author adds a verdict of their own, so they are counted to let the model discount them.
-_REPORTED = re.compile(
+_REPORTED = _compile_words(
     r"\b(?:said|says|stated|argued|argues|claimed|claims|noted|wrote|writes|announced|"
     r"according to|pointed out|insisted|demanded|assured|told|recalled|suggested|stressed|"
     r"reported|declared|complained|warned|remarked|observed|reveal|reveals|revealed|"
     r"highlights|mentioned)\b"
 )
-_EXPLANATION = re.compile(
+_EXPLANATION = _compile_words(
     r"\b(?:because|reason|reasons|due to|in order to|the main reason|motive|motives|"
     r"rationale|was driven by|were driven by|out of fear|needed|sought|wanted|concern|"
     r"concerned|context)\b"
@@ -338,6 +485,9 @@ _CONCLUSION = re.compile(
     re.IGNORECASE,
 )
 _STOP = frozenset({".", ";", "!", "?", "but", "however", "whereas", "while"})
+_WORD_CHAR = re.compile(r"\w")
+# The alignment whose side a regret word condemns.
+_REGRET_CHOICE = re.compile(_ALIGN + " " + (_GAP % 3) + _side("a"))
 
 
 @lru_cache(maxsize=1)
@@ -351,49 +501,60 @@ def _lexicon() -> dict[str, float]:
 class _Sentence:
     """A tokenised, side-tagged, negation-marked sentence with regex-friendly text."""
 
-    __slots__ = ("tokens", "negated", "text", "starts")
+    __slots__ = ("tokens", "negated", "text", "sides", "placeholders", "words")
 
     def __init__(self, sentence: str) -> None:
-        marked = mark_negated(tokenize(tag_sides(sentence)))
-        self.tokens = [strip_negation(t) for t in marked]
-        self.negated = [is_negated(t) for t in marked]
-        self.starts: list[int] = []
-        pos = 0
-        for token in self.tokens:
-            self.starts.append(pos)
-            pos += len(token) + 1
+        tagged, self.sides = scan_sides(sentence)
+        self.tokens = tokenize(tagged)
+        # Tokens are lower-case, so flags equal marking with ``_NEG`` and stripping it again.
+        self.negated = negation_flags(self.tokens)
         self.text = " ".join(self.tokens)
+        # At least the number of side placeholders in ``text``; patterns that pair two sides
+        # cannot match below two.
+        self.placeholders = self.text.count("_us")
+        self.words = set(_WORD_RUN.findall(self.text))  # for the phrase lists' quick test
 
     def index_at(self, char: int) -> int:
-        return bisect_right(self.starts, char) - 1
+        """Return the index of the token that character ``char`` of ``text`` belongs to.
+
+        Tokens hold no spaces and are joined by one, so that index is the number of spaces
+        before ``char`` (a separating space counts with the token before it).
+        """
+        return self.text.count(" ", 0, char) if self.tokens else -1
 
     def side_negated(self, match: re.Match[str], group: str) -> bool:
         return self.negated[self.index_at(match.start(group))]
 
 
+_SIDE_OF = {placeholder: side for side, placeholder in PLACEHOLDERS.items()}
+
+
 def _side_of(token: str) -> str | None:
-    for side, placeholder in PLACEHOLDERS.items():
-        if token == placeholder:
-            return side
-    return None
+    return _SIDE_OF.get(token)
 
 
 def _evaluate_near_sides(sent: _Sentence, lexicon: dict[str, float]) -> dict[str, float]:
     """Sum the valence of words near each mention, each word credited to its nearest mention."""
-    positions = [(i, s) for i, t in enumerate(sent.tokens) if (s := _side_of(t))]
+    side_of = _SIDE_OF.get
+    tokens = sent.tokens
+    positions = [(i, s) for i, t in enumerate(tokens) if (s := side_of(t))]
     scores = {side: 0.0 for side in SIDES}
     if not positions:
         return scores
-    for i, token in enumerate(sent.tokens):
-        value = lexicon.get(token)
+    # stops[k] counts the clause breaks among tokens[:k], so a stretch holds one iff the
+    # counts at its two ends differ.
+    stops = [0]
+    for token in tokens:
+        stops.append(stops[-1] + (token in _STOP))
+    for i, value in enumerate(map(lexicon.get, tokens)):
         if not value:
             continue
         best: tuple[int, str] | None = None
         for pos, side in positions:
             distance = abs(pos - i)
             if distance <= _WINDOW and (best is None or distance < best[0]):
-                lo, hi = sorted((pos, i))
-                if not any(t in _STOP for t in sent.tokens[lo:hi]):
+                lo, hi = (pos, i) if pos < i else (i, pos)
+                if stops[hi] == stops[lo]:
                     best = (distance, side)
         if best is not None:
             scores[best[1]] += (-value if sent.negated[i] else value) / 4.0
@@ -413,18 +574,39 @@ def _other(side: str) -> str:
     return SIDES[1] if side == SIDES[0] else SIDES[0]
 
 
-def _lean(cues: dict[str, float]) -> float:
-    """Return the signed fixed-weight lean (positive: US side) of a cue dict."""
-    return sum(
-        weight * (cues[f"{name}:us"] - cues[f"{name}:ussr"]) for name, weight in _LEAN_WEIGHTS.items()
-    )
+def _lean(row: list[float]) -> float:
+    """Return the signed fixed-weight lean (positive: US side) of a row of cue values."""
+    return sum([weight * (row[us] - row[ussr]) for us, ussr, weight in _LEAN_COLUMNS])
+
+
+class _SentenceCues(NamedTuple):
+    """What one sentence adds to its post's cues (immutable, so safe to share from a cache).
+
+    ``columns[k]`` of the post's row (a cue column, or a slot of ``_SENTIMENT_SUM``) receives
+    ``+= values[k]``, in order. ``words`` is its white-space word count; ``conclusion`` whether
+    it opens like a verdict ("but", "still", "overall", ...); ``ngram_words`` its side-tagged,
+    lower-case word tokens joined by spaces (punctuation dropped, as the n-gram features want);
+    ``word_end`` whether its last character is a word character (see :func:`cue_matrix_with_words`);
+    ``moves_lean`` whether it adds to a cue that ``lean`` weighs.
+    """
+
+    columns: tuple[int, ...]
+    values: tuple[float, ...]
+    words: int
+    conclusion: bool
+    ngram_words: str
+    word_end: bool
+    moves_lean: bool
 
 
 def extract_cues(text: str | None) -> dict[str, float]:
     """Return the cue counts of one post's own text (every name in :data:`CUE_NAMES`)."""
-    lexicon = _lexicon()
-    cues = dict.fromkeys(CUE_NAMES, 0.0)
-    sentiment_sum = {side: 0.0 for side in SIDES}
+    return dict(zip(CUE_NAMES, _cue_row(text), strict=True))
+
+
+def _cue_row(text: str | None, found_cues: list[_SentenceCues] | None = None) -> list[float]:
+    """Return one text's cue values in :data:`CUE_NAMES` order (sentences' cues to ``found_cues``)."""
+    row = [0.0] * _ROW_SIZE
     words = 0
     sentences = split_sentences(text)
     # The verdict usually comes last or after "but/still/even so": those sentences also feed
@@ -432,69 +614,104 @@ def extract_cues(text: str | None) -> dict[str, float]:
     final_from = max(len(sentences) - 2, 0)
     final_net = 0.0
     for index, raw in enumerate(sentences):
-        before = _lean(cues)
-        _add_sentence_cues(raw, cues, sentiment_sum, lexicon)
-        if index >= final_from or _CONCLUSION.match(raw):
-            final_net += _lean(cues) - before
-        words += len(raw.split())
-    for side in SIDES:
-        n = cues[f"mentions:{side}"]
-        cues[f"sentiment:{side}"] = sentiment_sum[side] / n if n else 0.0
-    net = _lean(cues)
-    cues["lean:us"] = max(net, 0.0)
-    cues["lean:ussr"] = max(-net, 0.0)
-    cues["lean_final:us"] = max(final_net, 0.0)
-    cues["lean_final:ussr"] = max(-final_net, 0.0)
-    cues["verdict"] = sum(cues[f"{c}:{side}"] for c in _VERDICT_CUES for side in SIDES) + cues[
-        "advises_neutrality"
-    ]
-    cues["no_side"] = float(cues["mentions:us"] == 0 and cues["mentions:ussr"] == 0)
-    cues["no_verdict"] = float(cues["verdict"] == 0 and not cues["no_side"])
-    cues["short"] = float(words < _SHORT_WORDS)
-    return cues
+        found = _sentence_cues(raw)
+        if found_cues is not None:
+            found_cues.append(found)
+        # Only a sentence that adds to a directional cue can move the lean (the difference
+        # would be exactly 0.0 otherwise).
+        final = found.moves_lean and (index >= final_from or found.conclusion)
+        before = _lean(row) if final else 0.0
+        for column, value in zip(found.columns, found.values, strict=True):
+            row[column] += value
+        if final:
+            final_net += _lean(row) - before
+        words += found.words
+    for mentions, sentiment, total in _SENTIMENT_COLUMNS:
+        n = row[mentions]
+        row[sentiment] = row[total] / n if n else 0.0
+    net = _lean(row)
+    row[_LEAN_US] = max(net, 0.0)
+    row[_LEAN_USSR] = max(-net, 0.0)
+    row[_LEAN_FINAL_US] = max(final_net, 0.0)
+    row[_LEAN_FINAL_USSR] = max(-final_net, 0.0)
+    verdict = sum(map(row.__getitem__, _VERDICT_COLUMNS))
+    row[_VERDICT] = verdict + row[_ADVISES_NEUTRALITY]
+    no_side = row[_MENTIONS_US] == 0 and row[_MENTIONS_USSR] == 0
+    row[_NO_SIDE] = float(no_side)
+    row[_NO_VERDICT] = float(row[_VERDICT] == 0 and not no_side)
+    row[_SHORT] = float(words < _SHORT_WORDS)
+    del row[len(CUE_NAMES) :]
+    return row
+
+
+@lru_cache(maxsize=131072)
+def _sentence_cues(raw: str) -> _SentenceCues:
+    """Return what one sentence adds to its post's cues.
+
+    Memoised per distinct sentence (at most 131,072 of them, about 50 MB): at 100,000 posts of
+    the benchmark corpus that keeps nearly every repeat a cache hit.
+    """
+    added: list[tuple[str, float]] = []
+    sent = _Sentence(raw)
+    _add_sentence_cues(raw, sent, added, _lexicon())
+    columns = tuple(_TARGET[name] for name, _ in added)
+    return _SentenceCues(
+        columns,
+        tuple(value for _, value in added),
+        len(raw.split()),
+        _CONCLUSION.match(raw) is not None,
+        " ".join([t for t in sent.tokens if t[0].isalnum() or t[0] == "_"]),  # tokens are never empty
+        _WORD_CHAR.match(raw, len(raw) - 1) is not None,
+        not _LEAN_COLUMN_SET.isdisjoint(columns),
+    )
 
 
 def _add_sentence_cues(
-    raw: str, cues: dict[str, float], sentiment_sum: dict[str, float], lexicon: dict[str, float]
+    raw: str, sent: _Sentence, added: list[tuple[str, float]], lexicon: dict[str, float]
 ) -> None:
-    """Add one sentence's cues to ``cues`` (and its VADER score to ``sentiment_sum``)."""
-    sent = _Sentence(raw)
+    """Append one sentence's cue additions (and its VADER score per side named) to ``added``."""
     if raw.rstrip().endswith("?"):
-        cues["question"] += 1
-    if _OPINION.search(sent.text):
-        cues["opinion"] += 1
-    if _YEAR.search(sent.text) and not _PERSONAL.search(sent.text):
-        cues["narration"] += 1
-    if _REPORTED.search(sent.text):
-        cues["reported"] += 1
-    if _EXPLANATION.search(sent.text):
-        cues["explanation"] += 1
-    sides_here = find_sides(raw)
+        added.append(("question", 1.0))
+    if _OPINION.search(sent.text, sent.words):
+        added.append(("opinion", 1.0))
+    # Every year pattern holds a digit or "ties" ("sixties"); most sentences have neither.
+    if (
+        ("ties" in sent.text or any(d in sent.text for d in "0123456789"))
+        and _YEAR.search(sent.text)
+        and not _PERSONAL.search(sent.text, sent.words)
+    ):
+        added.append(("narration", 1.0))
+    if _REPORTED.search(sent.text, sent.words):
+        added.append(("reported", 1.0))
+    if _EXPLANATION.search(sent.text, sent.words):
+        added.append(("explanation", 1.0))
+    sides_here = sent.sides
     if sides_here:
         compound = score_sentence(raw)
         for side in sides_here:
-            cues[f"mentions:{side}"] += 1
-            sentiment_sum[side] += compound
-    _add_pattern_cues(sent, cues)
-    _add_neutrality_cues(sent, cues)
+            added.append((f"mentions:{side}", 1.0))
+            added.append((f"sentiment|{side}", compound))
+    _add_pattern_cues(sent, added)
+    _add_neutrality_cues(sent, added)
     if not sides_here:
         return
     for side, score in _evaluate_near_sides(sent, lexicon).items():
         if score > 0:
-            cues[f"praises:{side}"] += score
+            added.append((f"praises:{side}", score))
         elif score < 0:
-            cues[f"criticises:{side}"] -= score
+            # criticism is counted as a magnitude (adding -score is subtracting score, exactly)
+            added.append((f"criticises:{side}", -score))
     if _COUNTERFACTUAL.search(sent.text):
-        _add_counterfactual_cues(sent, lexicon, cues)
-    if _REGRET_WORDS.search(sent.text):
-        _add_regret_cues(sent, cues)
+        _add_counterfactual_cues(sent, lexicon, added)
+    if _REGRET_WORDS.search(sent.text, sent.words):
+        _add_regret_cues(sent, added)
 
 
-def _add_pattern_cues(sent: _Sentence, cues: dict[str, float]) -> None:
+def _add_pattern_cues(sent: _Sentence, added: list[tuple[str, float]]) -> None:
     text = sent.text
-    if "_us" not in text:
+    if not sent.placeholders:
         return
-    for pattern, cue, winner in _PAIR_PATTERNS:
+    for pattern, cue, winner in _PAIR_PATTERNS if sent.placeholders > 1 else ():
         for m in pattern.finditer(text):
             a, b = _side_of(m.group("a")), _side_of(m.group("b"))
             if a is None or b is None or a == b:
@@ -502,8 +719,10 @@ def _add_pattern_cues(sent: _Sentence, cues: dict[str, float]) -> None:
             side = a if winner == "a" else b
             if sent.side_negated(m, "a"):  # "not US over USSR" flips the preference
                 side = _other(side)
-            cues[f"{cue}:{side}"] += 1
-    for pattern, cue in _ONE_PATTERNS:
+            added.append((f"{cue}:{side}", 1.0))
+    for pattern, cue, needed in _ONE_PATTERNS:
+        if needed is not None and sent.words.isdisjoint(needed):
+            continue
         for m in pattern.finditer(text):
             side = _side_of(m.group("a"))
             if side is None:
@@ -513,37 +732,37 @@ def _add_pattern_cues(sent: _Sentence, cues: dict[str, float]) -> None:
                 cue = "rejects" if cue == "prefers" else cue
                 if cue == "choice":
                     continue
-            cues[f"{cue}:{side}"] += 1
+            added.append((f"{cue}:{side}", 1.0))
     for m in _SHOULD.finditer(text):
         side = _side_of(m.group("a"))
         if side is None:
             continue
         negated = sent.side_negated(m, "a") or m.group(0).startswith(("shouldn", "shouldnt"))
-        cues[f"{'should_not' if negated else 'should'}:{side}"] += 1
+        added.append((f"{'should_not' if negated else 'should'}:{side}", 1.0))
 
 
-def _add_neutrality_cues(sent: _Sentence, cues: dict[str, float]) -> None:
+def _add_neutrality_cues(sent: _Sentence, added: list[tuple[str, float]]) -> None:
     text = sent.text
     if _NEUTRAL_REJECTED.search(text):
-        cues["neutrality_rejected"] += 1
+        added.append(("neutrality_rejected", 1.0))
         return
-    for m in _TAKE_SIDES.finditer(text):
+    for m in _TAKE_SIDES.finditer(text, sent.words):
         # "don't take sides" / "never join a bloc" is neutrality; "we must pick a side" is not.
         negated = sent.negated[sent.index_at(m.start())] or _NO_BEFORE.search(text[: m.start()])
         if negated:
-            cues["neutrality"] += 1
-            cues["advises_neutrality"] += 1
+            added.append(("neutrality", 1.0))
+            added.append(("advises_neutrality", 1.0))
         else:
-            cues["neutrality_rejected"] += 1
-    for m in _NEUTRAL.finditer(text):
+            added.append(("neutrality_rejected", 1.0))
+    for m in _NEUTRAL.finditer(text, sent.words):
         if sent.negated[sent.index_at(m.start())]:
-            cues["neutrality_rejected"] += 1
+            added.append(("neutrality_rejected", 1.0))
         else:
-            cues["neutrality"] += 1
-            if _ADVICE.search(text[: m.start()]):
-                cues["advises_neutrality"] += 1
-    if _BOTH.search(text):
-        cues["both_sides"] += 1
+            added.append(("neutrality", 1.0))
+            if _ADVICE.regex.search(text[: m.start()]):
+                added.append(("advises_neutrality", 1.0))
+    if sent.placeholders > 1 and _BOTH.search(text):
+        added.append(("both_sides", 1.0))
 
 
 def _consequence_valence(sent: _Sentence, lexicon: dict[str, float]) -> tuple[float, int]:
@@ -557,13 +776,11 @@ def _consequence_valence(sent: _Sentence, lexicon: dict[str, float]) -> tuple[fl
         return _sentence_valence(sent, lexicon), len(sent.tokens)
     start = sent.index_at(match.start())
     outcome = sent.tokens[start:]
-    marked = mark_negated(outcome)
     total = 0.0
-    for token in marked:
-        word = strip_negation(token)
+    for word, negated in zip(outcome, negation_flags(outcome), strict=True):
         value = lexicon.get(word)
         if value:
-            total += (-value if is_negated(token) else value) / 4.0
+            total += (-value if negated else value) / 4.0
     phrase_text = " ".join(outcome)
     for phrase, value in _OUTCOME_PHRASES.items():
         if phrase in phrase_text:
@@ -571,7 +788,9 @@ def _consequence_valence(sent: _Sentence, lexicon: dict[str, float]) -> tuple[fl
     return total, start
 
 
-def _add_counterfactual_cues(sent: _Sentence, lexicon: dict[str, float], cues: dict) -> None:
+def _add_counterfactual_cues(
+    sent: _Sentence, lexicon: dict[str, float], added: list[tuple[str, float]]
+) -> None:
     valence, outcome_start = _consequence_valence(sent, lexicon)
     for i, token in enumerate(sent.tokens):
         side = _side_of(token)
@@ -582,28 +801,56 @@ def _add_counterfactual_cues(sent: _Sentence, lexicon: dict[str, float], cues: d
         negated = sent.negated[i] and i < outcome_start
         value = -valence if negated else valence
         if value > 0.1:
-            cues[f"counterfactual_good:{side}"] += 1
+            added.append((f"counterfactual_good:{side}", 1.0))
         elif value < -0.1:
-            cues[f"counterfactual_bad:{side}"] += 1
+            added.append((f"counterfactual_bad:{side}", 1.0))
         else:
-            cues[f"counterfactual:{side}"] += 1
+            added.append((f"counterfactual:{side}", 1.0))
 
 
-def _add_regret_cues(sent: _Sentence, cues: dict[str, float]) -> None:
+def _add_regret_cues(sent: _Sentence, added: list[tuple[str, float]]) -> None:
     # The choice called a mistake is the first side after an alignment verb, else the only one.
-    match = re.search(_ALIGN + " " + (_GAP % 3) + _side("a"), sent.text)
+    match = _REGRET_CHOICE.search(sent.text)
     if match and not sent.side_negated(match, "a"):
         side = _side_of(match.group("a"))
         if side:
-            cues[f"regret:{side}"] += 1
+            added.append((f"regret:{side}", 1.0))
 
 
 def cue_matrix(texts: Iterable[str | None]) -> np.ndarray:
     """Return an (n_texts, len(CUE_NAMES)) float array of :func:`extract_cues` values."""
-    rows = [list(extract_cues(t).values()) for t in texts]
+    rows = [_cue_row(t) for t in texts]
     if not rows:
         return np.zeros((0, len(CUE_NAMES)))
     return np.asarray(rows, dtype=float)
+
+
+def cue_matrix_with_words(texts: Iterable[str | None]) -> tuple[np.ndarray, list[str | None]]:
+    """Return :func:`cue_matrix` of ``texts`` and, where it can be reused, each text's n-gram words.
+
+    The words of a text are its sentences' side-tagged, lower-case word tokens joined by
+    spaces: ``model.ngram_text(text)``, which would otherwise tag and tokenise the whole text a
+    second time. They are ``None`` (compute them from the text) unless every sentence but the
+    last ends in a non-word character. Why that suffices: the sentences are the normalised text
+    cut at white space, and tokens never span white space, so the two can differ only through a
+    side mention whose match looks across a cut: a term with inner white space ("the States"
+    over a line break), a look-behind ending in white space ("went" / "west", "Chinese" /
+    "communists" on two lines) or a look-ahead starting with it ("the West" / "Bengal"). Each
+    of these needs a word character right before the cut. Inside a line, a cut always follows
+    ``.!?`` (and closing quotes or brackets); the check matters at line breaks.
+    """
+    rows: list[list[float]] = []
+    words: list[str | None] = []
+    for text in texts:
+        found: list[_SentenceCues] = []
+        rows.append(_cue_row(text, found))
+        if any(f.word_end for f in found[:-1]):
+            words.append(None)
+        else:
+            words.append(" ".join(f.ngram_words for f in found if f.ngram_words))
+    if not rows:
+        return np.zeros((0, len(CUE_NAMES))), words
+    return np.asarray(rows, dtype=float), words
 
 
 def scale_cues(matrix: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ counts as empty). Labels are any hashable values; the pipeline uses :data:`schem
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from discourse.sides import tag_sides
-from discourse.stance.cues import CUE_NAMES, cue_matrix, scale_cues
+from discourse.stance.cues import (
+    CUE_NAMES,
+    cue_matrix,
+    cue_matrix_with_words,
+    scale_cues,
+)
 from discourse.text import normalise_text, split_sentences, tokenize
 
 #: Bumped whenever features or training change in a way that invalidates saved models.
@@ -42,6 +48,72 @@ def as_texts(X: Any) -> list[str]:
     elif isinstance(X, str):
         raise TypeError("X must be a sequence of texts, not a single string")
     return [x if isinstance(x, str) else "" for x in X]
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():
+    """Return a process-wide ``threadpoolctl.ThreadpoolController``.
+
+    ``threadpool_limits(...)`` inspects every loaded shared library on each call (about 5 ms
+    here); prediction runs once per thread of posts, so the inspection is done once and the
+    controller reused. It is created on the first prediction, after scikit-learn has loaded its
+    BLAS libraries.
+    """
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _tfidf_transform(vectorizer: Any, docs: list[str]):
+    """Return ``vectorizer.transform(docs)`` for the vectorizer :meth:`StanceClassifier.fit` builds.
+
+    That vectorizer splits on white space and counts word n-grams; scikit-learn does so with a
+    regular expression and a Python loop per n-gram, a sixth of the prediction time. Here each
+    document's n-grams are looked up in the vocabulary in one pass, counted for all documents
+    at once with ``np.unique`` (which also sorts each row's columns), and the steps of
+    ``TfidfTransformer.transform`` (sublinear tf, idf, l2 norm) are applied in the same order,
+    which gives the same matrix (``tests/test_stance_model.py`` compares them). Any other
+    vectorizer settings go through scikit-learn.
+    """
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    settings = {
+        "analyzer": "word", "token_pattern": r"\S+", "lowercase": False, "preprocessor": None,
+        "tokenizer": None, "stop_words": None, "strip_accents": None, "binary": False,
+        "input": "content", "norm": "l2", "use_idf": True, "sublinear_tf": True,
+        "dtype": np.float64,
+    }
+    min_n, max_n = vectorizer.ngram_range
+    unusual = any(getattr(vectorizer, k, None) != v for k, v in settings.items())
+    if unusual or not 1 <= min_n <= max_n or not docs:  # (scikit-learn rejects no documents)
+        return vectorizer.transform(docs)
+    vocabulary = vectorizer.vocabulary_
+    lookup = vocabulary.get
+    columns: list[int] = []
+    ends = [0]
+    for doc in docs:
+        tokens = doc.split()  # the same tokens as the pattern \S+
+        grams = tokens if min_n == 1 else []
+        for n in range(max(min_n, 2), max_n + 1):
+            grams = grams + list(map(" ".join, zip(*(tokens[k:] for k in range(n)))))
+        columns += [j for j in map(lookup, grams) if j is not None]
+        ends.append(len(columns))
+    n_docs, n_features = len(docs), len(vocabulary)
+    rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(ends))
+    # One key per (document, column): unique keys come out sorted by row, then by column.
+    keys, counts = np.unique(rows * n_features + np.asarray(columns, dtype=np.int64), return_counts=True)
+    key_rows = keys // n_features
+    indptr = np.zeros(n_docs + 1, dtype=np.int32)
+    np.cumsum(np.bincount(key_rows, minlength=n_docs), out=indptr[1:])
+    matrix = sparse.csr_matrix(
+        (counts.astype(np.float64), (keys - key_rows * n_features).astype(np.int32), indptr),
+        shape=(n_docs, n_features),
+    )
+    np.log(matrix.data, matrix.data)
+    matrix.data += 1.0
+    matrix.data *= vectorizer.idf_[matrix.indices]
+    return normalize(matrix, norm="l2", copy=False)
 
 
 def ngram_text(text: str) -> str:
@@ -114,17 +186,22 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unknown cue names: {sorted(unknown)}")
         return [i for i, name in enumerate(CUE_NAMES) if name in set(self.cue_names)]
 
-    def _cue_block(self, texts: Sequence[str]):
+    def _cue_block(self, texts: Sequence[str], cues: np.ndarray | None = None):
         from scipy import sparse
 
-        block = scale_cues(cue_matrix(texts))[:, self._cue_columns()]
+        cues = cue_matrix(texts) if cues is None else cues
+        block = scale_cues(cues)[:, self._cue_columns()]
         return sparse.csr_matrix(block * self.cue_weight)
 
     def _features(self, texts: Sequence[str]):
         from scipy import sparse
 
-        grams = self.vectorizer_.transform([ngram_text(t) for t in texts]) * self.ngram_weight
-        return sparse.hstack([self._cue_block(texts), grams], format="csr")
+        # The cue pass already tagged and tokenised every sentence; its words are reused for
+        # the n-grams where they equal ``ngram_text`` (see ``cue_matrix_with_words``).
+        cues, words = cue_matrix_with_words(texts)
+        ngram_texts = [w if w is not None else ngram_text(t) for w, t in zip(words, texts, strict=True)]
+        grams = _tfidf_transform(self.vectorizer_, ngram_texts) * self.ngram_weight
+        return sparse.hstack([self._cue_block(texts, cues), grams], format="csr")
 
     # --- estimator API -------------------------------------------------------------------
     def fit(self, X: Any, y: Any) -> StanceClassifier:
@@ -187,10 +264,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _proba_from_features(self, features) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
-
         model = self.calibrator_ if self.calibrator_ is not None else self.linear_
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             return model.predict_proba(features)
 
     def _segments(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -279,16 +354,20 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             relative = np.vstack([-coef[0] / 2, coef[0] / 2])
         else:
             relative = coef - coef.mean(axis=0, keepdims=True)
-        out: list[list[str]] = [[] for _ in range(features.shape[0])]
+        n_rows = features.shape[0]
+        out: list[list[str]] = [[] for _ in range(n_rows)]
         indptr, indices, data = features.indptr, features.indices, features.data
-        for row in range(features.shape[0]):
-            lo, hi = indptr[row], indptr[row + 1]
-            if lo == hi:
-                continue
-            cols = indices[lo:hi]
-            push = data[lo:hi] * relative[best[row], cols]
-            order = np.argsort(-push, kind="stable")[:top_k]
-            out[row] = [str(self.feature_names_[cols[i]]) for i in order if push[i] > 0]
+        # All rows at once: each stored value's push toward its row's class, then one stable
+        # sort by (row, -push), which keeps equal pushes in stored order as a per-row stable
+        # argsort would. The first ``top_k`` of each row are kept when their push is positive.
+        rows = np.repeat(np.arange(n_rows), np.diff(indptr))
+        push = data * relative[best[rows], indices]
+        order = np.lexsort((-push, rows))
+        rank = np.arange(order.size) - indptr[rows[order]]
+        chosen = order[(rank < top_k) & (push[order] > 0)]
+        names = self.feature_names_[indices[chosen]]
+        for row, name in zip(rows[chosen].tolist(), names.tolist(), strict=True):
+            out[row].append(str(name))
         return out
 
     def top_features(self, label: Any, n: int = 15) -> list[tuple[str, float]]:
