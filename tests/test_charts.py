@@ -147,8 +147,91 @@ def test_hostile_text_never_reaches_spec_outside_data():
 def test_charts_on_ten_thousand_posts_stay_small():
     data = thread_data(bu.synthetic_thread(10_000))
     total = 0
-    for chart in report.build_thread_charts(data).values():
-        spec = report._spec(chart)
-        for rows in spec.pop("datasets").values():
-            total += len(json.dumps(report._columnar(rows), ensure_ascii=False))
+    for plan in report.thread_plans(data).values():
+        for frame in plan.data.values():
+            total += len(json.dumps(report._columnar(frame), ensure_ascii=False))
     assert total < 4_000_000
+
+
+def all_plans(frames: dict[str, pl.DataFrame]) -> dict[str, charts.ChartPlan]:
+    data = thread_data(frames)
+    plans = dict(report.thread_plans(data))
+    plans["comparison"] = charts.comparison_plan(frames["threads"], data_summary(data))
+    return plans
+
+
+@pytest.mark.parametrize("maker", MAKERS)
+def test_cached_spec_is_the_validated_chart_spec(maker):
+    """What pages use (the cached layout with domain and height filled in) is exactly the
+    Altair chart's spec, which ``to_dict()`` validates against the Vega-Lite schema."""
+    for name, plan in all_plans(maker()).items():
+        full = spec_of(plan.chart())
+        rows = full.pop("datasets")
+        full.pop("$schema")
+        assert plan.spec() == full, name
+        assert plan.spec() == full, name  # again, from the cache
+        assert rows == {n: charts.json_safe(f).to_dicts() for n, f in plan.data.items()}, name
+
+
+def data_sources(node) -> list[dict]:
+    """Every ``data`` object anywhere in a spec."""
+    if isinstance(node, list):
+        return [found for value in node for found in data_sources(value)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["data"]] if isinstance(node.get("data"), dict) else []
+    return own + [found for value in node.values() for found in data_sources(value)]
+
+
+def test_layouts_hold_no_data_and_are_compiled_once_per_shape():
+    """Regression guard for the page speed-up: chart specs read every row by name from the
+    page's datasets, and threads of the same shape reuse one compiled layout."""
+    first, second = bu.synthetic_thread(40, seed=1), bu.synthetic_thread(55, seed=2)
+    plans = all_plans(first)
+    for name, plan in plans.items():
+        text = json.dumps(plan.spec(), ensure_ascii=False)
+        assert '"values"' not in text and "treaty" not in text, name  # no inline rows
+        assert "e+299" not in text and "e+300" not in text, name  # every mark was filled in
+        sources = data_sources(plan.spec())
+        assert all(set(source) == {"name"} for source in sources), name
+        names = {source["name"] for source in sources}
+        assert names == set(plan.data), name
+        assert names <= set(charts.DATASETS.values()), name
+    before = charts._compiled.cache_info()
+    again = all_plans(second)
+    specs = {name: plan.spec() for name, plan in again.items()}
+    after = charts._compiled.cache_info()
+    assert after.misses == before.misses  # same shapes: no Altair compile for the second thread
+    assert specs["stance"]["vconcat"][0]["encoding"]["x"]["scale"]["domain"] == [-0.5, 54.5]
+    assert specs["authors"]["height"] == 20 * 30
+
+
+def test_json_safe_nulls_nan_and_infinity():
+    frame = pl.DataFrame({"x": [1.5, float("nan"), float("inf"), None], "s": ["a", "b", "c", "d"]})
+    assert charts.json_safe(frame)["x"].to_list() == [1.5, None, None, None]
+    clean = pl.DataFrame({"x": [1.0, None]})
+    assert charts.json_safe(clean) is clean
+
+
+def test_conformed_skips_only_frames_that_already_conform():
+    posts = bu.tea_stall_thread()["posts"]
+    assert charts.conformed(posts, schema.POSTS) is posts
+    shuffled = posts.select(reversed(posts.columns)).with_columns(pl.col("position").cast(pl.Int32))
+    fixed = charts.conformed(shuffled, schema.POSTS)
+    assert fixed.columns == list(schema.POSTS) and fixed.schema["position"] == pl.Int64
+    assert fixed.equals(posts)
+
+
+def test_post_view_joins_by_post_not_by_row_order():
+    frames = bu.tea_stall_thread()
+    tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
+    expected = charts.post_view(frames["posts"], frames["classified"], tables["shifts"])
+    # classifications in another order, one repeated with another stance (the first counts),
+    # and the shift rows reversed: the view is the same
+    first = frames["classified"].head(1)
+    shuffled = pl.concat(
+        [first, frames["classified"].reverse(), first.with_columns(stance=pl.lit("none"))]
+    )
+    view = charts.post_view(frames["posts"], shuffled, tables["shifts"].reverse())
+    assert view.equals(expected)
+    assert view["position"].to_list() == list(range(7))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import time
 
+import browser_util as bu
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import browser_util as bu
 from discourse import schema, shifts
 
 TABLE_KEYS = ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
@@ -308,3 +309,76 @@ def test_large_thread_is_fast():
     assert tables["shifts"].height == n
     assert tables["transitions"].height == n - 1
     assert elapsed < 10, f"compute_shifts took {elapsed:.1f} s on {n} posts"
+
+
+# --- the plain-Python passes give Polars' own figures ----------------------------------------
+# compute_shifts counts in plain Python and divides there, and takes the score averages from
+# one collect_all; these pin its float columns to the eager Polars expressions that define them
+# (a share, a balance, a rolling or group mean must match to the last bit).
+def busy_threads(seed: int, n_threads: int = 3, n_posts: int = 400) -> dict[str, pl.DataFrame]:
+    """Several threads of authored-looking rows: long author runs, missing scores, quotes."""
+    rng = random.Random(seed)
+    frames = []
+    for t in range(n_threads):
+        n = rng.randint(1, n_posts)
+        stances = [rng.choice(schema.STANCES) for _ in range(n)]
+        sentiments = [None if rng.random() < 0.2 else rng.uniform(-1, 1) for _ in range(n)]
+        authors = [rng.choice(["amir", "bela", "chen", None]) for _ in range(n)]
+        quotes = [(i, rng.randrange(i)) for i in range(1, n) if rng.random() < 0.3]
+        frames.append(
+            bu.make_frames(
+                f"t{t}", ["x"] * n, stances, authors=authors, sentiments=sentiments, quotes=quotes
+            )
+        )
+    return {k: pl.concat([f[k] for f in frames]) for k in ("posts", "quotes", "classified")}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_float_columns_equal_the_eager_polars_expressions(seed):
+    frames = busy_threads(seed)
+    window = 4
+    tables = run(frames, window=window)
+    stances = shifts.join_stances(frames["posts"], frames["classified"])
+    counts = {
+        s: (pl.col("stance") == s).cast(pl.Int64).rolling_sum(window, min_samples=1).over("thread_id")
+        for s in schema.SIDED_STANCES
+    }
+    n = pl.sum_horizontal(counts.values())
+    balance = (counts["pro_us"] - counts["pro_ussr"]).cast(pl.Float64) / n
+    expected = stances.select(
+        *[pl.when(n > 0).then(count / n).alias(f"roll_{s}") for s, count in counts.items()],
+        pl.when(n > 0).then(balance).alias("balance"),
+        shifts.rolling_mean_expr("sentiment", window).alias("roll_sentiment"),
+    )
+    assert tables["shifts"].select(expected.columns).equals(expected)
+
+    tracks = (
+        stances.filter(pl.col("author").is_not_null())
+        .sort("thread_id", "author", "position", maintain_order=True)
+        .group_by("thread_id", "author", maintain_order=True)
+        .agg(pl.col("sentiment").mean().alias("mean_sentiment"))
+    )
+    got = tables["author_tracks"].select("thread_id", "author", "mean_sentiment")
+    assert got.sort("thread_id", "author").equals(tracks.sort("thread_id", "author"))
+
+    scores = ("sentiment", "sentiment_us", "sentiment_ussr")
+    means = stances.group_by("thread_id", maintain_order=True).agg(
+        *[(pl.col("stance") == s).mean().alias(f"share_{s}") for s in schema.STANCES],
+        *[pl.col(c).mean().alias(f"mean_{c}") for c in scores],
+    )
+    assert tables["thread_summary"].select(means.columns).equals(means.sort("thread_id"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), window=st.integers(1, 6))
+def test_row_order_of_the_inputs_does_not_change_any_table(seed, window):
+    # Shuffled rows take the passes' slow roads: threads split into several runs, quotes and
+    # edges out of order, so the Polars sorts run instead of being skipped.
+    frames = busy_threads(seed, n_posts=40)
+    rng = random.Random(seed)
+    shuffled = {
+        k: f.sample(fraction=1.0, shuffle=True, seed=rng.randrange(1000)) for k, f in frames.items()
+    }
+    ordered, mixed = run(frames, window=window), run(shuffled, window=window)
+    for name in TABLE_KEYS:
+        assert mixed[name].equals(ordered[name]), name

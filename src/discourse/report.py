@@ -16,6 +16,12 @@ Hostile text (posts, author names, titles) is shown as text and runs nothing:
 * a Content-Security-Policy allows only this page's own two scripts (by SHA-256 hash), so an
   injected inline script or event handler would be refused even if escaping failed, and
   ``default-src 'none'`` forbids every network fetch.
+
+Speed: a page costs tens of milliseconds, not the ~0.4 s of composing Altair charts per page.
+Chart specs come from :meth:`discourse.charts.ChartPlan.spec` (each layout compiled by Altair
+once per process, data referenced by name), each dataset is written once in column form
+straight from its Polars frame, the page style is one constant ``config`` dict, and the
+bundle and its CSP hash are computed once per process.
 """
 
 from __future__ import annotations
@@ -46,10 +52,12 @@ from discourse.shifts import DEFAULT_WINDOW, compute_shifts
 __all__ = [
     "EVALUATION_PAGE",
     "INDEX_PAGE",
+    "PAGE_STYLE",
     "build_thread_charts",
     "export_images",
     "page_name",
     "prepare_thread",
+    "thread_plans",
     "write_index",
     "write_thread_report",
 ]
@@ -88,9 +96,14 @@ class ThreadData:
 
 
 def _only(frame: pl.DataFrame | None, thread_id: str, table: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of one thread, conformed to ``table``."""
     if frame is None:
         return schema.empty(table)
-    frame = schema.conform(frame, table)
+    frame = charts.conformed(frame, table)
+    ids = frame[THREAD_ID]
+    # Frames read per thread from the store hold that thread only: skip the filter then.
+    if ids.len() == 0 or (ids.n_unique() == 1 and ids[0] == thread_id):
+        return frame
     return frame.filter(pl.col(THREAD_ID) == thread_id)
 
 
@@ -117,10 +130,11 @@ def prepare_thread(
         own = compute_shifts(posts, quotes, classified, window=window)
     summary_rows = own["thread_summary"].to_dicts()
     summary = summary_rows[0] if summary_rows else {}
+    view = charts.post_view(posts, classified, own["shifts"], window=window)
     return ThreadData(
         thread_id=thread_id,
-        view=charts.post_view(posts, classified, own["shifts"], window=window),
-        edges=charts.edge_view(quotes, posts, classified),
+        view=view,
+        edges=charts.edge_view(quotes, view),
         change_points=own["change_points"],
         tracks=own["author_tracks"],
         summary=summary,
@@ -128,38 +142,66 @@ def prepare_thread(
     )
 
 
-def build_thread_charts(data: ThreadData) -> dict[str, alt.TopLevelMixin]:
-    """The thread's charts by name, in page order (``authors`` only when authors are known)."""
+def thread_plans(data: ThreadData) -> dict[str, charts.ChartPlan]:
+    """The plans of the thread's charts by name, in page order (``authors`` only when authors
+    are known)."""
     domain = [float(data.view[POSITION].min() or 0) - 0.5, float(data.view[POSITION].max() or 0) + 0.5]
-    out: dict[str, alt.TopLevelMixin] = {
-        "stance": charts.stance_chart(data.view, data.change_points, window=data.window),
-        "sentiment": charts.sentiment_chart(data.view, window=data.window),
-        "quotes": charts.quote_arcs_chart(data.edges, x_domain=domain),
+    out: dict[str, charts.ChartPlan] = {
+        "stance": charts.stance_plan(data.view, data.change_points, window=data.window),
+        "sentiment": charts.sentiment_plan(data.view, window=data.window),
+        "quotes": charts.quote_arcs_plan(data.edges, x_domain=domain),
     }
     if data.has_authors:
-        out["authors"] = charts.author_tracks_chart(data.view, data.tracks)
-    out["stance_sentiment"] = charts.stance_sentiment_chart(data.view)
+        out["authors"] = charts.author_tracks_plan(data.view, data.tracks)
+    out["stance_sentiment"] = charts.stance_sentiment_plan(data.view)
     return out
 
 
+def build_thread_charts(data: ThreadData) -> dict[str, alt.TopLevelMixin]:
+    """The thread's charts by name, in page order (``authors`` only when authors are known).
+
+    Full Altair charts with their data attached; slow (Altair builds each chart anew), so
+    pages and images use :func:`thread_plans` instead.
+    """
+    return {name: plan.chart() for name, plan in thread_plans(data).items()}
+
+
 # --- specs, JSON and the JS bundle -------------------------------------------------------------
-def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (
-        chart.configure(font=charts.FONT, padding={"left": 8, "right": 16, "top": 8, "bottom": 8})
-        .configure_title(fontSize=15, subtitleFontSize=12, subtitleColor="#555555", offset=10)
-        .configure_axis(labelFontSize=11, titleFontSize=12, titleFontWeight="normal", gridColor="#eeeeee")
-        .configure_legend(labelFontSize=12, titleFontSize=12, symbolSize=90)
-        .configure_view(stroke="#dddddd")
-    )
+#: The page style, merged into each spec's ``config`` (which holds Altair's theme, e.g. the
+#: default view size). One constant instead of five chained ``configure_*`` calls, each of
+#: which deep-copied the whole chart.
+PAGE_STYLE: dict[str, Any] = {
+    "font": charts.FONT,
+    "padding": {"left": 8, "right": 16, "top": 8, "bottom": 8},
+    "title": {"fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555555", "offset": 10},
+    "axis": {
+        "labelFontSize": 11,
+        "titleFontSize": 12,
+        "titleFontWeight": "normal",
+        "gridColor": "#eeeeee",
+    },
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "symbolSize": 90},
+    "view": {"stroke": "#dddddd"},
+}
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart's Vega-Lite spec (data included as named datasets), without ``$schema``."""
-    # Validation against the Vega-Lite JSON schema costs ~0.5 s per page and the specs come
-    # from our own chart functions, whose output the chart tests validate; skip it here.
-    with alt.data_transformers.disable_max_rows():
-        spec = _style(chart).to_dict(validate=False)
-    spec.pop("$schema", None)
+def _styled(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``config`` with :data:`PAGE_STYLE` merged in, one level deep (a new dict)."""
+    out = dict(config or {})
+    for key, value in PAGE_STYLE.items():
+        old = out.get(key)
+        out[key] = {**old, **value} if isinstance(value, dict) and isinstance(old, dict) else value
+    return out
+
+
+def _spec(plan: charts.ChartPlan) -> dict[str, Any]:
+    """The chart's styled Vega-Lite spec without ``$schema`` and without its data.
+
+    Not validated against the Vega-Lite schema here (that cost ~0.5 s per page); the chart
+    tests validate every layout.
+    """
+    spec = plan.spec()
+    spec["config"] = _styled(spec.get("config"))
     return spec
 
 
@@ -176,23 +218,23 @@ def _js_bundle() -> str:
     return re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE).replace("<!--", "<\\!--")
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+@functools.cache
+def _js_bundle_bytes() -> bytes:
+    """:func:`_js_bundle` as UTF-8, encoded once: it is most of every page's ~1 MB."""
+    return _js_bundle().encode("utf-8")
 
 
-def _columnar(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Rows as column lists: the same data with every key written once."""
-    columns: list[str] = []
-    for row in rows[:1]:
-        columns = list(row)
-    for row in rows:
-        for key in row:
-            if key not in columns:
-                columns.append(key)
-    values = [[_clean(row.get(c)) for row in rows] for c in columns]
-    return {"columns": columns, "n": len(rows), "values": values}
+def _column(series: pl.Series) -> list[Any]:
+    values = series.to_list()
+    if series.dtype.is_float():  # JSON has no NaN or infinity
+        return [v if v is None or math.isfinite(v) else None for v in values]
+    return values
+
+
+def _columnar(frame: pl.DataFrame) -> dict[str, Any]:
+    """A frame as column lists (every key written once), NaN and infinities as null."""
+    values = [_column(series) for series in frame.iter_columns()]
+    return {"columns": frame.columns, "n": frame.height, "values": values}
 
 
 def script_json(obj: Any) -> str:
@@ -209,6 +251,17 @@ def script_json(obj: Any) -> str:
 
 def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+@functools.cache
+def _csp() -> str:
+    """The Content-Security-Policy of every page (hashing the ~1 MB bundle once per process)."""
+    return (
+        "default-src 'none'; "
+        f"script-src {_sha256(_js_bundle())} {_sha256(_MAIN_JS)} 'unsafe-eval'; "
+        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+        "connect-src 'none'; form-action 'none'; base-uri 'none'"
+    )
 
 
 _MAIN_JS = r"""
@@ -344,7 +397,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 26px; }
 @dataclass(frozen=True)
 class _ChartBlock:
     element_id: str
-    chart: alt.TopLevelMixin
+    plan: charts.ChartPlan
     brush: str | None = None
 
 
@@ -355,22 +408,29 @@ def _render_page(
     blocks: list[_ChartBlock],
     renderer: str = "svg",
     detail_columns: tuple[str, ...] | None = None,
-) -> str:
-    """The whole page: escaped ``title``, the given (already escaped) body, charts, scripts."""
+) -> bytes:
+    """The whole page as UTF-8: escaped ``title``, the given (escaped) body, charts, scripts.
+
+    Each chart's spec goes in without data; each dataset is written once, by name, in column
+    form, and ``_MAIN_JS`` hands the rows to the charts that name it. The detail list uses
+    the first dataset that has every one of ``detail_columns``.
+    """
     datasets: dict[str, dict[str, Any]] = {}
     chart_entries = []
     detail_name = None
     for block in blocks:
-        spec = _spec(block.chart)
-        own = spec.pop("datasets", {}) or {}
-        for name, rows in own.items():
+        for name, frame in block.plan.data.items():
             if name not in datasets:
-                datasets[name] = _columnar(rows)
-            cols = datasets[name]["columns"]
-            if detail_columns and detail_name is None and set(detail_columns) <= set(cols):
+                datasets[name] = _columnar(frame)
+            if detail_columns and detail_name is None and set(detail_columns) <= set(frame.columns):
                 detail_name = name
         chart_entries.append(
-            {"id": block.element_id, "spec": spec, "datasets": list(own), "brush": block.brush}
+            {
+                "id": block.element_id,
+                "spec": _spec(block.plan),
+                "datasets": list(block.plan.data),
+                "brush": block.brush,
+            }
         )
     page: dict[str, Any] = {"renderer": renderer, "datasets": datasets, "charts": chart_entries}
     if detail_columns:
@@ -383,23 +443,19 @@ def _render_page(
             "colors": charts.STANCE_COLORS,
             "labels": charts.STANCE_LABELS,
         }
-    bundle = _js_bundle()
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_sha256(bundle)} {_sha256(_MAIN_JS)} 'unsafe-eval'; "
-        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
-        "connect-src 'none'; form-action 'none'; base-uri 'none'"
-    )
-    return (
+    head = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{html.escape(csp, quote=False)}\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{html.escape(_csp(), quote=False)}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
         f"<title>{html.escape(title)} — discourse</title>\n<style>{_CSS}</style>\n</head>\n"
         f"<body>\n<main>\n{body_html}\n</main>\n"
         f"<script type=\"application/json\" id=\"discourse-data\">{script_json(page)}</script>\n"
-        f"<script>{bundle}</script>\n<script>{_MAIN_JS}</script>\n</body>\n</html>\n"
+        "<script>"
     )
+    tail = f"</script>\n<script>{_MAIN_JS}</script>\n</body>\n</html>\n"
+    # Joined as bytes: the bundle is encoded once per process, not once per page.
+    return b"".join((head.encode("utf-8"), _js_bundle_bytes(), tail.encode("utf-8")))
 
 
 # --- formatting helpers -------------------------------------------------------------------------
@@ -655,10 +711,9 @@ def write_thread_report(
     data = prepare_thread(
         thread_id, posts, quotes, classified, tables, window=_window_of(run_meta, window)
     )
-    built = build_thread_charts(data)
     blocks = [
-        _ChartBlock(f"chart-{key}", chart, charts.BRUSH if key == "stance" else None)
-        for key, chart in built.items()
+        _ChartBlock(f"chart-{key}", plan, charts.BRUSH if key == "stance" else None)
+        for key, plan in thread_plans(data).items()
     ]
     page = _render_page(
         title=str(thread.get("title") or thread_id),
@@ -667,7 +722,7 @@ def write_thread_report(
         renderer="svg" if data.n_posts <= SVG_MAX_POSTS else "canvas",
         detail_columns=("position", "author", "stance", "confidence", "cues", "excerpt"),
     )
-    return write_text_atomic(Path(out_dir) / name, page)
+    return write_bytes_atomic(Path(out_dir) / name, page)
 
 
 # --- index page -------------------------------------------------------------------------------------
@@ -733,9 +788,9 @@ def write_index(
         f"<footer>Made by discourse {html.escape(__version__)}. This page is self-contained and "
         "works offline.</footer>"
     )
-    blocks = [_ChartBlock("chart-comparison", charts.comparison_chart(threads, summaries))] if has_threads else []
+    blocks = [_ChartBlock("chart-comparison", charts.comparison_plan(threads, summaries))] if has_threads else []
     page = _render_page(title="All threads", body_html=body, blocks=blocks)
-    return write_text_atomic(Path(out_dir) / INDEX_PAGE, page)
+    return write_bytes_atomic(Path(out_dir) / INDEX_PAGE, page)
 
 
 # --- static images ----------------------------------------------------------------------------------
@@ -762,8 +817,12 @@ def export_images(
     )
     written = []
     version = _vl_version()
-    for key, chart in build_thread_charts(data).items():
-        spec = _spec(chart)
+    for key, plan in thread_plans(data).items():
+        spec = _spec(plan)
+        # Images get the rows inline (vl-convert reads a spec, not a page).
+        spec["datasets"] = {
+            name: charts.json_safe(frame).to_dicts() for name, frame in plan.data.items()
+        }
         path = Path(out_dir) / f"{stem}-{key}.{fmt}"
         if fmt == "png":
             written.append(write_bytes_atomic(path, vlc.vegalite_to_png(spec, vl_version=version, scale=scale)))
