@@ -53,6 +53,27 @@ def test_grouped_cv_keeps_groups_apart() -> None:
     assert result["summary"]["cv_macro_f1"] > result["summary"]["cv_baseline_macro_f1"]
 
 
+def test_grouped_cv_uses_the_training_params(monkeypatch) -> None:
+    from discourse.stance import model as model_module
+
+    seen = []
+    real = model_module.StanceClassifier
+
+    class Recording(real):
+        def fit(self, X, y):
+            seen.append(self.get_params())
+            return super().fit(X, y)
+
+    monkeypatch.setattr(model_module, "StanceClassifier", Recording)
+    frame = authored_frame().select("text", "stance", "group")
+    cross_validate(frame, n_splits=2)
+    cross_validate(frame, n_splits=2, params={"C": 0.5})
+    from discourse.stance.train import TRAINING_PARAMS
+
+    assert all(seen[i][k] == v for i in (0, 1) for k, v in TRAINING_PARAMS.items())
+    assert seen[2]["C"] == 0.5 and seen[2]["cue_weight"] == TRAINING_PARAMS["cue_weight"]
+
+
 def test_sentiment_agreement_and_kappa() -> None:
     gold = pl.DataFrame({"thread_id": ["t"] * 4, "post_id": list("abcd"),
                          "sentiment": ["positive", "negative", "neutral", None]})

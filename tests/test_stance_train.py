@@ -55,8 +55,41 @@ def labels_dir(tmp_path: Path) -> Path:
 
 def test_shipped_authored_set_is_valid() -> None:
     frame = train.load_authored()
-    assert frame.height >= 400
+    # 855 posts, then 295 more (a0856-a1150, see src/discourse/data/AUTHORED.md).
+    assert frame.height == 1150
+    assert frame.columns == list(train.AUTHORED_COLUMNS)
+    assert frame["example_id"].to_list() == [f"a{i:04d}" for i in range(1, frame.height + 1)]
+    assert frame["text"].n_unique() == frame.height
+    assert frame["text"].null_count() == 0
     assert set(frame["stance"].unique()) == set(schema.STANCES)
+    assert set(frame["sentiment"].unique()) == set(schema.SENTIMENT_LABELS)
+    assert set(frame["perspective"].unique()) == {"pakistani", "indian", "outside"}
+    assert set(frame["era"].unique()) == {"cold_war", "today", "both"}
+    assert set(frame["source"].unique()) == {"authored example"}
+    assert frame["group"].null_count() == 0
+    counts = dict(frame.group_by("stance").len().iter_rows())
+    assert counts == {"pro_us": 272, "pro_ussr": 268, "neutralist": 211, "none": 399}
+
+
+def test_training_params_apply_and_can_be_overridden(authored_csv) -> None:
+    assert train.model_params() == train.TRAINING_PARAMS
+    assert train.model_params({"C": 1.0})["C"] == 1.0
+    assert train.model_params({"C": 1.0})["cue_weight"] == train.TRAINING_PARAMS["cue_weight"]
+    model, meta = train_model(authored_csv, cv_folds=0)
+    for name, value in train.TRAINING_PARAMS.items():
+        assert model.get_params()[name] == value
+        assert meta["params"][name] == value
+    model, meta = train_model(authored_csv, cv_folds=0, params={"C": 1.0})
+    assert model.C == 1.0 and meta["params"]["C"] == 1.0
+    assert model.cue_weight == train.TRAINING_PARAMS["cue_weight"]
+
+
+def test_default_model_retrains_when_training_params_change(tmp_path, authored_csv, monkeypatch) -> None:
+    models = tmp_path / "models"
+    _, meta1 = default_model(models, authored_csv)
+    monkeypatch.setattr(train, "TRAINING_PARAMS", dict(train.TRAINING_PARAMS, C=0.5))
+    _, meta2 = default_model(models, authored_csv)
+    assert meta2["model_version"] != meta1["model_version"] and meta2["params"]["C"] == 0.5
 
 
 def test_training_frame_joins_labels_to_own_text(authored_csv, labels_dir, posts) -> None:
@@ -157,3 +190,28 @@ def test_default_model_reuses_then_retrains(tmp_path, authored_csv, monkeypatch)
         _, meta3 = default_model(models, authored_csv)
     assert len(calls) == 2 and meta3["model_version"] != meta1["model_version"]
     assert load_model(models / "stance.joblib")[1]["model_version"] == meta3["model_version"]
+
+
+def test_authored_set_shares_no_wording_with_the_seed_documents() -> None:
+    # The seed documents are the out-of-sample test: no authored post may repeat any run of six
+    # words from them (the longest shared runs are stock phrases such as "in the cold war").
+    import re
+
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    files = sorted(raw.glob("*.txt"))
+    if not files:
+        pytest.skip("seed documents not present")
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9']+", text.lower())
+
+    seed = words(" ".join(f.read_text(encoding="utf-8") for f in files))
+    grams = {tuple(seed[i : i + 6]) for i in range(len(seed) - 5)}
+    shared = [
+        (row["example_id"], " ".join(w[i : i + 6]))
+        for row in train.load_authored().iter_rows(named=True)
+        for w in [words(row["text"])]
+        for i in range(len(w) - 5)
+        if tuple(w[i : i + 6]) in grams
+    ]
+    assert shared == []

@@ -104,13 +104,16 @@ def cross_validate(
 ) -> dict[str, Any]:
     """Grouped, stratified k-fold over ``frame`` (text, stance, group); pooled predictions.
 
+    ``params`` update the training settings (:func:`discourse.stance.train.model_params`).
     Returns ``{"summary": {...}, "model": metrics, "baseline": metrics, "folds": [...]}``; the
     baseline predicts each fold's training majority class.
     """
     from sklearn.model_selection import StratifiedGroupKFold
 
     from discourse.stance.model import StanceClassifier
+    from discourse.stance.train import model_params
 
+    params = model_params(params)
     texts = frame["text"].to_list()
     y = np.asarray(frame["stance"].to_list(), dtype=object)
     groups = np.asarray(frame["group"].to_list(), dtype=object)
@@ -121,7 +124,7 @@ def cross_validate(
     baseline = np.empty(len(y), dtype=object)
     folds = []
     for train_idx, test_idx in folder.split(texts, y, groups):
-        model = StanceClassifier(**(params or {})).fit([texts[i] for i in train_idx], y[train_idx])
+        model = StanceClassifier(**params).fit([texts[i] for i in train_idx], y[train_idx])
         predicted[test_idx] = model.predict([texts[i] for i in test_idx])
         baseline[test_idx] = majority_label(y[train_idx].tolist())
         fold = stance_metrics(y[test_idx].tolist(), predicted[test_idx].tolist())

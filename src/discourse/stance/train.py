@@ -31,6 +31,15 @@ MODEL_FILE = "stance.joblib"
 STRICT_LIBRARIES = ("scikit-learn", "numpy", "scipy")
 OTHER_LIBRARIES = ("nltk", "polars", "vaderSentiment", "joblib")
 TRAINING_COLUMNS = ("text", "stance", "group", "origin")
+#: Training settings that differ from the :class:`StanceClassifier` defaults, chosen by grouped
+#: cross-validation on the authored set only (docs/stance.md, "Training settings"). Explicit
+#: ``params`` override them.
+TRAINING_PARAMS: dict[str, Any] = {"C": 10.0, "cue_weight": 0.1}
+
+
+def model_params(params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return :data:`TRAINING_PARAMS` updated with ``params`` (the settings a model is built with)."""
+    return {**TRAINING_PARAMS, **(params or {})}
 
 
 class ModelLoadError(RuntimeError):
@@ -166,7 +175,8 @@ def train_model(
         authored_csv, labels_dir, posts=posts,
         include_user_labels=include_user_labels, exclude_threads=exclude_threads,
     )
-    model = StanceClassifier(**(params or {}))
+    params = model_params(params)
+    model = StanceClassifier(**params)
     model.fit(frame["text"].to_list(), frame["stance"].to_list())
     data_hash = data_sha256(frame)
     version = model_version(data_hash, model.get_params())
@@ -275,7 +285,7 @@ def default_model(
         authored_csv, labels_dir, posts=posts,
         include_user_labels=include_user_labels, exclude_threads=exclude_threads,
     )
-    wanted = model_version(data_sha256(frame), StanceClassifier(**(params or {})).get_params())
+    wanted = model_version(data_sha256(frame), StanceClassifier(**model_params(params)).get_params())
     if path.is_file() and sidecar_path(path).is_file():
         try:
             model, metadata = load_model(path)
