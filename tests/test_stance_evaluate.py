@@ -105,3 +105,28 @@ def test_report_is_offline_and_escaped(tmp_path: Path) -> None:
     data = json.loads(paths["json"].read_text())
     assert data["seed"]["model"]["macro_f1"] == pytest.approx((1 + 0 + 1 + 2 / 3) / 4)
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_seed_is_also_scored_thread_by_thread(tmp_path: Path) -> None:
+    """Regression: the issue's seed criterion names the thread; each gold thread gets its own row."""
+    import polars as pl
+
+    from discourse.pipeline import format_evaluation
+    from discourse.stance.evaluate import seed_by_thread
+
+    joined = pl.DataFrame({
+        "thread_id": ["b", "a", "b", "a", "b"],
+        "gold": ["pro_us", "none", "pro_us", "none", "none"],
+        "stance": ["pro_us", "pro_us", "none", "none", "none"],
+    })
+    by = seed_by_thread(joined)
+    assert list(by) == ["a", "b"]
+    assert by["a"]["model"]["n"] == 2 and by["a"]["model"]["accuracy"] == pytest.approx(0.5)
+    assert by["b"]["model"]["accuracy"] == pytest.approx(2 / 3)
+    assert by["b"]["baseline_label"] == "pro_us"  # that thread's own majority, not the pooled one
+    results = _fake_results()
+    results["seed"]["by_thread"] = by
+    page = write_report(results, tmp_path)["html"].read_text(encoding="utf-8")
+    assert "seed gold: a" in page and "seed gold: b" in page
+    text = format_evaluation(results)
+    assert "of which a: macro-F1" in text and "of which b: macro-F1" in text

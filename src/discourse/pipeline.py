@@ -486,8 +486,11 @@ def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any]) -> 
 def format_evaluation(results: dict[str, Any]) -> str:
     """The evaluation figures as a few readable lines."""
     lines = []
-    for name, block in (("seed gold (model trained on the authored set only)", results.get("seed")),
-                        ("grouped cross-validation (all labels)", results.get("cv"))):
+    seed = results.get("seed") or {}
+    blocks = [("seed gold (model trained on the authored set only)", seed)]
+    blocks += [(f"  of which {thread_id}", block) for thread_id, block in seed.get("by_thread", {}).items()]
+    blocks.append(("grouped cross-validation (all labels)", results.get("cv")))
+    for name, block in blocks:
         if not block:
             continue
         model = block.get("model", block)

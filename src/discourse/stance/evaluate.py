@@ -90,9 +90,24 @@ def evaluate_seed(
     )
     result = compare_with_baseline(joined["gold"].to_list(), joined["stance"].to_list())
     result["threads"] = sorted(threads)
+    result["by_thread"] = seed_by_thread(joined)
     result["posts"] = joined.with_columns(pl.col("cues").list.join(", ")).to_dicts()
     result["sentiment"] = sentiment_agreement(classified, gold)
     return result
+
+
+def seed_by_thread(joined: pl.DataFrame) -> dict[str, dict[str, Any]]:
+    """Score each gold thread on its own: ``{thread_id: compare_with_baseline(...)}``.
+
+    ``joined`` has one row per gold post with ``thread_id``, ``gold`` and ``stance``. A thread's
+    baseline is the majority class of that thread's own gold labels.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for (thread_id,), rows in joined.sort(schema.THREAD_ID, maintain_order=True).group_by(
+        schema.THREAD_ID, maintain_order=True
+    ):
+        out[str(thread_id)] = compare_with_baseline(rows["gold"].to_list(), rows["stance"].to_list())
+    return out
 
 
 def cross_validate(
@@ -284,6 +299,8 @@ def report_body(results: dict[str, Any]) -> str:
     rows: list[list[Any]] = []
     if "seed" in results:
         rows += _summary_rows("seed gold", results["seed"])
+        for thread_id, block in results["seed"].get("by_thread", {}).items():
+            rows += _summary_rows(f"seed gold: {thread_id}", block)
     rows += _summary_rows("grouped CV", results["cv"])
     parts.append("<h2>Summary</h2>")
     parts.append(_table(["evaluation", "predictor", "posts", "macro-F1 (4 classes)", "F_avg", "accuracy"], rows))
