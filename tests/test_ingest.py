@@ -204,3 +204,17 @@ def test_base_url_is_part_of_the_run_version_only_when_set(tmp_path):
     assert run_version(meta, Settings.default(tmp_path, base_url="https://forum.example")) == (
         plain + "|base_url=https://forum.example"
     )
+
+
+def test_run_summary_counts_only_threads_that_did_not_come_back_as_removed(capsys, tmp_path):
+    """Regression: after `discourse ingest` (no manifest) a run said "2 removed" for threads it rebuilt."""
+    from discourse.cli import _print_run
+    from discourse.config import Settings
+    from discourse.ingest.build import FileIngest
+    from discourse.pipeline import RunPlan, RunSummary
+
+    threads = schema.conform(pl.DataFrame({"thread_id": ["kept"], "n_posts": [1]}), schema.THREADS)
+    plan = RunPlan(model_version="m", removed_threads=["kept", "gone"])
+    summary = RunSummary(plan=plan, results=[FileIngest("f.txt", "0" * 64, "xenforo_text", {"threads": threads})])
+    assert _print_run(summary, Settings.default(tmp_path)) == EXIT_OK
+    assert "1 thread(s); 0 unchanged; 1 removed;" in capsys.readouterr().out

@@ -220,9 +220,12 @@ def _print_run(summary: Any, settings: Any) -> int:
     if plan.nothing_to_do:
         print(f"nothing changed in {settings.raw_dir}: {len(plan.unchanged)} file(s) up to date ({summary.seconds:.1f} s)")
         return _report_failures([r for r in plan.unchanged if r["status"] != "ok"], manifest=True)
+    # A thread stored without a manifest row is planned for removal but comes back when its
+    # file is processed again: only the ones that did not come back were removed.
+    removed = set(plan.removed_threads) - set(summary.processed_threads)
     print(
         f"processed {len(summary.results)} file(s), {len(summary.processed_threads)} thread(s); "
-        f"{len(plan.unchanged)} unchanged; {len(plan.removed_threads)} removed; "
+        f"{len(plan.unchanged)} unchanged; {len(removed)} removed; "
         f"{summary.seconds:.1f} s"
     )
     if summary.reports:
