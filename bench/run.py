@@ -240,7 +240,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
 
     # Results keep only their threads table once processed (posts and quotes are on disk).
     ok_results = [r for r in summary.results if r.ok]
-    n_posts = sum(int(r.tables["threads"]["n_posts"].sum()) for r in ok_results)
+    n_posts = sum(r.n_posts for r in ok_results)
     n_quotes = pl.scan_parquet(settings.processed_dir / "quotes.parquet").select(pl.len()).collect().item()
 
     def part(kind: str) -> dict[str, float]:

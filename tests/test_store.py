@@ -181,5 +181,5 @@ def test_released_ingest_result_keeps_its_thread_list_and_report_row():
     assert result.release() is result
     assert result.tables == {}  # not even a one-row frame per file is kept (about 20 KB each)
     assert result.thread_ids == ["a", "b"]
-    assert result.report_row(now) == before
+    assert result.report_row(now) == before and result.n_posts == 5
     assert result.release().thread_ids == ["a", "b"]  # releasing twice keeps what the first kept

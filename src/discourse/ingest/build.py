@@ -59,6 +59,11 @@ class FileIngest:
         threads = self.tables.get("threads")
         return [] if threads is None else threads[schema.THREAD_ID].to_list()
 
+    @property
+    def n_posts(self) -> int:
+        """Posts read from this file (0 when it was rejected), also after :meth:`release`."""
+        return sum(self._post_counts() or [])
+
     def _post_counts(self) -> list[int] | None:
         """Posts per thread, or None when the file gave no threads table."""
         if self._released is not None:
@@ -76,7 +81,7 @@ class FileIngest:
             "status": "ok" if self.ok else "failed",
             "reason": self.error,
             "n_threads": 0 if counts is None else len(counts),
-            "n_posts": 0 if counts is None else sum(counts),
+            "n_posts": self.n_posts,
             "checked_at": checked_at,
         }
 
