@@ -29,6 +29,7 @@ import polars as pl
 from discourse import schema, store
 from discourse.atomic import sync_to_disk
 from discourse.config import Settings
+from discourse.heap import settled_heap
 from discourse.ingest.build import FileIngest
 from discourse.ingest.run import (
     RawEntry,
@@ -350,20 +351,23 @@ def run_pipeline(
             return summary
         run_meta = run_metadata(metadata, settings)
         total = len(plan.to_process)
-        for done, entry in enumerate(plan.to_process, start=1):
-            result = ingest_entry(settings, entry)
-            summary.results.append(result)
-            by_thread = split_by_thread(result.tables) if result.ok else {}
-            result.release()  # the posts live in by_thread until this file is done
-            for thread_id in result.thread_ids:
-                try:
-                    analyse_thread(settings, thread_id, model, run_meta, by_thread.pop(thread_id, None))
-                except OSError:
-                    raise  # the disk or the folders, not the thread: stop; the next run redoes it
-                except Exception as error:  # noqa: BLE001 - one bad thread must not stop the run
-                    summary.thread_errors[thread_id] = f"{type(error).__name__}: {error}"
-            if progress is not None:
-                progress(entry.source_path, done, total)
+        with settled_heap() as settle:  # full GC scans stay small as the sentence memos fill
+            for done, entry in enumerate(plan.to_process, start=1):
+                result = ingest_entry(settings, entry)
+                summary.results.append(result)
+                by_thread = split_by_thread(result.tables) if result.ok else {}
+                result.release()  # the posts live in by_thread until this file is done
+                for thread_id in result.thread_ids:
+                    try:
+                        analyse_thread(settings, thread_id, model, run_meta, by_thread.pop(thread_id, None))
+                    except OSError:
+                        raise  # the disk or the folders, not the thread: stop; the next run redoes it
+                    except Exception as error:  # noqa: BLE001 - one bad thread must not stop the run
+                        summary.thread_errors[thread_id] = f"{type(error).__name__}: {error}"
+                del by_thread
+                settle()
+                if progress is not None:
+                    progress(entry.source_path, done, total)
         finish_run(settings, plan, summary.results, summary.thread_errors)
         summary.reports = [settings.reports_dir / f"{t}.html" for t in summary.processed_threads]
         summary.reports += build_reports(settings, plan.stale_reports, run_meta)
