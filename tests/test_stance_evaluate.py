@@ -130,3 +130,69 @@ def test_seed_is_also_scored_thread_by_thread(tmp_path: Path) -> None:
     assert "seed gold: a" in page and "seed gold: b" in page
     text = format_evaluation(results)
     assert "of which a: macro-F1" in text and "of which b: macro-F1" in text
+
+
+def _labels(stances: list[str], sentiments: list[str], annotator: str = "x") -> pl.DataFrame:
+    n = len(stances)
+    return pl.DataFrame({"thread_id": ["t"] * n, "post_id": [str(i) for i in range(n)], "stance": stances,
+                         "sentiment": sentiments, "annotator": [annotator] * n, "note": [""] * n})
+
+
+def test_annotator_agreement_by_hand() -> None:
+    from discourse.stance.evaluate import annotator_agreement
+
+    gold = _labels(["pro_us", "pro_us", "none", "none"], ["neutral", "negative", "neutral", "positive"])
+    other = _labels(["pro_us", "none", "none", "none"], ["neutral", "negative", "neutral", "positive"])
+    result = annotator_agreement(gold, other.head(4))
+    assert result["n"] == 4
+    assert result["stance"]["agreement"] == pytest.approx(0.75)
+    # Cohen's kappa: p_o = 3/4, p_e = (2/4 * 1/4) + (2/4 * 3/4) = 1/2, so kappa = (0.75 - 0.5) / 0.5.
+    assert result["stance"]["kappa"] == pytest.approx(0.5)
+    assert result["sentiment"]["agreement"] == 1.0 and result["sentiment"]["kappa"] == pytest.approx(1.0)
+    assert result["stance_differs"] == [{"thread_id": "t", "post_id": "1", "stance": "pro_us", "other_stance": "none"}]
+
+
+def test_annotator_agreement_counts_only_shared_units() -> None:
+    from discourse.stance.evaluate import annotator_agreement
+
+    gold = _labels(["pro_us", "none", "none"], ["neutral"] * 3)
+    other = _labels(["pro_us", "none"], ["neutral"] * 2)
+    assert annotator_agreement(gold, other)["n"] == 2
+
+
+def test_second_annotations_are_compared_and_never_trained_on(tmp_path: Path) -> None:
+    """Regression: files under labels/agreement/ are evaluation-only; training reads the top level."""
+    from discourse.pipeline import format_evaluation
+    from discourse.stance.evaluate import AGREEMENT_DIR, compare_annotators, load_second_annotations
+    from discourse.stance.train import load_label_files
+
+    gold = _labels(["pro_us", "none", "pro_ussr"], ["neutral"] * 3, "a")
+    (tmp_path / AGREEMENT_DIR).mkdir()
+    gold.write_csv(tmp_path / "gold.csv")
+    _labels(["pro_us", "none", "none"], ["neutral"] * 3, "b").write_csv(tmp_path / AGREEMENT_DIR / "second.csv")
+    assert set(load_label_files(tmp_path)["label_file"].to_list()) == {"gold.csv"}
+    others = load_second_annotations(tmp_path / AGREEMENT_DIR)
+    assert list(others) == ["second.csv"]
+    seed = {"posts": [{"thread_id": "t", "post_id": str(i), "stance": s} for i, s in enumerate(["pro_us", "none", "none"])]}
+    blocks = compare_annotators(gold, others, seed)
+    block = blocks["second.csv"]
+    assert block["annotators"] == ["b"] and block["stance"]["agreement"] == pytest.approx(2 / 3)
+    # The model's predictions equal the second annotator's labels: perfect accuracy against it.
+    assert block["model_vs_annotator"]["model"]["accuracy"] == 1.0
+    results = _fake_results()
+    results["annotators"] = blocks
+    assert "second annotation second.csv vs gold (n=3): stance agreement 0.667" in format_evaluation(results)
+    page = write_report(results, tmp_path / "reports")["html"].read_text(encoding="utf-8")
+    assert "Second annotation against the gold" in page
+
+
+def test_bundled_second_annotation_covers_every_gold_unit() -> None:
+    from discourse.stance.evaluate import AGREEMENT_DIR, annotator_agreement, load_second_annotations
+
+    labels = Path(__file__).resolve().parents[1] / "data" / "labels"
+    gold = pl.read_csv(labels / "seed_gold.csv", infer_schema=False)
+    others = load_second_annotations(labels / AGREEMENT_DIR)
+    assert list(others) == ["seed_second_annotator.csv"]
+    other = others["seed_second_annotator.csv"]
+    assert set(other["stance"].to_list()) <= {"pro_us", "pro_ussr", "neutralist", "none"}
+    assert annotator_agreement(gold, other)["n"] == gold.height == other.height

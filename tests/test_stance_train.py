@@ -215,3 +215,38 @@ def test_authored_set_shares_no_wording_with_the_seed_documents() -> None:
         if tuple(w[i : i + 6]) in grams
     ]
     assert shared == []
+
+
+def test_run_model_is_unpickled_once_and_user_models_are_kept(tmp_path, authored_csv, monkeypatch) -> None:
+    """Regression: a run unpickled the model twice (~0.3 s of every rerun); and a model trained
+    with user labels must be used as it is, while a damaged one falls back to the authored model."""
+    import joblib
+
+    from discourse.config import Settings
+    from discourse.pipeline import load_model as run_model
+
+    settings = Settings.default(tmp_path, models_dir=tmp_path / "models")
+    real_default = train.default_model
+    monkeypatch.setattr(train, "default_model",
+                        lambda models_dir, **kw: real_default(models_dir, authored_csv, **kw))
+    authored_model, meta = run_model(settings)  # nothing saved yet: trains on the authored set, saves
+    assert meta["n_user_labels"] == 0
+    loads = []
+    real_load = joblib.load
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    _, again = run_model(settings)
+    assert len(loads) == 1 and again["model_version"] == meta["model_version"]
+
+    # A model the user trained with labels (same pickle, sidecar says so) is kept as it is.
+    side = train.sidecar_path(settings.models_dir / train.MODEL_FILE)
+    user_meta = dict(json.loads(side.read_text()), n_user_labels=7)
+    side.write_text(json.dumps(user_meta))
+    monkeypatch.setattr(train, "default_model", lambda *a, **k: pytest.fail("the user's model was replaced"))
+    assert run_model(settings)[1]["n_user_labels"] == 7
+
+    # The same model damaged on disk: a warning, then the authored-set model.
+    (settings.models_dir / train.MODEL_FILE).write_bytes(b"not a pickle")
+    monkeypatch.setattr(train, "default_model", lambda models_dir, **kw: (authored_model, {"n_user_labels": 0}))
+    with pytest.warns(RuntimeWarning, match="retraining the stance model"):
+        model, fallback = run_model(settings)
+    assert model is authored_model and fallback["n_user_labels"] == 0

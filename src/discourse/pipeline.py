@@ -411,20 +411,25 @@ def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
     ``settings.min_confidence`` is applied to the loaded model, so abstention can be tuned per run
     without retraining.
     """
+    import json
     import warnings
 
     from discourse.stance.model import CODE_VERSION
-    from discourse.stance.train import MODEL_FILE, ModelLoadError, default_model
+    from discourse.stance.train import MODEL_FILE, ModelLoadError, default_model, sidecar_path
     from discourse.stance.train import load_model as load_saved
 
     path = settings.models_dir / MODEL_FILE
     model = metadata = None
-    if path.is_file():
+    try:  # the sidecar says which case this is; unpickling twice cost every run ~0.3 s
+        recorded = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    if recorded.get("code_version") == CODE_VERSION and recorded.get("n_user_labels"):
         try:
             model, metadata = load_saved(path)
         except ModelLoadError as error:
             warnings.warn(f"retraining the stance model: {error}", RuntimeWarning, stacklevel=2)
-    if metadata is None or metadata.get("code_version") != CODE_VERSION or not metadata.get("n_user_labels"):
+    if model is None:
         model, metadata = default_model(settings.models_dir, include_user_labels=False)
     if getattr(model, "min_confidence", None) != settings.min_confidence:
         model.set_params(min_confidence=settings.min_confidence)
@@ -457,8 +462,7 @@ def evaluate_model(settings: Settings) -> tuple[str, list[Path]]:
         raise FileNotFoundError(f"no posts in {settings.processed_dir}; run 'discourse ingest' first")
     results = run_evaluation(posts, quotes, settings.labels_dir)
     _model, metadata = load_model(settings)
-    label_files = sorted(settings.labels_dir.glob("*.csv"))
-    results["run"] = _evaluation_key(label_files, metadata)  # what evaluation_is_stale compares
+    results["run"] = _evaluation_key(_evaluation_inputs(settings.labels_dir), metadata)  # what evaluation_is_stale compares
     paths = write_report(results, settings.reports_dir)
     return format_evaluation(results), [paths["json"], paths["html"]]
 
@@ -467,7 +471,7 @@ def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> b
     """True when there are label files and no evaluation page for the current model and labels."""
     import json
 
-    label_files = sorted(settings.labels_dir.glob("*.csv")) if settings.labels_dir.is_dir() else []
+    label_files = _evaluation_inputs(settings.labels_dir)
     if not label_files:
         return False
     path = settings.reports_dir / "evaluation.json"
@@ -478,6 +482,15 @@ def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> b
     except (OSError, ValueError):
         return True
     return recorded != _evaluation_key(label_files, model_metadata)
+
+
+def _evaluation_inputs(labels_dir: Path) -> list[Path]:
+    """The label files an evaluation reads: gold and user labels, then second annotations."""
+    from discourse.stance.evaluate import AGREEMENT_DIR
+
+    if not labels_dir.is_dir():
+        return []
+    return sorted(labels_dir.glob("*.csv")) + sorted((labels_dir / AGREEMENT_DIR).glob("*.csv"))
 
 
 def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any]) -> dict[str, Any]:
@@ -511,7 +524,20 @@ def format_evaluation(results: dict[str, Any]) -> str:
             f"sentiment (VADER label vs gold, n={sentiment['n']}): agreement {sentiment['agreement']:.3f}, "
             f"Cohen's kappa {'n/a' if kappa is None else f'{kappa:.3f}'}"
         )
+    for name, block in (results.get("annotators") or {}).items():
+        stance, tone = block["stance"], block["sentiment"]
+        vs_model = block.get("model_vs_annotator", {}).get("model", {})
+        lines.append(
+            f"second annotation {name} vs gold (n={block['n']}): stance agreement {_fmt(stance['agreement'])}, "
+            f"kappa {_fmt(stance['kappa'])}; sentiment agreement {_fmt(tone['agreement'])}, "
+            f"kappa {_fmt(tone['kappa'])}"
+            + (f"; model macro-F1 against it {_fmt(vs_model.get('macro_f1'))}" if vs_model else "")
+        )
     return "\n".join(lines) or "no labels to evaluate against"
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def export_labels(settings: Settings, n: int, out: Path | None) -> tuple[Path, int]:

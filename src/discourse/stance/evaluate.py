@@ -9,6 +9,9 @@ every post):
 2. **Grouped cross-validation** - ``StratifiedGroupKFold`` over all training rows (authored
    groups, and one group per labelled thread), so no group is split between train and test.
 3. **Sentiment** - agreement and Cohen's kappa between VADER's label and gold sentiment.
+4. **Annotators** - when second-annotator files exist (``<labels>/agreement/*.csv``, the label
+   schema), agreement and Cohen's kappa between them and the gold, and the seed model scored
+   against each annotator: how far apart two careful readers are bounds what a model can show.
 
 Stance scores: 4-class macro-F1 over :data:`schema.STANCES`, SemEval-2016 style ``F_avg`` (mean
 F1 of pro_us, pro_ussr, neutralist), accuracy, per-class P/R/F1 and the confusion matrix.
@@ -20,6 +23,7 @@ import html
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,9 @@ import polars as pl
 
 from discourse import schema
 from discourse.atomic import write_atomic, write_text_atomic
+
+#: Sub-folder of the labels folder holding second annotations of gold units (never trained on).
+AGREEMENT_DIR = "agreement"
 
 
 def stance_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
@@ -198,6 +205,88 @@ def authored_sentiment_agreement(authored_csv: Path | None = None) -> dict[str, 
     return sentiment_agreement(score_sentiment(posts), posts)
 
 
+def annotator_agreement(gold: pl.DataFrame, other: pl.DataFrame) -> dict[str, Any]:
+    """Compare two annotators' labels of the same units (label-schema frames).
+
+    Units are matched on ``(thread_id, post_id)``; only units both labelled count. Returns the
+    number of shared units, stance and sentiment agreement with Cohen's kappa (``None`` when
+    undefined, e.g. both annotators used one label throughout), the stance confusion (rows:
+    ``gold``) and the units on which the stance differs.
+    """
+    from sklearn.metrics import cohen_kappa_score, confusion_matrix
+
+    keys = [schema.THREAD_ID, schema.POST_ID]
+    joined = gold.select(*keys, "stance", "sentiment").join(
+        other.select(*keys, pl.col("stance").alias("other_stance"), pl.col("sentiment").alias("other_sentiment")),
+        on=keys,
+        how="inner",
+    )
+
+    def compare(left: str, right: str, labels: Sequence[str]) -> dict[str, Any]:
+        rows = joined.filter(pl.col(left).is_in(labels) & pl.col(right).is_in(labels))
+        a, b = rows[left].to_list(), rows[right].to_list()
+        if not a:
+            return {"n": 0, "agreement": None, "kappa": None}
+        with warnings.catch_warnings():  # one shared label leaves kappa undefined: reported as None
+            warnings.simplefilter("ignore")
+            kappa = cohen_kappa_score(a, b, labels=list(labels))
+        return {
+            "n": len(a),
+            "agreement": float(np.mean([x == y for x, y in zip(a, b, strict=True)])),
+            "kappa": None if np.isnan(kappa) else float(kappa),
+            "confusion": {"labels": list(labels), "matrix": confusion_matrix(a, b, labels=list(labels)).tolist()},
+        }
+
+    differing = joined.filter(pl.col("stance") != pl.col("other_stance"))
+    return {
+        "n": joined.height,
+        "stance": compare("stance", "other_stance", schema.STANCES),
+        "sentiment": compare("sentiment", "other_sentiment", schema.SENTIMENT_LABELS),
+        "stance_differs": differing.select(*keys, "stance", "other_stance").to_dicts(),
+    }
+
+
+def load_second_annotations(agreement_dir: Path) -> dict[str, pl.DataFrame]:
+    """Read every ``*.csv`` of ``agreement_dir`` (label schema); ``{file name: frame}``.
+
+    These files are never training data: :func:`discourse.stance.train.load_label_files` reads
+    only the top level of the labels folder.
+    """
+    out: dict[str, pl.DataFrame] = {}
+    if not Path(agreement_dir).is_dir():
+        return out
+    for path in sorted(Path(agreement_dir).glob("*.csv")):
+        out[path.name] = schema.conform(pl.read_csv(path, infer_schema=False), schema.LABELS)
+    return out
+
+
+def compare_annotators(
+    gold: pl.DataFrame, others: dict[str, pl.DataFrame], seed: dict[str, Any] | None
+) -> dict[str, dict[str, Any]]:
+    """Agreement of each second annotation with the gold, and the seed model scored against it.
+
+    ``seed`` is :func:`evaluate_seed`'s result (its ``posts`` hold the model's predictions);
+    the model block is left out when there is none.
+    """
+    predicted = {}
+    if seed:
+        predicted = {(p[schema.THREAD_ID], p[schema.POST_ID]): p["stance"] for p in seed.get("posts", [])}
+    out: dict[str, dict[str, Any]] = {}
+    for name, other in others.items():
+        block = annotator_agreement(gold, other)
+        rows = [
+            (row["stance"], predicted[(row[schema.THREAD_ID], row[schema.POST_ID])])
+            for row in other.iter_rows(named=True)
+            if (row[schema.THREAD_ID], row[schema.POST_ID]) in predicted and row["stance"] in schema.STANCES
+        ]
+        if rows:
+            block["model_vs_annotator"] = compare_with_baseline([a for a, _ in rows], [b for _, b in rows])
+        annotators = sorted({a for a in other["annotator"].to_list() if a})
+        block["annotators"] = annotators
+        out[name] = block
+    return out
+
+
 def run_evaluation(
     posts: pl.DataFrame,
     quotes: pl.DataFrame,
@@ -223,6 +312,9 @@ def run_evaluation(
         results["seed"] = evaluate_seed(posts, quotes, gold, seed_model)
         results["seed"]["model_version"] = meta["model_version"]
         results["seed"]["n_training"] = meta["n_training"]
+    others = load_second_annotations(Path(labels_dir) / AGREEMENT_DIR)
+    if others and gold.height:
+        results["annotators"] = compare_annotators(gold, others, results.get("seed"))
     results["sentiment_authored"] = authored_sentiment_agreement(authored_csv)
     frame = training_frame(authored_csv, labels_dir, posts=posts, include_user_labels=True)
     results["cv"] = cross_validate(frame, n_splits=n_splits, params=params)
@@ -322,6 +414,16 @@ def report_body(results: dict[str, Any]) -> str:
     if rows:
         parts.append("<h2>Sentiment: VADER label against gold</h2>")
         parts.append(_table(["labels", "posts", "agreement", "Cohen's kappa"], rows))
+    rows = []
+    for name, block in results.get("annotators", {}).items():
+        vs_model = block.get("model_vs_annotator", {}).get("model", {})
+        rows.append([name, ", ".join(block.get("annotators", [])), block["n"], block["stance"]["agreement"],
+                     block["stance"]["kappa"], block["sentiment"]["agreement"], block["sentiment"]["kappa"],
+                     vs_model.get("macro_f1")])
+    if rows:
+        parts.append("<h2>Second annotation against the gold</h2>")
+        parts.append(_table(["file", "annotator", "units", "stance agreement", "stance kappa",
+                             "sentiment agreement", "sentiment kappa", "model macro-F1 against it"], rows))
     if "seed" in results:
         parts.append("<h2>Seed posts</h2>")
         parts.append(_table(["post", "gold", "predicted", "confidence", "source", "cues"],
