@@ -55,8 +55,8 @@ def labels_dir(tmp_path: Path) -> Path:
 
 def test_shipped_authored_set_is_valid() -> None:
     frame = train.load_authored()
-    # 855 posts, then 295 more (a0856-a1150, see src/discourse/data/AUTHORED.md).
-    assert frame.height == 1150
+    # 855 posts, then 295 (a0856-a1150), then 300 (a1151-a1450; src/discourse/data/AUTHORED.md).
+    assert frame.height == 1450
     assert frame.columns == list(train.AUTHORED_COLUMNS)
     assert frame["example_id"].to_list() == [f"a{i:04d}" for i in range(1, frame.height + 1)]
     assert frame["text"].n_unique() == frame.height
@@ -68,7 +68,7 @@ def test_shipped_authored_set_is_valid() -> None:
     assert set(frame["source"].unique()) == {"authored example"}
     assert frame["group"].null_count() == 0
     counts = dict(frame.group_by("stance").len().iter_rows())
-    assert counts == {"pro_us": 272, "pro_ussr": 268, "neutralist": 211, "none": 399}
+    assert counts == {"pro_us": 360, "pro_ussr": 356, "neutralist": 243, "none": 491}
 
 
 def test_training_params_apply_and_can_be_overridden(authored_csv) -> None:
