@@ -143,6 +143,45 @@ class RssSampler:
         self._thread.join()
 
 
+class ThroughputTimeline:
+    """``run_pipeline``'s progress callback: input bytes done against wall and CPU time.
+
+    Input bytes stand in for posts (the generator's files have the same mix of post lengths
+    throughout). :meth:`fifths` gives the throughput of each fifth of the files, so a run that
+    slows down as it goes (a growing structure, a collector rescanning the heap, the disk
+    falling behind) shows it, while a uniformly slower run points at the machine instead.
+    """
+
+    def __init__(self, raw_dir: Path) -> None:
+        self.raw_dir = raw_dir
+        self.points: list[tuple[int, int, float, float]] = []  # files, bytes, wall, cpu
+        self._bytes = 0
+
+    def start(self) -> None:
+        self.points = [(0, 0, time.perf_counter(), time.process_time())]
+        self._bytes = 0
+
+    def __call__(self, source_path: str, done: int, total: int) -> None:
+        try:
+            self._bytes += (self.raw_dir / source_path).stat().st_size
+        except OSError:
+            pass
+        self.points.append((done, self._bytes, time.perf_counter(), time.process_time()))
+
+    def fifths(self) -> list[dict[str, float]]:
+        if len(self.points) < 6:
+            return []
+        n = len(self.points) - 1
+        marks = [round(n * k / 5) for k in range(6)]
+        rows = []
+        for lo, hi in zip(marks, marks[1:]):
+            (f0, b0, w0, c0), (f1, b1, w1, c1) = self.points[lo], self.points[hi]
+            rows.append({"files": f1 - f0, "mb": (b1 - b0) / 1e6,
+                         "mb_per_s": (b1 - b0) / 1e6 / max(w1 - w0, 1e-9),
+                         "mb_per_cpu_s": (b1 - b0) / 1e6 / max(c1 - c0, 1e-9)})
+        return rows
+
+
 def _settings(cfg: dict[str, Any], root: Path):  # noqa: ANN202
     from discourse.config import Settings
 
@@ -228,9 +267,11 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
     instrument("model_load", original_default_model, default_model)
 
     settings = _settings(cfg, Path(cfg["work_root"]))
+    progress = ThroughputTimeline(Path(cfg["raw_dir"]))
     with RssSampler(t) as sampler:
         w0, c0 = time.perf_counter(), time.process_time()
-        summary = pipeline_mod.run_pipeline(settings)
+        progress.start()
+        summary = pipeline_mod.run_pipeline(settings, progress=progress)
         total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
     rss_after_first = _peak_rss()
     # The same call again with nothing changed, in the same (warm) process.
@@ -285,6 +326,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
         "lru_caches": cache,
         "peak_rss_by_step": dict(sampler.peak),
         "rss_timeline": sampler.timeline,
+        "throughput_timeline": progress.fifths(),
     }
 
 
@@ -609,6 +651,7 @@ def assemble(args: argparse.Namespace, meta: dict[str, Any], runs: dict[str, dic
             "quotes_found": st["quotes_found"],
             "lru_caches": st["lru_caches"],
             "peak_rss_by_step": st.get("peak_rss_by_step"),
+            "throughput_timeline": st.get("throughput_timeline"),
         }
     # --- end to end: the uninstrumented run when there is one, else the instrumented one
     e2e = runs.get("e2e", {})
@@ -801,6 +844,10 @@ def render_table(doc: dict[str, Any]) -> str:
                  "record_run", "other")
         shown = [f"{k} {by_step[k] / 2**20:,.0f}" for k in order if k in by_step]
         lines.append("  peak RSS by step (MiB, stages run):   " + ", ".join(shown))
+    timeline = (doc.get("stages_total") or {}).get("throughput_timeline")
+    if timeline:
+        shown = ", ".join(f"{row['mb_per_cpu_s']:.2f}" for row in timeline)
+        lines.append(f"input MB per CPU second, by fifth of the files: {shown}")
     rr = doc.get("rerun")
     if rr:
         lines.append(f"rerun, nothing changed ({doc['threads']:,} threads):   run_pipeline {rr['run_pipeline_seconds']:.2f}s"
