@@ -196,3 +196,30 @@ def test_bundled_second_annotation_covers_every_gold_unit() -> None:
     other = others["seed_second_annotator.csv"]
     assert set(other["stance"].to_list()) <= {"pro_us", "pro_ussr", "neutralist", "none"}
     assert annotator_agreement(gold, other)["n"] == gold.height == other.height
+
+
+def test_report_tables_sit_in_the_page_body_not_in_a_script(tmp_path: Path) -> None:
+    """Regression: the tables were inserted at the first "<body>", which is inside the inlined
+    Vega bundle, so the page showed the charts and none of the figures."""
+    from html.parser import HTMLParser
+
+    page = write_report(_fake_results(), tmp_path)["html"].read_text(encoding="utf-8")
+
+    class Where(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.h1_parents: list[list[str]] = []
+
+        def handle_starttag(self, tag, attrs) -> None:  # noqa: ANN001
+            if tag == "h1":
+                self.h1_parents.append(list(self.stack))
+            self.stack.append(tag)
+
+        def handle_endtag(self, tag) -> None:  # noqa: ANN001
+            if tag in self.stack:
+                del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag):]
+
+    where = Where()
+    where.feed(page)
+    assert where.h1_parents and where.h1_parents[0][-1] == "body"

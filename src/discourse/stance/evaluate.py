@@ -426,8 +426,8 @@ def report_body(results: dict[str, Any]) -> str:
                              "sentiment agreement", "sentiment kappa", "model macro-F1 against it"], rows))
     if "seed" in results:
         parts.append("<h2>Seed posts</h2>")
-        parts.append(_table(["post", "gold", "predicted", "confidence", "source", "cues"],
-                            [[p[schema.POST_ID], p["gold"], p["stance"], p["confidence"],
+        parts.append(_table(["thread", "post", "gold", "predicted", "confidence", "source", "cues"],
+                            [[p.get(schema.THREAD_ID), p[schema.POST_ID], p["gold"], p["stance"], p["confidence"],
                               p["stance_source"], p["cues"]] for p in results["seed"]["posts"]]))
     parts.append("<h2>Confusion matrices</h2>")
     return "\n".join(parts)
@@ -438,6 +438,20 @@ _STYLE = (
     "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;"
     "padding:0.25em 0.6em;text-align:left}th{background:#f3f3f3}</style>"
 )
+
+
+def _insert_body(page: str, body_html: str) -> str:
+    """Put ``body_html`` at the start of the page's own ``<body>``.
+
+    The inlined Vega bundle contains the text ``<body>`` itself (a template string), so the
+    first match is inside a script; the page's tag is the last one before the chart's element.
+    """
+    anchor = page.rfind('id="vis"')
+    at = page.rfind("<body>", 0, anchor if anchor >= 0 else len(page))
+    if at < 0:
+        raise ValueError("the chart page has no <body> tag")
+    at += len("<body>")
+    return page[:at] + "\n" + body_html + page[at:]
 
 
 def write_report(results: dict[str, Any], reports_dir: Path) -> dict[str, Path]:
@@ -456,7 +470,7 @@ def write_report(results: dict[str, Any], reports_dir: Path) -> dict[str, Path]:
     finally:
         tmp.unlink(missing_ok=True)
     page = page.replace("<head>", "<head>\n<title>Stance evaluation</title>" + _STYLE, 1)
-    page = page.replace("<body>", "<body>\n" + report_body(results), 1)
+    page = _insert_body(page, report_body(results))
     html_path = write_atomic(reports_dir / "evaluation.html",
                              lambda p: p.write_text(page, encoding="utf-8"))
     return {"json": json_path, "html": html_path}
