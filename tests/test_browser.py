@@ -296,3 +296,30 @@ def test_request_guard_sees_network_attempts(browser, tmp_path):
         assert any("canary.png" in url for url in browser.blocked[before:])
     finally:
         page.close()
+
+
+def test_evaluation_page_shows_its_tables_and_chart_offline(browser, tmp_path):
+    """Regression: the evaluation tables were written inside the inlined Vega script and never
+    showed; the page must show its figures and the confusion matrices, offline, without errors."""
+    from test_stance_evaluate import _fake_results
+
+    from discourse.stance.evaluate import write_report
+
+    path = write_report(_fake_results(), tmp_path)["html"]
+    errors: list[str] = []
+    before = len(browser.blocked)
+    page = browser.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector("#vis svg, #vis canvas", timeout=PAGE_TIMEOUT_MS)
+        assert errors == [] and browser.blocked[before:] == []
+        assert page.locator("h1").first.is_visible()
+        assert page.locator("h2", has_text="Summary").is_visible()
+        summary = page.locator("table").first
+        assert summary.is_visible() and summary.locator("tbody tr").count() == 4
+        assert page.locator("td", has_text="<script>alert(1)</script>").count() == 1  # shown as text
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+    finally:
+        page.close()
