@@ -58,6 +58,7 @@ from discourse import store
 from discourse.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_WINDOW, Settings
 from discourse.ingest.build import FileIngest
 from discourse.ingest.run import RawEntry
+from discourse.labels import LabelFileError
 from discourse.pipeline import RunPlan, RunSummary
 
 # This file is loaded by path (as ``discourse_flows`` by the CLI, or under the name Prefect's
@@ -233,7 +234,11 @@ def discourse_pipeline(
             summary.reports = [settings.reports_dir / f"{t}.html" for t in summary.processed_threads]
             summary.reports += build_reports(settings, plan.stale_reports, run_meta)
             if lib.evaluation_is_stale(settings, metadata):
-                summary.reports += evaluate_model(settings)
+                try:
+                    summary.reports += evaluate_model(settings)
+                except LabelFileError as error:  # the page stays stale; the run's results stand
+                    summary.evaluation_error = str(error)
+                    logger.warning("evaluation page not refreshed: %s", error)
             record_run(settings, plan, summary.results, summary.thread_errors)
         summary.seconds = time.perf_counter() - started
         publish_artifacts(settings, summary, metadata)

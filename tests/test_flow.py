@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import shutil
 import subprocess
 from collections import Counter
 from dataclasses import replace
@@ -347,3 +348,44 @@ def test_discourse_run_uses_the_embedded_api_and_shows_progress(trained_models: 
     assert "Beginning flow run" in output and "files: 2/2 read" in output and "threads: 2/2 done" in output
     assert "processed 2 file(s), 2 thread(s)" in output
     assert (settings.reports_dir / "index.html").is_file()
+
+
+# --- a label file that is not CSV --------------------------------------------------------------------
+BROKEN_LABELS = 'thread_id,post_id,stance\nx,1,pro_us\n"unterminated\n'
+
+
+@pytest.mark.prefect
+def test_a_bad_label_file_costs_the_evaluation_page_not_the_run(trained_models: Path, tmp_path: Path) -> None:
+    """Regression: an unreadable label CSV raised inside the evaluation refresh, so the run died
+    after writing its pages and before its manifest, and every later run did the same."""
+    outcomes = []
+    for name, runner in (("flow", lambda s: run_flow(s, force=True)[0]), ("plain", run_pipeline)):
+        settings = make_workspace(tmp_path / name, trained_models, labels=True)
+        (settings.labels_dir / "broken.csv").write_text(BROKEN_LABELS, encoding="utf-8")
+        summary = runner(settings)
+        assert summary.ok and sorted(summary.processed_threads) == [FORUM_ID, ARTICLE_ID]
+        assert "broken.csv cannot be read" in (summary.evaluation_error or "")
+        assert pl.read_parquet(settings.processed_dir / "manifest.parquet")["status"].to_list() == ["ok", "ok"]
+        assert (settings.reports_dir / "index.html").is_file()
+        assert not (settings.reports_dir / "evaluation.html").exists()
+        outcomes.append(summary.evaluation_error.replace(str(tmp_path / name), ""))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_cli_names_a_bad_label_file(trained_models: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from discourse.cli import main
+
+    base = tmp_path / "cli"
+    settings = make_workspace(base, trained_models, labels=True)
+    (settings.labels_dir / "broken.csv").write_text(BROKEN_LABELS, encoding="utf-8")
+    shutil.copytree(settings.labels_dir, base / "data" / "labels")  # where `run` looks under --root
+    folders = ["--processed-dir", str(settings.processed_dir), "--models-dir", str(settings.models_dir)]
+    reports = ["--reports-dir", str(settings.reports_dir)]
+    assert main(["run", "--no-prefect", "--root", str(base), "--raw-dir", str(settings.raw_dir), *folders, *reports]) == 1
+    assert "evaluation page not refreshed: label file" in capsys.readouterr().err
+    for command in (["evaluate", *folders, *reports, "--labels-dir", str(settings.labels_dir)],
+                    ["train", "--labels", str(settings.labels_dir), *folders]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "discourse: error: label file" in err and "broken.csv cannot be read" in err
+        assert "Traceback" not in err

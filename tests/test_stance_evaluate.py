@@ -223,3 +223,17 @@ def test_report_tables_sit_in_the_page_body_not_in_a_script(tmp_path: Path) -> N
     where = Where()
     where.feed(page)
     assert where.h1_parents and where.h1_parents[0][-1] == "body"
+
+
+def test_unreadable_second_annotations_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    from discourse.stance.evaluate import load_second_annotations
+
+    (tmp_path / "binary.csv").write_bytes(b"\x00\xff\xfe" * 50)
+    (tmp_path / "columns.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    _labels(["none"], ["neutral"]).write_csv(tmp_path / "good.csv")
+    with pytest.warns(RuntimeWarning) as record:
+        others = load_second_annotations(tmp_path)
+    assert list(others) == ["good.csv"]
+    messages = sorted(str(w.message) for w in record)
+    assert messages == [f"second annotation {name}.csv skipped: no column thread_id, post_id, stance"
+                        for name in ("binary", "columns")]

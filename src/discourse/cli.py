@@ -37,8 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("discourse: interrupted; rerun to finish (completed work is kept)", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence prints a clear message
+        from discourse.labels import LabelFileError
         from discourse.store import LockedError
 
+        if isinstance(error, LabelFileError):
+            print(f"discourse: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
         if isinstance(error, LockedError | PermissionError | FileNotFoundError | OSError):
             print(f"discourse: {error}", file=sys.stderr)
             return EXIT_FATAL
@@ -232,8 +236,10 @@ def _print_run(summary: Any, settings: Any) -> int:
         print(f"reports: {settings.reports_dir / 'index.html'}")
     for thread_id, reason in summary.thread_errors.items():
         print(f"  FAILED thread {thread_id}: {reason}", file=sys.stderr)
+    if summary.evaluation_error:
+        print(f"  evaluation page not refreshed: {summary.evaluation_error}", file=sys.stderr)
     code = _report_failures(summary.failed_files)
-    return EXIT_PARTIAL if summary.thread_errors else code
+    return EXIT_PARTIAL if summary.thread_errors or summary.evaluation_error else code
 
 
 def _report_failures(failed: list[Any], *, manifest: bool = False) -> int:

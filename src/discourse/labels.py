@@ -27,6 +27,10 @@ EXPORT_COLUMNS = (
 REQUIRED_COLUMNS = (schema.THREAD_ID, schema.POST_ID, "stance")
 
 
+class LabelFileError(ValueError):
+    """A label CSV in the labels folder cannot be read; the message names the file and why."""
+
+
 class LabelImportError(ValueError):
     """A label CSV has bad rows; ``problems`` holds (line number, message) pairs."""
 

@@ -39,6 +39,7 @@ from discourse.ingest.run import (
     store_file_tables,
     write_ingest_report,
 )
+from discourse.labels import LabelFileError
 
 #: The per-thread metric tables :func:`discourse.shifts.compute_shifts` returns.
 METRIC_TABLES: tuple[str, ...] = ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
@@ -71,6 +72,7 @@ class RunSummary:
     thread_errors: dict[str, str] = field(default_factory=dict)
     reports: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    evaluation_error: str | None = None  # why the evaluation page could not be refreshed
 
     @property
     def failed_files(self) -> list[FileIngest]:
@@ -372,7 +374,10 @@ def run_pipeline(
         summary.reports = [settings.reports_dir / f"{t}.html" for t in summary.processed_threads]
         summary.reports += build_reports(settings, plan.stale_reports, run_meta)
         if evaluation_is_stale(settings, metadata):
-            summary.reports += evaluate_model(settings)[1]
+            try:
+                summary.reports += evaluate_model(settings)[1]
+            except LabelFileError as error:  # a bad label file costs the evaluation page, not the run
+                summary.evaluation_error = str(error)
         record_run(settings, plan, summary.results, summary.thread_errors)
     summary.seconds = time.perf_counter() - started
     return summary

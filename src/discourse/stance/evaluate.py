@@ -250,13 +250,25 @@ def load_second_annotations(agreement_dir: Path) -> dict[str, pl.DataFrame]:
     """Read every ``*.csv`` of ``agreement_dir`` (label schema); ``{file name: frame}``.
 
     These files are never training data: :func:`discourse.stance.train.load_label_files` reads
-    only the top level of the labels folder.
+    only the top level of the labels folder. A file that cannot be read as CSV, or lacks
+    ``thread_id``, ``post_id`` or ``stance``, is skipped with a warning naming it: a second
+    opinion must not stop an evaluation (or the run that refreshes it).
     """
     out: dict[str, pl.DataFrame] = {}
     if not Path(agreement_dir).is_dir():
         return out
     for path in sorted(Path(agreement_dir).glob("*.csv")):
-        out[path.name] = schema.conform(pl.read_csv(path, infer_schema=False), schema.LABELS)
+        try:
+            frame = pl.read_csv(path, infer_schema=False)
+        except (OSError, pl.exceptions.PolarsError) as error:
+            warnings.warn(f"second annotation {path.name} skipped: {error}", RuntimeWarning, stacklevel=2)
+            continue
+        missing = [c for c in (schema.THREAD_ID, schema.POST_ID, "stance") if c not in frame.columns]
+        if missing:
+            warnings.warn(f"second annotation {path.name} skipped: no column {', '.join(missing)}",
+                          RuntimeWarning, stacklevel=2)
+            continue
+        out[path.name] = schema.conform(frame, schema.LABELS)
     return out
 
 

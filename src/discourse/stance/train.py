@@ -23,6 +23,7 @@ import polars as pl
 
 from discourse import __version__, schema
 from discourse.atomic import write_atomic, write_text_atomic
+from discourse.labels import LabelFileError
 from discourse.stance.model import CODE_VERSION, StanceClassifier
 
 AUTHORED_COLUMNS = ("example_id", "text", "stance", "sentiment", "perspective", "era", "group", "source")
@@ -65,12 +66,18 @@ def load_authored(path: Path | None = None) -> pl.DataFrame:
 
 
 def load_label_files(labels_dir: Path) -> pl.DataFrame:
-    """Concatenate every ``*.csv`` in ``labels_dir`` (schema ``LABELS`` plus ``label_file``)."""
+    """Concatenate every ``*.csv`` in ``labels_dir`` (schema ``LABELS`` plus ``label_file``).
+
+    Raises :class:`LabelFileError` naming the first file that is not readable CSV.
+    """
     frames = []
     for path in sorted(Path(labels_dir).glob("*.csv")):
-        frame = pl.read_csv(path, infer_schema=False)
-        frame = schema.conform(frame, schema.LABELS).with_columns(pl.lit(path.name).alias("label_file"))
-        frames.append(frame)
+        try:
+            frame = schema.conform(pl.read_csv(path, infer_schema=False), schema.LABELS)
+        except (OSError, pl.exceptions.PolarsError) as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise LabelFileError(f"label file {path} cannot be read: {reason}") from error
+        frames.append(frame.with_columns(pl.lit(path.name).alias("label_file")))
     if not frames:
         return schema.empty(schema.LABELS).with_columns(pl.lit(None, pl.String).alias("label_file"))
     return pl.concat(frames, how="vertical")
