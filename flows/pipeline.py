@@ -465,6 +465,8 @@ def summary_markdown(
         for row in plan.unchanged
         if row["status"] != "ok"
     ]
+    if summary.evaluation_error:
+        failures.append(("evaluation page (not refreshed)", summary.evaluation_error))
     if failures:
         lines += ["## Failed", ""] + [f"- {what}: {_md(reason)}" for what, reason in failures] + [""]
     if shares:

@@ -359,15 +359,21 @@ def test_a_bad_label_file_costs_the_evaluation_page_not_the_run(trained_models: 
     """Regression: an unreadable label CSV raised inside the evaluation refresh, so the run died
     after writing its pages and before its manifest, and every later run did the same."""
     outcomes = []
-    for name, runner in (("flow", lambda s: run_flow(s, force=True)[0]), ("plain", run_pipeline)):
+    for name in ("flow", "plain"):
         settings = make_workspace(tmp_path / name, trained_models, labels=True)
         (settings.labels_dir / "broken.csv").write_text(BROKEN_LABELS, encoding="utf-8")
-        summary = runner(settings)
+        if name == "flow":
+            summary, flow_run_id = run_flow(settings, force=True)
+        else:
+            summary = run_pipeline(settings)
         assert summary.ok and sorted(summary.processed_threads) == [FORUM_ID, ARTICLE_ID]
         assert "broken.csv cannot be read" in (summary.evaluation_error or "")
         assert pl.read_parquet(settings.processed_dir / "manifest.parquet")["status"].to_list() == ["ok", "ok"]
         assert (settings.reports_dir / "index.html").is_file()
         assert not (settings.reports_dir / "evaluation.html").exists()
+        if name == "flow":
+            markdown = flow_run_artifacts(flow_run_id)["discourse-run-summary"].data
+            assert "- evaluation page (not refreshed): label file" in markdown
         outcomes.append(summary.evaluation_error.replace(str(tmp_path / name), ""))
     assert outcomes[0] == outcomes[1]
 
