@@ -27,6 +27,22 @@ EXPORT_COLUMNS = (
 REQUIRED_COLUMNS = (schema.THREAD_ID, schema.POST_ID, "stance")
 
 
+#: Sub-folder of the labels folder holding second annotations of gold units: compared with the
+#: gold by the evaluation, never trained on.
+AGREEMENT_DIR = "agreement"
+
+
+def label_files(labels_dir: Path) -> list[Path]:
+    """The gold and user label CSVs: ``*.csv`` directly in ``labels_dir``, sorted."""
+    labels_dir = Path(labels_dir)
+    return sorted(labels_dir.glob("*.csv")) if labels_dir.is_dir() else []
+
+
+def second_annotation_files(labels_dir: Path) -> list[Path]:
+    """The second annotations: ``*.csv`` in ``labels_dir/agreement``, sorted."""
+    return label_files(Path(labels_dir) / AGREEMENT_DIR)
+
+
 class LabelFileError(ValueError):
     """A label CSV in the labels folder cannot be read; the message names the file and why."""
 

@@ -39,7 +39,7 @@ from discourse.ingest.run import (
     store_file_tables,
     write_ingest_report,
 )
-from discourse.labels import LabelFileError
+from discourse.labels import LabelFileError, label_files, second_annotation_files
 
 #: The per-thread metric tables :func:`discourse.shifts.compute_shifts` returns.
 METRIC_TABLES: tuple[str, ...] = ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
@@ -416,19 +416,15 @@ def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
     ``settings.min_confidence`` is applied to the loaded model, so abstention can be tuned per run
     without retraining.
     """
-    import json
     import warnings
 
     from discourse.stance.model import CODE_VERSION
-    from discourse.stance.train import MODEL_FILE, ModelLoadError, default_model, sidecar_path
+    from discourse.stance.train import MODEL_FILE, ModelLoadError, default_model, read_sidecar
     from discourse.stance.train import load_model as load_saved
 
     path = settings.models_dir / MODEL_FILE
     model = metadata = None
-    try:  # the sidecar says which case this is; unpickling twice cost every run ~0.3 s
-        recorded = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        recorded = {}
+    recorded = read_sidecar(path)  # says which case this is: unpickling twice cost every run ~0.3 s
     if recorded.get("code_version") == CODE_VERSION and recorded.get("n_user_labels"):
         try:
             model, metadata = load_saved(path)
@@ -491,11 +487,7 @@ def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> b
 
 def _evaluation_inputs(labels_dir: Path) -> list[Path]:
     """The label files an evaluation reads: gold and user labels, then second annotations."""
-    from discourse.stance.evaluate import AGREEMENT_DIR
-
-    if not labels_dir.is_dir():
-        return []
-    return sorted(labels_dir.glob("*.csv")) + sorted((labels_dir / AGREEMENT_DIR).glob("*.csv"))
+    return label_files(labels_dir) + second_annotation_files(labels_dir)
 
 
 def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any]) -> dict[str, Any]:
@@ -527,7 +519,7 @@ def format_evaluation(results: dict[str, Any]) -> str:
         kappa = sentiment.get("kappa")
         lines.append(
             f"sentiment (VADER label vs gold, n={sentiment['n']}): agreement {sentiment['agreement']:.3f}, "
-            f"Cohen's kappa {'n/a' if kappa is None else f'{kappa:.3f}'}"
+            f"Cohen's kappa {_fmt(kappa)}"
         )
     for name, block in (results.get("annotators") or {}).items():
         stance, tone = block["stance"], block["sentiment"]

@@ -33,9 +33,7 @@ import polars as pl
 
 from discourse import schema
 from discourse.atomic import write_atomic, write_text_atomic
-
-#: Sub-folder of the labels folder holding second annotations of gold units (never trained on).
-AGREEMENT_DIR = "agreement"
+from discourse.labels import AGREEMENT_DIR, label_files
 
 
 def stance_metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
@@ -166,26 +164,36 @@ def cross_validate(
     return {"summary": summary, "model": model_metrics, "baseline": base_metrics, "folds": folds}
 
 
-def sentiment_agreement(classified: pl.DataFrame, gold: pl.DataFrame) -> dict[str, Any]:
-    """Agreement and Cohen's kappa of VADER labels against gold sentiment labels."""
+def label_agreement(first: Sequence[str], second: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Agreement, Cohen's kappa and confusion (rows: ``first``) of two label sequences.
+
+    ``kappa`` is ``None`` when undefined (both sides used a single, shared label); with no
+    pairs only ``n``, ``agreement`` and ``kappa`` are given.
+    """
     from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
+    first, second, labels = list(first), list(second), list(labels)
+    if not first:
+        return {"n": 0, "agreement": None, "kappa": None}
+    with warnings.catch_warnings():  # an undefined kappa is reported as None, not warned about
+        warnings.simplefilter("ignore")
+        kappa = cohen_kappa_score(first, second, labels=labels)
+    return {
+        "n": len(first),
+        "agreement": float(np.mean([a == b for a, b in zip(first, second, strict=True)])),
+        "kappa": None if np.isnan(kappa) else float(kappa),
+        "confusion": {"labels": labels, "matrix": confusion_matrix(first, second, labels=labels).tolist()},
+    }
+
+
+def sentiment_agreement(classified: pl.DataFrame, gold: pl.DataFrame) -> dict[str, Any]:
+    """Agreement and Cohen's kappa of VADER labels against gold sentiment labels."""
     joined = gold.filter(pl.col("sentiment").is_in(schema.SENTIMENT_LABELS)).join(
         classified.select(schema.THREAD_ID, schema.POST_ID, pl.col("sentiment_label").alias("vader")),
         on=[schema.THREAD_ID, schema.POST_ID],
         how="inner",
     )
-    if joined.height == 0:
-        return {"n": 0, "agreement": None, "kappa": None}
-    truth, vader = joined["sentiment"].to_list(), joined["vader"].to_list()
-    labels = list(schema.SENTIMENT_LABELS)
-    kappa = cohen_kappa_score(truth, vader, labels=labels)
-    return {
-        "n": joined.height,
-        "agreement": float(np.mean([a == b for a, b in zip(truth, vader, strict=True)])),
-        "kappa": None if np.isnan(kappa) else float(kappa),
-        "confusion": {"labels": labels, "matrix": confusion_matrix(truth, vader, labels=labels).tolist()},
-    }
+    return label_agreement(joined["sentiment"].to_list(), joined["vader"].to_list(), schema.SENTIMENT_LABELS)
 
 
 def authored_sentiment_agreement(authored_csv: Path | None = None) -> dict[str, Any]:
@@ -213,8 +221,6 @@ def annotator_agreement(gold: pl.DataFrame, other: pl.DataFrame) -> dict[str, An
     undefined, e.g. both annotators used one label throughout), the stance confusion (rows:
     ``gold``) and the units on which the stance differs.
     """
-    from sklearn.metrics import cohen_kappa_score, confusion_matrix
-
     keys = [schema.THREAD_ID, schema.POST_ID]
     joined = gold.select(*keys, "stance", "sentiment").join(
         other.select(*keys, pl.col("stance").alias("other_stance"), pl.col("sentiment").alias("other_sentiment")),
@@ -224,18 +230,7 @@ def annotator_agreement(gold: pl.DataFrame, other: pl.DataFrame) -> dict[str, An
 
     def compare(left: str, right: str, labels: Sequence[str]) -> dict[str, Any]:
         rows = joined.filter(pl.col(left).is_in(labels) & pl.col(right).is_in(labels))
-        a, b = rows[left].to_list(), rows[right].to_list()
-        if not a:
-            return {"n": 0, "agreement": None, "kappa": None}
-        with warnings.catch_warnings():  # one shared label leaves kappa undefined: reported as None
-            warnings.simplefilter("ignore")
-            kappa = cohen_kappa_score(a, b, labels=list(labels))
-        return {
-            "n": len(a),
-            "agreement": float(np.mean([x == y for x, y in zip(a, b, strict=True)])),
-            "kappa": None if np.isnan(kappa) else float(kappa),
-            "confusion": {"labels": list(labels), "matrix": confusion_matrix(a, b, labels=list(labels)).tolist()},
-        }
+        return label_agreement(rows[left].to_list(), rows[right].to_list(), labels)
 
     differing = joined.filter(pl.col("stance") != pl.col("other_stance"))
     return {
@@ -255,9 +250,7 @@ def load_second_annotations(agreement_dir: Path) -> dict[str, pl.DataFrame]:
     opinion must not stop an evaluation (or the run that refreshes it).
     """
     out: dict[str, pl.DataFrame] = {}
-    if not Path(agreement_dir).is_dir():
-        return out
-    for path in sorted(Path(agreement_dir).glob("*.csv")):
+    for path in label_files(agreement_dir):
         try:
             frame = pl.read_csv(path, infer_schema=False)
         except (OSError, pl.exceptions.PolarsError) as error:

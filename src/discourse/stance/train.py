@@ -23,7 +23,7 @@ import polars as pl
 
 from discourse import __version__, schema
 from discourse.atomic import write_atomic, write_text_atomic
-from discourse.labels import LabelFileError
+from discourse.labels import LabelFileError, label_files
 from discourse.stance.model import CODE_VERSION, StanceClassifier
 
 AUTHORED_COLUMNS = ("example_id", "text", "stance", "sentiment", "perspective", "era", "group", "source")
@@ -71,11 +71,11 @@ def load_label_files(labels_dir: Path) -> pl.DataFrame:
     Raises :class:`LabelFileError` naming the first file that is not readable CSV.
     """
     frames = []
-    for path in sorted(Path(labels_dir).glob("*.csv")):
+    for path in label_files(labels_dir):
         try:
             frame = schema.conform(pl.read_csv(path, infer_schema=False), schema.LABELS)
         except (OSError, pl.exceptions.PolarsError) as error:
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise LabelFileError(f"label file {path} cannot be read: {reason}") from error
         frames.append(frame.with_columns(pl.lit(path.name).alias("label_file")))
     if not frames:
@@ -218,6 +218,19 @@ def train_model(
 def sidecar_path(path: Path) -> Path:
     """Return the JSON sidecar path of a saved model."""
     return Path(path).with_suffix(".json")
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """The metadata saved beside the model at ``path``; ``{}`` when missing or unreadable.
+
+    Cheap (no unpickling): for deciding which model to load. :func:`load_model` still checks
+    the pickle against it.
+    """
+    try:
+        metadata = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
 
 
 def save_model(model: StanceClassifier, metadata: dict[str, Any], path: Path) -> Path:
