@@ -23,9 +23,9 @@ class SpyModel:
         self.model_version_ = "spy-1"
         self.calls: list[list[str]] = []
 
-    def predict_explained(self, texts, top_k=5):
+    def predict_explained(self, texts, top_k=5, groups=None):
         self.calls.append(list(texts))
-        return self.model.predict_explained(texts, top_k)
+        return self.model.predict_explained(texts, top_k, groups)
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +143,23 @@ def test_abstention_marks_cues(model: StanceClassifier) -> None:
     out = classify_posts(_thread(["Washington over Moscow any day."]), _quotes([]), strict)
     assert out["stance"][0] == "none" and out["cues"][0][0] == "low_confidence"
     assert out["p_pro_us"][0] > out["p_none"][0]
+
+
+def test_thread_prior_is_adapted_per_thread(model: StanceClassifier) -> None:
+    """A post's probabilities depend on its own thread's mix, never on which other threads are
+    classified in the same call (``classify`` over a whole posts table batches many)."""
+    from sklearn.base import clone
+
+    adapted = clone(model).set_params(adapt_prior=4)
+    adapted.__dict__.update({k: v for k, v in vars(model).items() if k.endswith("_")})
+    # Authored examples: a thread that mostly takes no side, then one that argues sides.
+    quiet = _thread(["Nice weather in Lahore today.", "Who won the match?", "Moving this to the history board.",
+                     "Welcome to the forum.", "Washington or Moscow, hard to say."])
+    loud = _thread(["Washington over Moscow any day.", "We should have joined the Soviets.",
+                    "The Americans armed us, that decided it."]).with_columns(pl.lit("t2").alias("thread_id"))
+    both = classify_posts(pl.concat([quiet, loud]), _quotes([]), adapted)
+    alone = classify_posts(quiet, _quotes([]), adapted)
+    columns = [f"p_{s}" for s in schema.STANCES]
+    np.testing.assert_allclose(both.head(quiet.height).select(columns).to_numpy(), alone.select(columns).to_numpy())
+    plain = classify_posts(quiet, _quotes([]), model)
+    assert not np.allclose(alone.select(columns).to_numpy(), plain.select(columns).to_numpy())

@@ -107,7 +107,9 @@ def test_flow_parameters_rebuild_the_same_settings(tmp_path: Path) -> None:
     from discourse.config import Settings
 
     flows = load_flows()
-    settings = Settings.default(tmp_path, window=7, min_confidence=0.5, fmt="xenforo-text", columns={"text": "body"})
+    settings = Settings.default(
+        tmp_path, window=7, min_confidence=0.5, thread_prior=False, fmt="xenforo-text", columns={"text": "body"}
+    )
     params = flows.flow_parameters(settings)
     assert all(isinstance(v, str | int | float | dict | type(None)) for v in params.values())  # JSON for the API
     folders = ("raw_dir", "processed_dir", "reports_dir", "models_dir", "labels_dir")

@@ -250,3 +250,31 @@ def test_run_model_is_unpickled_once_and_user_models_are_kept(tmp_path, authored
     with pytest.warns(RuntimeWarning, match="retraining the stance model"):
         model, fallback = run_model(settings)
     assert model is authored_model and fallback["n_user_labels"] == 0
+
+
+def test_run_applies_thread_prior_setting_and_keys_results_on_it(tmp_path, authored_csv, monkeypatch) -> None:
+    """``--no-thread-prior`` turns adaptation off on the loaded model without retraining, and
+    results made without it are not reused for a run with it (the manifest key differs)."""
+    from discourse.config import Settings
+    from discourse.pipeline import load_model as run_model
+    from discourse.pipeline import run_version
+
+    real_default = train.default_model
+    monkeypatch.setattr(train, "default_model",
+                        lambda models_dir, **kw: real_default(models_dir, authored_csv, **kw))
+    on = Settings.default(tmp_path, models_dir=tmp_path / "models")
+    off = Settings.default(tmp_path, models_dir=tmp_path / "models", thread_prior=False)
+    model, meta = run_model(on)
+    assert model.adapt_prior == train.TRAINING_PARAMS["adapt_prior"]
+    model, meta_off = run_model(off)
+    assert model.adapt_prior is None and meta_off["model_version"] == meta["model_version"]
+    assert run_version(meta, on) != run_version(meta, off)
+    assert run_model(on)[0].adapt_prior == train.TRAINING_PARAMS["adapt_prior"]
+
+
+@pytest.mark.parametrize("command", ["run", "classify"])
+def test_no_thread_prior_flag_reaches_the_settings(command) -> None:
+    from discourse.cli import build_parser, settings_from
+
+    assert settings_from(build_parser().parse_args([command])).thread_prior is True
+    assert settings_from(build_parser().parse_args([command, "--no-thread-prior"])).thread_prior is False

@@ -113,7 +113,10 @@ def classify_posts(
     if posts.height == 0:
         return schema.empty(schema.CLASSIFIED)
     texts = posts.get_column("own_text").fill_null("").to_list()
-    labels, proba, cues = model.predict_explained(texts, top_k=TOP_CUES)
+    # The thread ids batch the thread-prior adaptation (StanceClassifier.adapt_prior).
+    labels, proba, cues = model.predict_explained(
+        texts, top_k=TOP_CUES, groups=posts.get_column(schema.THREAD_ID).to_list()
+    )
     classes = [str(c) for c in model.classes_]
     columns = {}
     for stance in schema.STANCES:

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     classify = sub.add_parser("classify", help="classify stance and sentiment of ingested posts")
     _paths(classify, models=True)
     classify.add_argument("--min-confidence", type=float, help="abstain to 'none' below this confidence")
+    classify.add_argument("--no-thread-prior", dest="thread_prior", action="store_false", default=None,
+                          help="classify each post on its own, without adapting to its thread's class mix")
     classify.set_defaults(handler=cmd_classify)
 
     report = sub.add_parser("report", help="compute shift metrics and write the dashboards")
@@ -146,6 +148,8 @@ def _run_options(parser: argparse.ArgumentParser, *, window: bool = True, confid
         parser.add_argument("--window", type=int, help="rolling window in posts (default 5)")
     if confidence:
         parser.add_argument("--min-confidence", type=float, help="abstain to 'none' below this confidence")
+        parser.add_argument("--no-thread-prior", dest="thread_prior", action="store_false", default=None,
+                            help="classify each post on its own, without adapting to its thread's class mix")
 
 
 def settings_from(args: argparse.Namespace) -> Any:
@@ -166,6 +170,7 @@ def settings_from(args: argparse.Namespace) -> Any:
             labels_dir=getattr(args, "labels_dir", None),
             window=getattr(args, "window", None),
             min_confidence=getattr(args, "min_confidence", None),
+            thread_prior=getattr(args, "thread_prior", None),
             max_bytes=getattr(args, "max_bytes", None),
             fmt=fmt,
             columns=parse_columns(getattr(args, "columns", None)) or None,

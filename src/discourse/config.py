@@ -42,6 +42,9 @@ class Settings:
     models_dir: Path
     window: int = DEFAULT_WINDOW
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    #: Adapt each thread's stance probabilities to that thread's own class mix (see
+    #: ``StanceClassifier.adapt_prior``); False classifies every post on its own.
+    thread_prior: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     fmt: str | None = None
     columns: dict[str, str] = field(default_factory=dict)

@@ -386,7 +386,8 @@ def run_pipeline(
 def run_version(model_metadata: dict[str, Any], settings: Settings) -> str:
     """The manifest's version key: the model plus every setting that changes stored results."""
     version = f"{model_metadata['model_version']}|min_confidence={settings.min_confidence}|window={settings.window}"
-    # Only when set, so that manifests written before the option existed stay valid.
+    # Only when set, so that manifests written before the options existed stay valid.
+    version += "" if settings.thread_prior else "|thread_prior=off"
     return version + (f"|base_url={settings.base_url}" if settings.base_url else "")
 
 
@@ -398,6 +399,7 @@ def run_metadata(model_metadata: dict[str, Any], settings: Settings) -> dict[str
         "model_version": model_metadata.get("model_version"),
         "window": settings.window,
         "min_confidence": settings.min_confidence,
+        "thread_prior": settings.thread_prior,
         "discourse_version": __version__,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "metrics": model_metadata.get("metrics", {}),
@@ -413,12 +415,13 @@ def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
     matches; otherwise the model must have been trained on today's authored set. Anything else
     (no model, a stale or damaged one) is replaced by a model trained on the authored set alone,
     which keeps the dashboards' figures out-of-sample for every labelled thread.
-    ``settings.min_confidence`` is applied to the loaded model, so abstention can be tuned per run
-    without retraining.
+    ``settings.min_confidence`` and ``settings.thread_prior`` are applied to the loaded model, so
+    abstention and thread-prior adaptation can be changed per run without retraining.
     """
     import warnings
 
     from discourse.stance.model import CODE_VERSION
+    from discourse.stance.priors import DEFAULT_STRENGTH
     from discourse.stance.train import MODEL_FILE, ModelLoadError, default_model, read_sidecar
     from discourse.stance.train import load_model as load_saved
 
@@ -434,6 +437,10 @@ def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
         model, metadata = default_model(settings.models_dir, include_user_labels=False)
     if getattr(model, "min_confidence", None) != settings.min_confidence:
         model.set_params(min_confidence=settings.min_confidence)
+    trained = getattr(model, "adapt_prior", None)
+    wanted = (trained if trained is not None else DEFAULT_STRENGTH) if settings.thread_prior else None
+    if trained != wanted:
+        model.set_params(adapt_prior=wanted)
     return model, metadata
 
 

@@ -12,6 +12,9 @@ counts as empty). Labels are any hashable values; the pipeline uses :data:`schem
   data (and is the one whose coefficients explain predictions).
 * Abstention: :meth:`predict` returns ``abstain_label`` when the top calibrated probability is
   below ``min_confidence``.
+* Thread prior: with ``adapt_prior`` set, the probabilities of each thread's posts are adapted
+  to that thread's own class mix, estimated by EM (:mod:`discourse.stance.priors`); the
+  training set's mix is not a real thread's.
 * Deterministic: fixed ``random_state`` for the folds and the solver; the same data and params
   give identical coefficients and predictions.
 """
@@ -36,7 +39,7 @@ from discourse.stance.cues import (
 from discourse.text import normalise_text, split_sentences, tokenize
 
 #: Bumped whenever features or training change in a way that invalidates saved models.
-CODE_VERSION = "stance-2"
+CODE_VERSION = "stance-3"
 
 
 def as_texts(X: Any) -> list[str]:
@@ -116,6 +119,13 @@ def _tfidf_transform(vectorizer: Any, docs: list[str]):
     return normalize(matrix, norm="l2", copy=False)
 
 
+def as_groups(groups: Any) -> np.ndarray:
+    """Return group ids (list, NumPy array or Polars Series) as a NumPy object array."""
+    if hasattr(groups, "to_list"):
+        groups = groups.to_list()
+    return np.asarray(list(groups), dtype=object)
+
+
 def ngram_text(text: str) -> str:
     """Return the side-tagged, lower-cased word tokens of ``text`` joined by spaces."""
     return " ".join(t for t in tokenize(tag_sides(normalise_text(text))) if t[:1].isalnum() or t[:1] == "_")
@@ -141,6 +151,16 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         are the segments' average weighted toward segments that take a side: a long post states
         its verdict somewhere, and narration around it should not dilute it (the training posts
         are short, forum posts often are not). ``None`` scores whole texts.
+    adapt_prior : when set, the probabilities of each batch of texts (one thread; see the
+        ``groups`` argument of the predict methods) are adapted to that batch's own class mix,
+        estimated by EM with pseudo-posts pulling it toward the training class frequencies: one
+        per text of the batch, and at least ``adapt_prior`` (:mod:`discourse.stance.priors`).
+        A thread where most posts take no side then needs stronger evidence before a post is
+        given a side, and the reverse. ``None`` scores every text on its own.
+
+    Learned attributes: ``vectorizer_``, ``linear_``, ``calibrator_``, ``classes_``,
+    ``class_prior_`` (training frequency of each class, in ``classes_`` order) and
+    ``feature_names_``.
     """
 
     def __init__(
@@ -160,6 +180,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
         cue_names: tuple[str, ...] | None = None,
         segment_sentences: int | None = 6,
+        adapt_prior: float | None = None,
     ) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -176,6 +197,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.cue_names = cue_names
         self.segment_sentences = segment_sentences
+        self.adapt_prior = adapt_prior
 
     # --- features ------------------------------------------------------------------------
     def _cue_columns(self) -> list[int]:
@@ -256,6 +278,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             self.calibrator_ = None
             self.linear_ = linear.fit(features, labels)
         self.classes_ = self.linear_.classes_
+        self.class_prior_ = np.array([np.mean(labels == c) for c in self.classes_])
         self.feature_names_ = np.asarray(
             [CUE_NAMES[i] for i in self._cue_columns()]
             + [f'ngram:"{g}"' for g in self.vectorizer_.get_feature_names_out()],
@@ -306,10 +329,23 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         seg_proba = self._proba_from_features(features)
         return self._aggregate(seg_proba, starts), features, seg_proba, starts
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Return calibrated class probabilities, columns in ``classes_`` order."""
+    def _adapt(self, proba: np.ndarray, groups: Any) -> np.ndarray:
+        """Adapt ``proba`` to each group's class mix when ``adapt_prior`` is set."""
+        if self.adapt_prior is None or proba.shape[0] == 0:
+            return proba
+        from discourse.stance.priors import adapt_by_group
+
+        groups = np.zeros(proba.shape[0], dtype=np.int64) if groups is None else as_groups(groups)
+        return adapt_by_group(proba, groups, self.class_prior_, float(self.adapt_prior))
+
+    def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
+        """Return calibrated class probabilities, columns in ``classes_`` order.
+
+        ``groups`` (one id per text, e.g. the thread id) sets the batches that ``adapt_prior``
+        adapts to; without it all of ``X`` is one batch. Ignored when ``adapt_prior`` is None.
+        """
         check_is_fitted(self, "linear_")
-        return self._score(X)[0]
+        return self._adapt(self._score(X)[0], groups)
 
     def _labels_from_proba(self, proba: np.ndarray) -> np.ndarray:
         best = proba.argmax(axis=1)
@@ -318,14 +354,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             labels[proba.max(axis=1) < self.min_confidence] = self.abstain_label
         return labels
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, groups: Any = None) -> np.ndarray:
         """Return the most probable class, or ``abstain_label`` below ``min_confidence``."""
-        return self._labels_from_proba(self.predict_proba(X))
+        return self._labels_from_proba(self.predict_proba(X, groups))
 
     def predict_explained(
-        self, X: Any, top_k: int = 5
+        self, X: Any, top_k: int = 5, groups: Any = None
     ) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
-        """Return (labels, probabilities, cues) computing the features once.
+        """Return (labels, probabilities, cues) computing the features once (``groups``: see
+        :meth:`predict_proba`).
 
         ``cues[i]`` lists up to ``top_k`` feature names with the largest positive
         contribution toward the most probable class of text ``i``; a contribution is the
@@ -333,6 +370,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "linear_")
         proba, features, seg_proba, starts = self._score(X)
+        proba = self._adapt(proba, groups)
         labels = self._labels_from_proba(proba)
         best = proba.argmax(axis=1)
         if len(starts) == seg_proba.shape[0]:

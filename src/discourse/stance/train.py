@@ -25,6 +25,7 @@ from discourse import __version__, schema
 from discourse.atomic import write_atomic, write_text_atomic
 from discourse.labels import LabelFileError, label_files
 from discourse.stance.model import CODE_VERSION, StanceClassifier
+from discourse.stance.priors import DEFAULT_STRENGTH
 
 AUTHORED_COLUMNS = ("example_id", "text", "stance", "sentiment", "perspective", "era", "group", "source")
 MODEL_FILE = "stance.joblib"
@@ -35,7 +36,7 @@ TRAINING_COLUMNS = ("text", "stance", "group", "origin")
 #: Training settings that differ from the :class:`StanceClassifier` defaults, chosen by grouped
 #: cross-validation on the authored set only (docs/stance.md, "Training settings"). Explicit
 #: ``params`` override them.
-TRAINING_PARAMS: dict[str, Any] = {"C": 10.0, "cue_weight": 0.1}
+TRAINING_PARAMS: dict[str, Any] = {"C": 10.0, "cue_weight": 0.1, "adapt_prior": DEFAULT_STRENGTH}
 
 
 def model_params(params: dict[str, Any] | None = None) -> dict[str, Any]:
