@@ -318,7 +318,9 @@ def test_evaluation_page_shows_its_tables_and_chart_offline(browser, tmp_path):
         assert page.locator("h1").first.is_visible()
         assert page.locator("h2", has_text="Summary").is_visible()
         summary = page.locator("table").first
-        assert summary.is_visible() and summary.locator("tbody tr").count() == 4
+        # model, baseline and their difference, for the seed and for CV
+        assert summary.is_visible() and summary.locator("tbody tr").count() == 6
+        assert summary.locator("th", has_text="bootstrap interval").count() == 1
         assert page.locator("td", has_text="<script>alert(1)</script>").count() == 1  # shown as text
         assert page.evaluate("typeof window.__pwned") == "undefined"
     finally:

@@ -237,3 +237,80 @@ def test_unreadable_second_annotations_are_skipped_with_a_warning(tmp_path: Path
     messages = sorted(str(w.message) for w in record)
     assert messages == [f"second annotation {name}.csv skipped: no column thread_id, post_id, stance"
                         for name in ("binary", "columns")]
+
+
+def _brute_force_intervals(truth, pred, base, clusters, n_resamples, seed=0):
+    """The bootstrap written the slow way: the same draws, scikit-learn's macro-F1 per resample."""
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    from discourse import schema
+
+    if clusters is None:  # each post its own unit, in post order
+        units, members = list(range(len(truth))), {i: [i] for i in range(len(truth))}
+    else:  # clusters in sorted order of their ids
+        units = sorted(set(map(str, clusters)))
+        members = {u: [i for i, c in enumerate(clusters) if str(c) == u] for u in units}
+    draws = np.random.default_rng(seed).integers(0, len(units), size=(n_resamples, len(units)))
+    model, baseline = [], []
+    for row in draws:
+        rows = [i for u in row for i in members[units[u]]]
+
+        def f1(labels, rows=rows):
+            return f1_score([truth[i] for i in rows], [labels[i] for i in rows],
+                            labels=list(schema.STANCES), average="macro", zero_division=0)
+
+        model.append(f1(pred))
+        baseline.append(f1(base))
+    model, baseline = np.array(model), np.array(baseline)
+    q = [0.025, 0.975]
+    return np.quantile(model, q), np.quantile(baseline, q), np.quantile(model - baseline, q)
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_bootstrap_intervals_equal_the_slow_way(clustered: bool) -> None:
+    import numpy as np
+
+    from discourse.stance.evaluate import macro_f1_intervals
+
+    rng = np.random.default_rng(5)
+    labels = ["pro_us", "pro_ussr", "neutralist", "none"]
+    truth = [labels[i] for i in rng.integers(0, 4, 60)]
+    pred = [t if rng.random() < 0.6 else labels[rng.integers(0, 4)] for t in truth]
+    pred[3] = "unknown-label"  # counts for no class, as in stance_metrics
+    base = ["none"] * 60
+    clusters = [f"g{i // 4}" for i in range(60)] if clustered else None
+    got = macro_f1_intervals(truth, pred, base, clusters=clusters, n_resamples=200)
+    model, baseline, diff = _brute_force_intervals(truth, pred, base, clusters, 200)
+    np.testing.assert_allclose(got["model"], model)
+    np.testing.assert_allclose(got["baseline"], baseline)
+    np.testing.assert_allclose(got["difference"], diff)
+    assert got["unit"] == ("cluster" if clustered else "post") and got["level"] == 0.95
+
+
+def test_bootstrap_intervals_bracket_the_figure_and_are_reproducible() -> None:
+    from discourse.stance.evaluate import macro_f1_intervals
+
+    truth = ["pro_us", "pro_ussr", "neutralist", "none"] * 10
+    perfect = macro_f1_intervals(truth, truth, ["none"] * 40)
+    assert perfect["model"] == [1.0, 1.0] and perfect["difference"][0] > 0
+    pred = truth[:30] + ["none"] * 10
+    first, second = macro_f1_intervals(truth, pred, ["none"] * 40), macro_f1_intervals(truth, pred, ["none"] * 40)
+    assert first == second
+    figure = stance_metrics(truth, pred)["macro_f1"]
+    assert first["model"][0] < figure < first["model"][1]
+    empty = macro_f1_intervals([], [], [])
+    assert empty["model"] is None and empty["difference"] is None
+
+
+def test_intervals_reach_the_page_and_the_cli(tmp_path: Path) -> None:
+    from discourse.pipeline import format_evaluation
+    from discourse.stance.evaluate import format_interval
+
+    results = _fake_results()
+    page = write_report(results, tmp_path)["html"].read_text(encoding="utf-8")
+    assert "bootstrap interval" in page and "model − baseline" in page
+    assert format_interval(results["seed"]["intervals"]["model"]) in page
+    text = format_evaluation(results)
+    assert f"(95% CI {format_interval(results['seed']['intervals']['model'])})" in text
+    assert "model − baseline" in text

@@ -516,10 +516,13 @@ def format_evaluation(results: dict[str, Any]) -> str:
             continue
         model = block.get("model", block)
         baseline = block.get("baseline", {})
+        intervals = block.get("intervals") or {}
         lines.append(
-            f"{name}: macro-F1 {model.get('macro_f1', float('nan')):.3f}, F_avg {model.get('f_avg', float('nan')):.3f}, "
-            f"accuracy {model.get('accuracy', float('nan')):.3f}"
-            + (f"; majority baseline macro-F1 {baseline['macro_f1']:.3f}" if "macro_f1" in baseline else "")
+            f"{name}: macro-F1 {model.get('macro_f1', float('nan')):.3f}{_interval(intervals, 'model')}, "
+            f"F_avg {model.get('f_avg', float('nan')):.3f}, accuracy {model.get('accuracy', float('nan')):.3f}"
+            + (f"; majority baseline macro-F1 {baseline['macro_f1']:.3f}; model − baseline "
+               f"{model['macro_f1'] - baseline['macro_f1']:.3f}{_interval(intervals, 'difference')}"
+               if "macro_f1" in baseline and "macro_f1" in model else "")
         )
     sentiment = (results.get("seed") or {}).get("sentiment")
     if sentiment and sentiment.get("n"):
@@ -538,6 +541,13 @@ def format_evaluation(results: dict[str, Any]) -> str:
             + (f"; model macro-F1 against it {_fmt(vs_model.get('macro_f1'))}" if vs_model else "")
         )
     return "\n".join(lines) or "no labels to evaluate against"
+
+
+def _interval(intervals: dict[str, Any], key: str) -> str:
+    from discourse.stance.evaluate import format_interval
+
+    text = format_interval(intervals.get(key))
+    return f" ({intervals.get('level', 0.95):.0%} CI {text})" if text else ""
 
 
 def _fmt(value: float | None) -> str:
