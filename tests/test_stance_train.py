@@ -257,7 +257,8 @@ def test_run_applies_thread_prior_setting_and_keys_results_on_it(tmp_path, autho
     results made without it are not reused for a run with it (the manifest key differs)."""
     from discourse.config import Settings
     from discourse.pipeline import load_model as run_model
-    from discourse.pipeline import run_version
+    from discourse.pipeline import run_metadata, run_version
+    from discourse.report import _run_items
 
     real_default = train.default_model
     monkeypatch.setattr(train, "default_model",
@@ -269,6 +270,9 @@ def test_run_applies_thread_prior_setting_and_keys_results_on_it(tmp_path, autho
     model, meta_off = run_model(off)
     assert model.adapt_prior is None and meta_off["model_version"] == meta["model_version"]
     assert run_version(meta, on) != run_version(meta, off)
+    # Every page's run line says which way the run went.
+    assert ("Stance adapted to the thread's mix", "off") in _run_items(run_metadata(meta, off))
+    assert run_metadata(meta, on)["thread_prior"] == "on"
     assert run_model(on)[0].adapt_prior == train.TRAINING_PARAMS["adapt_prior"]
 
 

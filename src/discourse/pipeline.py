@@ -399,7 +399,7 @@ def run_metadata(model_metadata: dict[str, Any], settings: Settings) -> dict[str
         "model_version": model_metadata.get("model_version"),
         "window": settings.window,
         "min_confidence": settings.min_confidence,
-        "thread_prior": settings.thread_prior,
+        "thread_prior": "on" if settings.thread_prior else "off",
         "discourse_version": __version__,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "metrics": model_metadata.get("metrics", {}),

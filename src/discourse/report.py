@@ -522,6 +522,8 @@ _RUN_LABELS = {
     "finished_at": "Run finished",
     "discourse_version": "discourse version",
     "window": "Rolling window (posts)",
+    "min_confidence": "Abstain below",
+    "thread_prior": "Stance adapted to the thread's mix",
     "metrics": "Model check",
 }
 
