@@ -88,7 +88,10 @@ def macro_f1_intervals(
     same labels give the same intervals. No posts: every interval is ``None``.
     """
     n_posts = len(y_true)
-    ids = np.arange(n_posts) if clusters is None else np.unique(np.asarray(clusters, dtype=str), return_inverse=True)[1]
+    if clusters is None:
+        ids = np.arange(n_posts)
+    else:
+        ids = np.unique(np.asarray(clusters, dtype=str), return_inverse=True)[1]
     out: dict[str, Any] = {"level": level, "n_resamples": n_resamples,
                            "unit": "post" if clusters is None else "cluster"}
     if n_posts == 0:
@@ -465,7 +468,8 @@ def _summary_rows(name: str, block: dict[str, Any]) -> list[list[Any]]:
     m, b = block["model"], block["baseline"]
     intervals = block.get("intervals") or {}
     return [
-        [name, "model", m["n"], m["macro_f1"], format_interval(intervals.get("model")), m["f_avg"], m["accuracy"]],
+        [name, "model", m["n"], m["macro_f1"], format_interval(intervals.get("model")),
+         m["f_avg"], m["accuracy"]],
         [name, f"majority baseline ({block.get('baseline_label', 'train majority')})",
          b["n"], b["macro_f1"], format_interval(intervals.get("baseline")), b["f_avg"], b["accuracy"]],
         [name, "model − baseline", m["n"], m["macro_f1"] - b["macro_f1"],
@@ -483,9 +487,8 @@ def report_body(results: dict[str, Any]) -> str:
             rows += _summary_rows(f"seed gold: {thread_id}", block)
     rows += _summary_rows("grouped CV", results["cv"])
     parts.append("<h2>Summary</h2>")
-    level = (results.get("cv", {}).get("intervals") or {}).get("level", INTERVAL_LEVEL)
     parts.append(_table(["evaluation", "predictor", "posts", "macro-F1 (4 classes)",
-                         f"macro-F1 {level:.0%} bootstrap interval", "F_avg", "accuracy"], rows))
+                         f"macro-F1 {INTERVAL_LEVEL:.0%} bootstrap interval", "F_avg", "accuracy"], rows))
     parts.append(
         f"<p>Intervals: percentile bootstrap over {BOOTSTRAP_RESAMPLES} resamples, of posts for "
         "the gold threads and of whole groups for grouped CV (the posts of one group are not "
