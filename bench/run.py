@@ -27,6 +27,11 @@ starts, so Polars and BLAS see a single core), so that peak RSS figures do not m
               then again with nothing changed. Skipped with ``--single-run`` (the default for
               ``--quick`` and for 1M posts and more), where the instrumented run's total is the
               end-to-end figure.
+``baseline`` (again) after the pipeline runs, on the same sample: the baseline is timed before
+              and after them and its speed is the geometric mean of the two, so a machine that
+              gets slower or faster while the benchmark runs (seen here: 286, 263 and 240
+              posts/s in three runs one hour apart) biases the ratio less; both timings and
+              their drift are reported. ``--only`` without ``stages`` and ``e2e`` times it once.
 ``rerun``     a fresh process calling ``run_pipeline`` again on that root (nothing changed):
               the parent measures the process's wall time, the child the call itself; their
               difference is the process start-up (interpreter plus the import of
@@ -611,17 +616,21 @@ def assemble(args: argparse.Namespace, meta: dict[str, Any], runs: dict[str, dic
     if wrong:
         out.setdefault("warnings", []).append(f"{', '.join(wrong)} imported discourse from outside the snapshot")
 
-    # --- baseline
+    # --- baseline: the geometric mean of the timings before and after the pipeline runs
     base = runs.get("baseline", {})
+    after = runs.get("baseline_after", {})
     if base.get("ok_child"):
+        timings = [base] + ([after] if after.get("ok_child") else [])
+        speeds = {key: statistics.geometric_mean([t[key] for t in timings])
+                  for key in ("posts_per_s", "cpu_posts_per_s", "sentiment_posts_per_s", "stance_posts_per_s")}
         out["baseline"] = {
-            "posts_per_s": base["posts_per_s"],
-            "cpu_posts_per_s": base["cpu_posts_per_s"],
-            "sentiment_posts_per_s": base["sentiment_posts_per_s"],
-            "stance_posts_per_s": base["stance_posts_per_s"],
+            **speeds,
+            "timings": [{"when": when, "posts_per_s": t["posts_per_s"], "cpu_posts_per_s": t["cpu_posts_per_s"]}
+                        for when, t in zip(("before", "after"), timings, strict=False)],
+            "drift": _div(after["posts_per_s"], base["posts_per_s"]) if after.get("ok_child") else None,
             "sample_posts": base["sample_posts"],
             "extrapolated": base["extrapolated"],
-            "estimated_seconds_for_corpus": posts / base["posts_per_s"],
+            "estimated_seconds_for_corpus": posts / speeds["posts_per_s"],
             "peak_rss_bytes": base["peak_rss_bytes"],
             "includes": base["includes"],
             "excludes": base["excludes"],
@@ -698,6 +707,9 @@ def assemble(args: argparse.Namespace, meta: dict[str, Any], runs: dict[str, dic
     if b and "end_to_end" in out:
         ratios["end_to_end_vs_baseline"] = _div(out["end_to_end"]["posts_per_s"], b["posts_per_s"])
         ratios["end_to_end_vs_baseline_cpu"] = _div(out["end_to_end"]["cpu_posts_per_s"], b["cpu_posts_per_s"])
+        for timing in b["timings"] if len(b["timings"]) > 1 else ():
+            ratios[f"end_to_end_vs_baseline_{timing['when']}"] = _div(
+                out["end_to_end"]["posts_per_s"], timing["posts_per_s"])
     if b and "stages" in out:
         s = out["stages"]
         ss_wall = s["sentiment"]["seconds"] + s["stance"]["seconds"]
@@ -805,6 +817,10 @@ def render_table(doc: dict[str, Any]) -> str:
         note = f" (sample {b['sample_posts']:,}, extrapolated)" if b["extrapolated"] else ""
         lines.append(f"{'baseline: VADER + LR per post' + note:<34}{_f(b['estimated_seconds_for_corpus'], ',.1f'):>10}"
                      f"{_f(b['posts_per_s']):>12}{_f(b['cpu_posts_per_s']):>13}{'':>8}")
+        if b.get("drift") is not None:
+            before, after = (t["posts_per_s"] for t in b["timings"])
+            lines.append(f"  baseline timed before / after the pipeline: {before:,.0f} / {after:,.0f} posts/s "
+                         f"(drift {100 * (b['drift'] - 1):+.1f}%; the row above is their geometric mean)")
         lines.append(f"{'  baseline sentiment only':<34}{'':>10}{_f(b['sentiment_posts_per_s']):>12}")
         lines.append(f"{'  baseline stance only':<34}{'':>10}{_f(b['stance_posts_per_s']):>12}")
     s = doc.get("stages")
@@ -828,7 +844,9 @@ def render_table(doc: dict[str, Any]) -> str:
     r = doc.get("ratios", {})
     if r:
         lines.append(f"ratio end-to-end / baseline:            {_f(r.get('end_to_end_vs_baseline'), '.2f')}x"
-                     f"   (CPU time: {_f(r.get('end_to_end_vs_baseline_cpu'), '.2f')}x)")
+                     f"   (CPU time: {_f(r.get('end_to_end_vs_baseline_cpu'), '.2f')}x)"
+                     + (f"; {r['end_to_end_vs_baseline_before']:.2f}x against the baseline before, "
+                        f"{r['end_to_end_vs_baseline_after']:.2f}x after" if "end_to_end_vs_baseline_after" in r else ""))
         lines.append(f"ratio sentiment+stance / baseline:      {_f(r.get('sentiment_stance_vs_baseline'), '.2f')}x"
                      f"   (CPU time: {_f(r.get('sentiment_stance_vs_baseline_cpu'), '.2f')}x)")
     peaks = []
@@ -955,6 +973,8 @@ def main(argv: list[str] | None = None) -> int:
             runs["e2e"] = spawn("e2e", dict(base_cfg, work_root=str(e2e_root)), scratch, args.cpu, log)
             if runs["e2e"].get("ok_child"):
                 rerun_root = e2e_root
+        if "baseline" in only and ("stages" in only or "e2e" in only):
+            runs["baseline_after"] = spawn("baseline", base_cfg, scratch, args.cpu, log)
         if "rerun" in only and rerun_root is not None:
             runs["rerun"] = spawn("rerun", dict(base_cfg, work_root=str(rerun_root)), scratch, args.cpu, log)
         doc = assemble(args, meta, runs, startup, started_at)

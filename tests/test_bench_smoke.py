@@ -71,6 +71,11 @@ def test_benchmark_smoke_10k(tmp_path: Path) -> None:
     assert doc["end_to_end"]["posts_per_s"] > 0 and doc["end_to_end"]["ok"]
     assert doc["baseline"]["posts_per_s"] > 0 and doc["baseline"]["sample_posts"] == 500
     assert doc["baseline"]["extrapolated"] is True
+    # Timed before and after the pipeline runs; the figure used is their geometric mean.
+    before, after = (t["posts_per_s"] for t in doc["baseline"]["timings"])
+    assert doc["baseline"]["posts_per_s"] == pytest.approx((before * after) ** 0.5)
+    assert doc["baseline"]["drift"] == pytest.approx(after / before)
+    assert doc["ratios"]["end_to_end_vs_baseline_before"] > 0 and "baseline timed before / after" in proc.stdout
     for ratio in ("end_to_end_vs_baseline", "sentiment_stance_vs_baseline"):
         assert doc["ratios"][ratio] > 0
     assert doc["rerun"]["nothing_to_do"] and doc["rerun"]["run_pipeline_seconds"] > 0
