@@ -276,9 +276,41 @@ def test_run_applies_thread_prior_setting_and_keys_results_on_it(tmp_path, autho
     assert run_model(on)[0].adapt_prior == train.TRAINING_PARAMS["adapt_prior"]
 
 
-@pytest.mark.parametrize("command", ["run", "classify"])
+@pytest.mark.parametrize("command", ["run", "classify", "evaluate"])
 def test_no_thread_prior_flag_reaches_the_settings(command) -> None:
     from discourse.cli import build_parser, settings_from
 
     assert settings_from(build_parser().parse_args([command])).thread_prior is True
     assert settings_from(build_parser().parse_args([command, "--no-thread-prior"])).thread_prior is False
+
+
+def test_evaluate_follows_the_thread_prior_setting(tmp_path, monkeypatch) -> None:
+    """`discourse evaluate --no-thread-prior` evaluates models without adaptation, says so, and
+    a run with adaptation on then sees the page as stale (and the reverse)."""
+    import discourse.stance.evaluate as evaluate_mod
+    from discourse import pipeline
+    from discourse.config import Settings
+
+    seen = []
+
+    def fake_run_evaluation(posts, quotes, labels_dir, params=None):  # noqa: ANN001, ANN202
+        seen.append(params)
+        return {"cv": evaluate_mod.compare_with_baseline(["pro_us", "none"], ["pro_us", "none"])}
+
+    monkeypatch.setattr(evaluate_mod, "run_evaluation", fake_run_evaluation)
+    monkeypatch.setattr(pipeline.store, "read_table", lambda *a, **k: pl.DataFrame({"post_id": ["1"]}))
+    monkeypatch.setattr(pipeline, "load_model", lambda settings: (None, {"model_version": "m1"}))
+    on = Settings.default(tmp_path)
+    off = Settings.default(tmp_path, thread_prior=False)
+    on.labels_dir.mkdir(parents=True)
+    (on.labels_dir / "gold.csv").write_text("thread_id,post_id,stance,sentiment,annotator,note\n", encoding="utf-8")
+
+    text, _paths = pipeline.evaluate_model(off)
+    assert seen[-1] == {"adapt_prior": None} and text.startswith("thread prior off")
+    assert "Thread prior: off" in (off.reports_dir / "evaluation.html").read_text(encoding="utf-8")
+    assert pipeline.evaluation_is_stale(on, {"model_version": "m1"})
+    assert not pipeline.evaluation_is_stale(off, {"model_version": "m1"})
+    text, _paths = pipeline.evaluate_model(on)
+    assert seen[-1] is None and not text.startswith("thread prior off")
+    assert not pipeline.evaluation_is_stale(on, {"model_version": "m1"})
+    assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})

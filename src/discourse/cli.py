@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="measure the stance model on the seed gold and by cross-validation")
     _paths(evaluate, reports=True, models=True, labels=True)
+    evaluate.add_argument("--no-thread-prior", dest="thread_prior", action="store_false", default=None,
+                          help="evaluate models that classify each post on its own")
     evaluate.set_defaults(handler=cmd_evaluate)
 
     label = sub.add_parser("label", help="export posts for annotation, import labelled CSVs")

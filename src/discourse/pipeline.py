@@ -460,7 +460,8 @@ def train_and_save(settings: Settings) -> dict[str, Any]:
 def evaluate_model(settings: Settings) -> tuple[str, list[Path]]:
     """Evaluate on the seed gold and by grouped cross-validation; write JSON and HTML.
 
-    Returns a plain-text summary and the written paths.
+    ``settings.thread_prior`` False evaluates models that score every post on its own. Returns a
+    plain-text summary and the written paths.
     """
     from discourse.stance.evaluate import run_evaluation, write_report
 
@@ -468,9 +469,12 @@ def evaluate_model(settings: Settings) -> tuple[str, list[Path]]:
     quotes = store.read_table(settings.processed_dir, "quotes")
     if posts.is_empty():
         raise FileNotFoundError(f"no posts in {settings.processed_dir}; run 'discourse ingest' first")
-    results = run_evaluation(posts, quotes, settings.labels_dir)
+    params = None if settings.thread_prior else {"adapt_prior": None}
+    results = run_evaluation(posts, quotes, settings.labels_dir, params=params)
+    results["thread_prior"] = settings.thread_prior
     _model, metadata = load_model(settings)
-    results["run"] = _evaluation_key(_evaluation_inputs(settings.labels_dir), metadata)  # what evaluation_is_stale compares
+    # What evaluation_is_stale compares.
+    results["run"] = _evaluation_key(_evaluation_inputs(settings.labels_dir), metadata, settings.thread_prior)
     paths = write_report(results, settings.reports_dir)
     return format_evaluation(results), [paths["json"], paths["html"]]
 
@@ -489,7 +493,7 @@ def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> b
         recorded = json.loads(path.read_text(encoding="utf-8")).get("run", {})
     except (OSError, ValueError):
         return True
-    return recorded != _evaluation_key(label_files, model_metadata)
+    return recorded != _evaluation_key(label_files, model_metadata, settings.thread_prior)
 
 
 def _evaluation_inputs(labels_dir: Path) -> list[Path]:
@@ -497,16 +501,17 @@ def _evaluation_inputs(labels_dir: Path) -> list[Path]:
     return label_files(labels_dir) + second_annotation_files(labels_dir)
 
 
-def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any]) -> dict[str, Any]:
+def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any], thread_prior: bool) -> dict[str, Any]:
     return {
         "model_version": model_metadata.get("model_version"),
         "labels_sha256": hashlib.sha256(b"".join(hash_file(f).encode() for f in label_files)).hexdigest(),
+        "thread_prior": thread_prior,
     }
 
 
 def format_evaluation(results: dict[str, Any]) -> str:
     """The evaluation figures as a few readable lines."""
-    lines = []
+    lines = [] if results.get("thread_prior", True) else ["thread prior off: every post scored on its own"]
     seed = results.get("seed") or {}
     blocks = [("seed gold (model trained on the authored set only)", seed)]
     blocks += [(f"  of which {thread_id}", block) for thread_id, block in seed.get("by_thread", {}).items()]

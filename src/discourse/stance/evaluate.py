@@ -480,6 +480,10 @@ def _summary_rows(name: str, block: dict[str, Any]) -> list[list[Any]]:
 def report_body(results: dict[str, Any]) -> str:
     """Return the HTML of the metric tables (every text value escaped)."""
     parts = ["<h1>Stance and sentiment evaluation</h1>"]
+    if "thread_prior" in results:
+        parts.append("<p>Thread prior: " + ("on (each thread's stance probabilities adapted to its own mix;"
+                     " a CV test fold counts as one thread)" if results["thread_prior"]
+                     else "off (every post scored on its own)") + ".</p>")
     rows: list[list[Any]] = []
     if "seed" in results:
         rows += _summary_rows("seed gold", results["seed"])
