@@ -29,8 +29,8 @@ starts, so Polars and BLAS see a single core), so that peak RSS figures do not m
               end-to-end figure.
 ``baseline`` (again) after the pipeline runs, on the same sample: the baseline is timed before
               and after them and its speed is the geometric mean of the two, so a machine that
-              gets slower or faster while the benchmark runs (seen here: 286, 263 and 240
-              posts/s in three runs one hour apart) biases the ratio less; both timings and
+              gets slower or faster while the benchmark runs (seen here: from 240 to 375
+              posts/s in runs an hour apart) biases the ratio less; both timings and
               their drift are reported. ``--only`` without ``stages`` and ``e2e`` times it once.
 ``rerun``     a fresh process calling ``run_pipeline`` again on that root (nothing changed):
               the parent measures the process's wall time, the child the call itself; their

@@ -77,8 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify = sub.add_parser("classify", help="classify stance and sentiment of ingested posts")
     _paths(classify, models=True)
     classify.add_argument("--min-confidence", type=float, help="abstain to 'none' below this confidence")
-    classify.add_argument("--no-thread-prior", dest="thread_prior", action="store_false", default=None,
-                          help="classify each post on its own, without adapting to its thread's class mix")
+    _thread_prior_option(classify)
     classify.set_defaults(handler=cmd_classify)
 
     report = sub.add_parser("report", help="compute shift metrics and write the dashboards")
@@ -95,8 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="measure the stance model on the seed gold and by cross-validation")
     _paths(evaluate, reports=True, models=True, labels=True)
-    evaluate.add_argument("--no-thread-prior", dest="thread_prior", action="store_false", default=None,
-                          help="evaluate models that classify each post on its own")
+    _thread_prior_option(evaluate, "evaluate models that classify each post on its own")
     evaluate.set_defaults(handler=cmd_evaluate)
 
     label = sub.add_parser("label", help="export posts for annotation, import labelled CSVs")
@@ -150,8 +148,15 @@ def _run_options(parser: argparse.ArgumentParser, *, window: bool = True, confid
         parser.add_argument("--window", type=int, help="rolling window in posts (default 5)")
     if confidence:
         parser.add_argument("--min-confidence", type=float, help="abstain to 'none' below this confidence")
-        parser.add_argument("--no-thread-prior", dest="thread_prior", action="store_false", default=None,
-                            help="classify each post on its own, without adapting to its thread's class mix")
+        _thread_prior_option(parser)
+
+
+def _thread_prior_option(
+    parser: argparse.ArgumentParser,
+    help_text: str = "classify each post on its own, without adapting to its thread's class mix",
+) -> None:
+    # Unset (None) leaves Settings' default (on); the flag turns adaptation off.
+    parser.add_argument("--no-thread-prior", dest="thread_prior", action="store_false", default=None, help=help_text)
 
 
 def settings_from(args: argparse.Namespace) -> Any:

@@ -103,13 +103,14 @@ def macro_f1_intervals(
     weights = np.zeros((n_resamples, n_units))
     np.add.at(weights, (np.arange(n_resamples)[:, None], draws), 1.0)
     gold = _class_indices(y_true)
+    gold_counts = _unit_counts(ids, n_units, gold)
 
     def resampled_macro_f1(labels: Sequence[str]) -> np.ndarray:
         # Per class F1 = 2 hits / (gold + predicted), 0 when the class is neither present nor
         # predicted: scikit-learn's value with zero_division=0 (tested).
         pred = _class_indices(labels)
         hit = np.where(gold == pred, gold, -1)
-        seen = weights @ (_unit_counts(ids, n_units, gold) + _unit_counts(ids, n_units, pred))
+        seen = weights @ (gold_counts + _unit_counts(ids, n_units, pred))
         hits = weights @ _unit_counts(ids, n_units, hit)
         return np.divide(2.0 * hits, seen, out=np.zeros_like(seen), where=seen > 0).mean(axis=1)
 

@@ -119,13 +119,6 @@ def _tfidf_transform(vectorizer: Any, docs: list[str]):
     return normalize(matrix, norm="l2", copy=False)
 
 
-def as_groups(groups: Any) -> np.ndarray:
-    """Return group ids (list, NumPy array or Polars Series) as a NumPy object array."""
-    if hasattr(groups, "to_list"):
-        groups = groups.to_list()
-    return np.asarray(list(groups), dtype=object)
-
-
 def ngram_text(text: str) -> str:
     """Return the side-tagged, lower-cased word tokens of ``text`` joined by spaces."""
     return " ".join(t for t in tokenize(tag_sides(normalise_text(text))) if t[:1].isalnum() or t[:1] == "_")
@@ -335,7 +328,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return proba
         from discourse.stance.priors import adapt_by_group
 
-        groups = np.zeros(proba.shape[0], dtype=np.int64) if groups is None else as_groups(groups)
+        groups = np.zeros(proba.shape[0], dtype=np.int64) if groups is None else groups
         return adapt_by_group(proba, groups, self.class_prior_, float(self.adapt_prior))
 
     def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
