@@ -130,7 +130,11 @@ def protocol_b(y, runs) -> None:
               f"pooled {macro_f1(gold, pooled[r]):.3f}")
 
 
-if __name__ == "__main__":
+def main() -> None:
     gold, folds = out_of_fold()
     protocol_a(gold, folds)
     protocol_b(gold, folds)
+
+
+if __name__ == "__main__":
+    main()
