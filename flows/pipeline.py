@@ -158,9 +158,9 @@ def build_reports(settings: Settings, thread_ids: list[str], run_meta: dict[str,
 
 
 @task(name="evaluate-model", task_run_name="evaluate-model", **_IO)
-def evaluate_model(settings: Settings) -> list[Path]:
+def evaluate_model(settings: Settings, model_metadata: dict[str, Any]) -> list[Path]:
     """Evaluate the model against the label files and write the evaluation page; return its paths."""
-    text, paths = lib.evaluate_model(settings)
+    text, paths = lib.evaluate_model(settings, model_metadata)
     get_run_logger().info("model evaluation:\n%s", text)
     return paths
 
@@ -237,7 +237,7 @@ def discourse_pipeline(
             summary.reports += build_reports(settings, plan.stale_reports, run_meta)
             if lib.evaluation_is_stale(settings, metadata):
                 try:
-                    summary.reports += evaluate_model(settings)
+                    summary.reports += evaluate_model(settings, metadata)
                 except LabelFileError as error:  # the page stays stale; the run's results stand
                     summary.evaluation_error = str(error)
                     logger.warning("evaluation page not refreshed: %s", error)

@@ -314,3 +314,9 @@ def test_evaluate_follows_the_thread_prior_setting(tmp_path, monkeypatch) -> Non
     assert seen[-1] is None and not text.startswith("thread prior off")
     assert not pipeline.evaluation_is_stale(on, {"model_version": "m1"})
     assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})
+
+    # A caller holding the run model's metadata (run_pipeline, the flow) spares the reload.
+    monkeypatch.setattr(pipeline, "load_model", lambda settings: pytest.fail("model reloaded"))
+    pipeline.evaluate_model(off, {"model_version": "m2"})
+    assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})
+    assert not pipeline.evaluation_is_stale(off, {"model_version": "m2"})

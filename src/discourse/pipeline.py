@@ -375,7 +375,7 @@ def run_pipeline(
         summary.reports += build_reports(settings, plan.stale_reports, run_meta)
         if evaluation_is_stale(settings, metadata):
             try:
-                summary.reports += evaluate_model(settings)[1]
+                summary.reports += evaluate_model(settings, metadata)[1]
             except LabelFileError as error:  # a bad label file costs the evaluation page, not the run
                 summary.evaluation_error = str(error)
         record_run(settings, plan, summary.results, summary.thread_errors)
@@ -457,10 +457,14 @@ def train_and_save(settings: Settings) -> dict[str, Any]:
     return metadata
 
 
-def evaluate_model(settings: Settings) -> tuple[str, list[Path]]:
+def evaluate_model(
+    settings: Settings, model_metadata: dict[str, Any] | None = None
+) -> tuple[str, list[Path]]:
     """Evaluate on the seed gold and by grouped cross-validation; write JSON and HTML.
 
-    ``settings.thread_prior`` False evaluates models that score every post on its own. Returns a
+    ``settings.thread_prior`` False evaluates models that score every post on its own.
+    ``model_metadata`` is the run model's sidecar (what the page's staleness key records); a
+    caller that already holds it passes it, otherwise the model is loaded to read it. Returns a
     plain-text summary and the written paths.
     """
     from discourse.stance.evaluate import run_evaluation, write_report
@@ -472,9 +476,10 @@ def evaluate_model(settings: Settings) -> tuple[str, list[Path]]:
     params = None if settings.thread_prior else {"adapt_prior": None}
     results = run_evaluation(posts, quotes, settings.labels_dir, params=params)
     results["thread_prior"] = settings.thread_prior
-    _model, metadata = load_model(settings)
+    if model_metadata is None:
+        model_metadata = load_model(settings)[1]
     # What evaluation_is_stale compares.
-    results["run"] = _evaluation_key(_evaluation_inputs(settings.labels_dir), metadata, settings.thread_prior)
+    results["run"] = _evaluation_key(_evaluation_inputs(settings.labels_dir), model_metadata, settings.thread_prior)
     paths = write_report(results, settings.reports_dir)
     return format_evaluation(results), [paths["json"], paths["html"]]
 
