@@ -284,9 +284,10 @@ def test_no_thread_prior_flag_reaches_the_settings(command) -> None:
     assert settings_from(build_parser().parse_args([command, "--no-thread-prior"])).thread_prior is False
 
 
-def test_evaluate_follows_the_thread_prior_setting(tmp_path, monkeypatch) -> None:
-    """`discourse evaluate --no-thread-prior` evaluates models without adaptation, says so, and
-    a run with adaptation on then sees the page as stale (and the reverse)."""
+@pytest.fixture
+def faked_evaluation(tmp_path, monkeypatch):
+    """``pipeline.evaluate_model`` over a faked ``run_evaluation`` (its ``params`` are recorded
+    in ``seen``), a run model with version m1, and one gold file; yields (seen, on, off)."""
     import discourse.stance.evaluate as evaluate_mod
     from discourse import pipeline
     from discourse.config import Settings
@@ -304,7 +305,15 @@ def test_evaluate_follows_the_thread_prior_setting(tmp_path, monkeypatch) -> Non
     off = Settings.default(tmp_path, thread_prior=False)
     on.labels_dir.mkdir(parents=True)
     (on.labels_dir / "gold.csv").write_text("thread_id,post_id,stance,sentiment,annotator,note\n", encoding="utf-8")
+    return seen, on, off
 
+
+def test_evaluate_follows_the_thread_prior_setting(faked_evaluation) -> None:
+    """`discourse evaluate --no-thread-prior` evaluates models without adaptation, says so, and
+    a run with adaptation on then sees the page as stale (and the reverse)."""
+    from discourse import pipeline
+
+    seen, on, off = faked_evaluation
     text, _paths = pipeline.evaluate_model(off)
     assert seen[-1] == {"adapt_prior": None} and text.startswith("thread prior off")
     assert "Thread prior: off" in (off.reports_dir / "evaluation.html").read_text(encoding="utf-8")
@@ -315,7 +324,13 @@ def test_evaluate_follows_the_thread_prior_setting(tmp_path, monkeypatch) -> Non
     assert not pipeline.evaluation_is_stale(on, {"model_version": "m1"})
     assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})
 
-    # A caller holding the run model's metadata (run_pipeline, the flow) spares the reload.
+
+def test_evaluate_keys_the_page_on_the_callers_model_without_reloading_it(faked_evaluation, monkeypatch) -> None:
+    """Regression: evaluate_model unpickled the run model (~0.3 s) only to read the metadata
+    that run_pipeline and the flow already held."""
+    from discourse import pipeline
+
+    _seen, _on, off = faked_evaluation
     monkeypatch.setattr(pipeline, "load_model", lambda settings: pytest.fail("model reloaded"))
     pipeline.evaluate_model(off, {"model_version": "m2"})
     assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})

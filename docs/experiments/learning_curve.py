@@ -37,9 +37,9 @@ DRAWS = 5
 
 def subset_groups(frame: pl.DataFrame, fraction: float, seed: int) -> pl.DataFrame:
     """The rows of a random ``fraction`` of the authored groups (all rows when fraction is 1)."""
-    groups = sorted(frame["group"].unique().to_list())
     if fraction >= 1.0:
         return frame
+    groups = sorted(frame["group"].unique().to_list())
     rng = np.random.default_rng(seed)
     keep = rng.choice(len(groups), size=round(fraction * len(groups)), replace=False)
     return frame.filter(pl.col("group").is_in([groups[i] for i in keep]))

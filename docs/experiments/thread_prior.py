@@ -14,7 +14,7 @@ which is what the model does):
   macro-F1, its paired difference from no adaptation, and pooled macro-F1.
 
 No seed label is read. Run from the checkout: ``.venv/bin/python docs/experiments/thread_prior.py``
-(about three minutes on one core).
+(about two minutes on one core).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ import polars as pl
 
 from discourse import schema
 from discourse.atomic import write_atomic, write_text_atomic
-from discourse.labels import AGREEMENT_DIR, label_files
+from discourse.labels import AGREEMENT_DIR, REQUIRED_COLUMNS, label_files
 
 #: Resamples behind each bootstrap interval, and the intervals' coverage.
 BOOTSTRAP_RESAMPLES = 2000
@@ -335,7 +335,7 @@ def load_second_annotations(agreement_dir: Path) -> dict[str, pl.DataFrame]:
         except (OSError, pl.exceptions.PolarsError) as error:
             warnings.warn(f"second annotation {path.name} skipped: {error}", RuntimeWarning, stacklevel=2)
             continue
-        missing = [c for c in (schema.THREAD_ID, schema.POST_ID, "stance") if c not in frame.columns]
+        missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
         if missing:
             warnings.warn(f"second annotation {path.name} skipped: no column {', '.join(missing)}",
                           RuntimeWarning, stacklevel=2)
@@ -365,8 +365,7 @@ def compare_annotators(
         ]
         if rows:
             block["model_vs_annotator"] = compare_with_baseline([a for a, _ in rows], [b for _, b in rows])
-        annotators = sorted({a for a in other["annotator"].to_list() if a})
-        block["annotators"] = annotators
+        block["annotators"] = sorted({a for a in other["annotator"].to_list() if a})
         out[name] = block
     return out
 
