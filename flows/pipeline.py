@@ -183,13 +183,15 @@ def discourse_pipeline(
     fmt: str | None = None,
     columns: dict[str, str] | None = None,
     base_url: str | None = None,
+    standalone: bool = False,
 ) -> RunSummary:
     """Ingest changed raw files, classify and measure their threads, rebuild the reports.
 
     Folders default to the project's (``$DISCOURSE_HOME`` or the checkout): ``data/raw``,
     ``data/processed``, ``reports``, ``models``. ``force`` reprocesses unchanged files too.
     ``task_runner="dask"`` runs the per-thread tasks on the Dask scheduler at ``dask_address``
-    (or on a temporary local cluster).
+    (or on a temporary local cluster). ``standalone`` puts the chart library inside every page
+    written instead of the reports folder's shared ``assets/`` file (docs/dashboards.md).
     """
     started = time.perf_counter()
     logger = get_run_logger()
@@ -209,6 +211,7 @@ def discourse_pipeline(
         fmt=fmt,
         columns=columns or None,
         base_url=base_url,
+        standalone=standalone,
     )
     if not settings.raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder {settings.raw_dir} does not exist")
@@ -242,6 +245,8 @@ def discourse_pipeline(
                     summary.evaluation_error = str(error)
                     logger.warning("evaluation page not refreshed: %s", error)
             record_run(settings, plan, summary.results, summary.thread_errors)
+            for warning in summary.thread_warnings:
+                logger.warning("%s", warning)
         summary.seconds = time.perf_counter() - started
         publish_artifacts(settings, summary, metadata)
     logger.info(
@@ -434,7 +439,8 @@ def _pct(share: float | None) -> float | None:
 def summary_markdown(
     settings: Settings, summary: RunSummary, metadata: dict[str, Any], shares: list[dict[str, Any]]
 ) -> str:
-    """The run summary as Markdown: counts, failures with reasons, stance shares, report links."""
+    """The run summary as Markdown: counts, failures with reasons, threads that look wrong,
+    stance shares, report links."""
     plan = summary.plan
     headline = (
         "nothing changed"
@@ -471,6 +477,9 @@ def summary_markdown(
         failures.append(("evaluation page (not refreshed)", summary.evaluation_error))
     if failures:
         lines += ["## Failed", ""] + [f"- {what}: {_md(reason)}" for what, reason in failures] + [""]
+    warnings = summary.thread_warnings
+    if warnings:
+        lines += ["## Warnings", ""] + [f"- {_md(warning)}" for warning in warnings] + [""]
     if shares:
         lines += [
             "## Stance shares per thread (% of posts)",
@@ -525,6 +534,7 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "fmt": settings.fmt,
         "columns": dict(settings.columns) or None,
         "base_url": settings.base_url,
+        "standalone": settings.standalone,
     }
 
 

@@ -2,7 +2,9 @@
 
 The seed page comes from the real seed file through the library (ingest → classify →
 compute_shifts → write pages) when those stages are importable, else from a hand-labelled
-stand-in with the same shape. Other pages come from the authored and hostile fixtures.
+stand-in with the same shape. Other pages come from the authored and hostile fixtures. Pages
+load the chart library from the reports folder's ``assets/`` file under their
+Content-Security-Policy (``'self'``); a standalone page is opened alone from a folder of its own.
 """
 
 from __future__ import annotations
@@ -54,13 +56,14 @@ def real_seed_frames(work: Path) -> dict[str, pl.DataFrame] | None:
     return frames
 
 
-def write_pages(frames: dict[str, pl.DataFrame], out: Path) -> list[Path]:
+def write_pages(frames: dict[str, pl.DataFrame], out: Path, *, standalone: bool = False) -> list[Path]:
     tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
     written = []
     for thread in frames["threads"].to_dicts():
         written.append(
             report.write_thread_report(
-                thread, frames["posts"], frames["quotes"], frames["classified"], tables, out, RUN_META
+                thread, frames["posts"], frames["quotes"], frames["classified"], tables, out, RUN_META,
+                standalone=standalone,
             )
         )
     return written
@@ -95,7 +98,17 @@ def site(tmp_path_factory) -> dict[str, object]:
     report.write_index(
         pl.concat(threads, how="diagonal_relaxed"), pl.concat(summaries), out, RUN_META
     )
-    return {"dir": out, "seed_source": source, "user_data": work / "chromium-profile"}
+    # A standalone page, moved alone to an empty folder: nothing beside it to load.
+    built = write_pages(seed, work / "standalone-build", standalone=True)[0]
+    alone = work / "shared-alone"
+    alone.mkdir()
+    shutil.move(built, alone / built.name)
+    return {
+        "dir": out,
+        "seed_source": source,
+        "user_data": work / "chromium-profile",
+        "standalone": alone / built.name,
+    }
 
 
 class Visit:
@@ -185,6 +198,40 @@ def test_page_renders_offline_without_errors(browser, site, name):
             assert chart.get_attribute("data-rendered") == "true", chart.get_attribute("id")
             assert chart.locator("svg, canvas").count() >= 1, chart.get_attribute("id")
         assert v.page.evaluate("typeof window.__pwned") == "undefined"
+    finally:
+        v.page.close()
+
+
+def test_standalone_page_opens_alone_offline(browser, site):
+    """``--standalone``: one file, in a folder with nothing else, draws every chart offline and
+    requests nothing but itself."""
+    path = site["standalone"]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    before = len(browser.blocked)
+    v = Visit(browser, path)
+    try:
+        assert v.errors == [] and v.dialogs == [] and browser.blocked[before:] == []
+        assert v.requests == [path.as_uri()]
+        charts = v.page.locator("div.chart")
+        assert charts.count() == 5
+        for i in range(charts.count()):
+            assert charts.nth(i).get_attribute("data-rendered") == "true", charts.nth(i).get_attribute("id")
+        assert v.count("#chart-stance g.stance_points_marks path") == bu.SEED_N
+        assert v.count("#detail-body tr") == bu.SEED_N
+    finally:
+        v.page.close()
+
+
+def test_linked_page_loads_only_its_shared_library(browser, site):
+    """The default page fetches one file besides itself: the library under assets/, allowed by
+    the page's Content-Security-Policy ('self') when opened from file://."""
+    path = site["dir"] / "tea-stall.html"
+    v = visit(browser, site, "tea-stall.html")
+    try:
+        assert v.errors == []
+        assert len(v.requests) == 2 and v.requests[0] == path.as_uri()
+        library = v.requests[1]
+        assert library.startswith((site["dir"] / "assets").as_uri() + "/vega-") and library.endswith(".js")
     finally:
         v.page.close()
 
@@ -313,7 +360,7 @@ def test_evaluation_page_shows_its_tables_and_chart_offline(browser, tmp_path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(path.as_uri())
-        page.wait_for_selector("#vis svg, #vis canvas", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector("#chart-confusion svg, #chart-confusion canvas", timeout=PAGE_TIMEOUT_MS)
         assert errors == [] and browser.blocked[before:] == []
         assert page.locator("h1").first.is_visible()
         assert page.locator("h2", has_text="Summary").is_visible()

@@ -44,8 +44,10 @@ def test_dask_runner_matches_the_thread_runner(prefect_server, reference_run, tr
     assert "analyse_thread" in ran, ran  # the per-thread tasks ran on Dask
 
     assert_same_outputs(reference_run.settings.processed_dir, settings.processed_dir)
-    pages = sorted(p.name for p in settings.reports_dir.iterdir())
+    pages = sorted(p.name for p in settings.reports_dir.glob("*.html"))
     assert pages == sorted(p.name for p in reference_run.settings.reports_dir.glob("*.html") if p.stem != "evaluation")
+    # The workers wrote pages that link the folder's one shared Vega asset.
+    assert len(list((settings.reports_dir / "assets").glob("vega-*.js"))) == 1
     # The workers' task runs are on the session's server, next to the flow's own.
     names = wait_for_task_runs(flow_run_id, expected=9)
     assert [n for n in names if n.startswith("analyse-thread")] == [

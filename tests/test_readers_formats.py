@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -511,8 +512,12 @@ def test_csv_malformed() -> None:
     with pytest.raises(IngestError, match=r"no 'text' column"):
         tabular.read_csv(raw_text("author,body\nA,hello\n", "posts.csv"))
     ragged = "author,text\nA,fine\nB,too,many\n"
-    with pytest.raises(IngestError, match=r"line 3 has 3 fields but the header has 2"):
-        tabular.read_csv(raw_text(ragged, "posts.csv"))
+    raw = raw_text(ragged, "posts.csv")
+    [thread] = tabular.read_csv(raw)  # the ragged row is left out, the good one kept
+    assert [p.text for p in thread.posts] == ["fine"]
+    [notice] = raw.notices
+    assert notice.kind == "bad_row" and notice.line == 3
+    assert re.match(r"line 3 has 3 fields but the header has 2", notice.reason)
     [thread] = tabular.read_csv(raw_text(ragged, "posts.csv"), truncate_ragged_lines=True)
     assert [p.text for p in thread.posts] == ["fine", "too"]
     with pytest.raises(IngestError, match=r"all 2 row\(s\) have empty text"):
@@ -539,15 +544,26 @@ def test_jsonl_reader() -> None:
     ]
 
 
+def _bad_rows(raw: RawFile) -> list[tuple[int | None, str]]:
+    return [(n.line, n.reason) for n in raw.notices if n.kind == "bad_row"]
+
+
 def test_jsonl_malformed() -> None:
-    with pytest.raises(IngestError, match=r"line 2 is not valid JSON"):
-        tabular.read_jsonl(raw_text('{"text": "ok"}\n{"text": "cut sho\n', "p.jsonl"))
-    with pytest.raises(IngestError, match=r"line 1 is a JSON list, expected an object"):
-        tabular.read_jsonl(raw_text('["text"]\n', "p.jsonl"))
-    with pytest.raises(IngestError, match=r"line 3: column 'text' holds a int, expected text"):
-        tabular.read_jsonl(raw_text('{"text": "a"}\n\n{"text": 5}\n', "p.jsonl"))
-    with pytest.raises(IngestError, match=r"line 1: column 'author' holds a dict"):
-        tabular.read_jsonl(raw_text('{"text": "a", "author": {"n": 1}}\n', "p.jsonl"))
+    raw = raw_text('{"text": "ok"}\n{"text": "cut sho\n', "p.jsonl")
+    assert [p.text for t in tabular.read_jsonl(raw) for p in t.posts] == ["ok"]
+    [(line, reason)] = _bad_rows(raw)
+    assert line == 2 and reason.startswith("line 2 is not valid JSON")
+    raw = raw_text('["text"]\n', "p.jsonl")
+    with pytest.raises(IngestError, match=r"no row could be read: 1 malformed"):
+        tabular.read_jsonl(raw)
+    assert _bad_rows(raw) == [(1, "line 1 is a JSON list, expected an object")]
+    raw = raw_text('{"text": "a"}\n\n{"text": 5}\n', "p.jsonl")
+    assert len(tabular.read_jsonl(raw)[0].posts) == 1
+    assert _bad_rows(raw) == [(3, "line 3: column 'text' holds a int, expected text")]
+    raw = raw_text('{"text": "a", "author": {"n": 1}}\n', "p.jsonl")
+    with pytest.raises(IngestError, match=r"no row could be read"):
+        tabular.read_jsonl(raw)
+    assert _bad_rows(raw)[0][1].startswith("line 1: column 'author' holds a dict")
     with pytest.raises(IngestError, match=r"no 'text' column"):
         tabular.read_jsonl(raw_text('{"body": "a"}\n', "p.jsonl"))
     mapped = raw_text('{"body": "a", "who": "b"}\n', "p.jsonl")

@@ -335,3 +335,78 @@ def test_evaluate_keys_the_page_on_the_callers_model_without_reloading_it(faked_
     pipeline.evaluate_model(off, {"model_version": "m2"})
     assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})
     assert not pipeline.evaluation_is_stale(off, {"model_version": "m2"})
+
+
+# --- which label rows name an ingested post ------------------------------------------------------
+def test_train_metadata_counts_matched_and_unmatched_label_rows(authored_csv, labels_dir, posts) -> None:
+    _, meta = train_model(authored_csv, labels_dir, posts=posts, cv_folds=0)
+    # Rows th/0 and th/1 match; other/9 does not; th/2 has no stance, so it is not a label row.
+    assert (meta["labels_matched"], meta["labels_unmatched"], meta["n_user_labels"]) == (2, 1, 2)
+    [listed] = meta["labels_unmatched_listed"]
+    assert (listed["label_file"], listed["thread_id"], listed["post_ids"]) == ("user-1.csv", "other", ["9"])
+    assert json.loads(json.dumps(meta))["labels_dir"] == str(labels_dir)
+    _, authored_only = train_model(authored_csv, cv_folds=0)
+    assert (authored_only["labels_matched"], authored_only["labels_unmatched"]) == (0, 0)
+
+
+def _renamed_labels(folder: Path, thread_id: str, n: int) -> Path:
+    folder.mkdir(exist_ok=True)
+    pl.DataFrame({"thread_id": [thread_id] * n, "post_id": [str(i % 3) for i in range(n)],
+                  "stance": ["pro_us"] * n}).write_csv(folder / "user-renamed.csv")
+    return folder
+
+
+def test_train_refuses_labels_that_match_no_post_and_names_the_nearest_thread(authored_csv, posts, tmp_path) -> None:
+    """Regression (issue 15): 53 label rows under a slightly different thread id were dropped
+    silently and the model trained on the authored set alone."""
+    from discourse.labels import LabelMatchError
+
+    posts = posts.with_columns(thread_id=pl.lit("seato-debate"))
+    folder = _renamed_labels(tmp_path / "renamed", "seato-debate-page1", 53)
+    with pytest.raises(LabelMatchError, match="none of the 53 label row") as info:
+        train_model(authored_csv, folder, posts=posts, cv_folds=0)
+    assert str(folder) in str(info.value)
+    assert "thread seato-debate-page1 (53 row(s), post id(s) 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, …)" in str(info.value)
+    assert "nearest: seato-debate" in str(info.value)
+    assert info.value.match.n_matched == 0
+    with pytest.raises(LabelMatchError, match="holds no label rows"):
+        train_model(authored_csv, tmp_path / "empty", posts=posts, cv_folds=0)
+    with pytest.raises(LabelMatchError, match="no posts are ingested"):
+        train_model(authored_csv, folder, posts=posts.head(0), cv_folds=0)
+
+
+@pytest.fixture
+def train_cli(tmp_path, authored_csv, posts, monkeypatch):
+    """``discourse train`` arguments over a processed folder holding ``posts`` (the small
+    authored set stands in for the shipped one, so training takes a moment)."""
+    from discourse import store
+
+    monkeypatch.setattr(train, "authored_path", lambda: authored_csv)
+    processed = tmp_path / "processed"
+    store.write_table(processed, "posts", posts)
+    return ["--processed-dir", str(processed), "--models-dir", str(tmp_path / "models")]
+
+
+def test_train_cli_reports_the_label_match(train_cli, labels_dir, tmp_path, capsys) -> None:
+    from discourse.cli import main
+
+    assert main(["train", "--labels", str(labels_dir), *train_cli]) == 0
+    out = capsys.readouterr().out
+    assert f"labels: 2 of 3 label row(s) in {labels_dir} matched an ingested post; 1 did not" in out
+    assert "user-1.csv: thread other (1 row(s), post id(s) 9): no ingested thread of this id" in out
+    assert "(2 from labels)" in out
+    side = json.loads((tmp_path / "models" / "stance.json").read_text())
+    assert (side["labels_matched"], side["labels_unmatched"], side["n_user_labels"]) == (2, 1, 2)
+
+
+def test_train_cli_exits_2_when_no_label_row_matches(train_cli, tmp_path, capsys) -> None:
+    from discourse.cli import main
+
+    folder = _renamed_labels(tmp_path / "renamed", "th-2024", 5)
+    assert main(["train", "--labels", str(folder), *train_cli]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"discourse: error: none of the 5 label row(s) in {folder} matched an ingested post")
+    assert "thread th-2024 (5 row(s)" in err and "nearest: th" in err and "Traceback" not in err
+    assert not (tmp_path / "models" / "stance.joblib").exists()
+    assert main(["train", "--labels", str(tmp_path / "missing"), *train_cli]) == 2
+    assert "holds no label rows" in capsys.readouterr().err

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(run)
     run.add_argument("--no-prefect", action="store_true", help="run in this process without Prefect")
     run.add_argument("--force", action="store_true", help="reprocess every file even if unchanged")
+    _standalone_option(run)
     run.add_argument(
         "--task-runner", choices=("thread", "dask"), default="thread", help="how per-thread tasks run (default: thread)"
     )
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--window", type=int, help="rolling window in posts (default 5)")
     report.add_argument("--png", action="store_true", help="also export each chart as PNG")
     report.add_argument("--svg", action="store_true", help="also export each chart as SVG")
+    _standalone_option(report)
     report.set_defaults(handler=cmd_report)
 
     train = sub.add_parser("train", help="retrain the stance model on authored + user labels")
@@ -92,23 +94,42 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--labels", type=Path, dest="labels_dir", help="folder of label CSVs (default data/labels)")
     train.set_defaults(handler=cmd_train)
 
-    evaluate = sub.add_parser("evaluate", help="measure the stance model on the seed gold and by cross-validation")
+    evaluate = sub.add_parser(
+        "evaluate", help="measure the stance model on the real development set, the seed gold and by cross-validation"
+    )
     _paths(evaluate, reports=True, models=True, labels=True)
     _thread_prior_option(evaluate, "evaluate models that classify each post on its own")
     evaluate.set_defaults(handler=cmd_evaluate)
 
     label = sub.add_parser("label", help="export posts for annotation, import labelled CSVs")
     label_sub = label.add_subparsers(title="label commands", metavar="ACTION")
-    export = label_sub.add_parser("export", help="write the least-confident posts to a CSV")
+    export = label_sub.add_parser("export", help="write the least-confident posts to a CSV or an annotation page")
     _paths(export, labels=True)
     export.add_argument("--n", type=int, default=50, help="how many posts (default 50)")
-    export.add_argument("--out", type=Path, help="CSV to write (default: <labels>/to_label.csv.todo)")
+    export.add_argument("--html", action="store_true",
+                        help="write an offline annotation page instead of a CSV (default out: <labels>/to_label.html)")
+    export.add_argument("--out", type=Path, help="file to write (default: <labels>/to_label.csv.todo)")
     export.set_defaults(handler=cmd_label_export)
     imp = label_sub.add_parser("import", help="validate a labelled CSV and add it to the labels folder")
     imp.add_argument("file", type=Path)
     _paths(imp, labels=True)
     imp.set_defaults(handler=cmd_label_import)
     label.set_defaults(handler=lambda _args: (label.print_help(), EXIT_USAGE)[1])
+
+    devset = sub.add_parser("devset", help="check or rebuild the texts of the real development set")
+    devset_sub = devset.add_subparsers(title="devset commands", metavar="ACTION")
+    check = devset_sub.add_parser("check", help="say which manifest texts are present, missing or altered")
+    _paths(check, labels=True)
+    check.set_defaults(handler=cmd_devset_check)
+    rebuild = devset_sub.add_parser(
+        "rebuild", help="recreate missing texts from the pages (saved copies or fetched), hash-checked"
+    )
+    _paths(rebuild, labels=True)
+    rebuild.add_argument("--pages", type=Path,
+                         help="folder of saved pages named <sha256(url)[:16]>.html or .txt, read before fetching")
+    rebuild.add_argument("--no-fetch", action="store_true", help="use saved pages only; never go to the network")
+    rebuild.set_defaults(handler=cmd_devset_rebuild)
+    devset.set_defaults(handler=lambda _args: (devset.print_help(), EXIT_USAGE)[1])
 
     serve = sub.add_parser("serve", help="serve the pipeline flow on a schedule (Prefect)")
     _paths(serve, raw=True, reports=True, models=True)
@@ -151,6 +172,14 @@ def _run_options(parser: argparse.ArgumentParser, *, window: bool = True, confid
         _thread_prior_option(parser)
 
 
+def _standalone_option(parser: argparse.ArgumentParser) -> None:
+    # Unset (None) leaves Settings' default (pages share reports/assets/).
+    parser.add_argument(
+        "--standalone", action="store_true", default=None,
+        help="put the chart library inside every page (about 0.9 MB each), so one page can be shared alone",
+    )
+
+
 def _thread_prior_option(
     parser: argparse.ArgumentParser,
     help_text: str = "classify each post on its own, without adapting to its thread's class mix",
@@ -178,6 +207,7 @@ def settings_from(args: argparse.Namespace) -> Any:
             window=getattr(args, "window", None),
             min_confidence=getattr(args, "min_confidence", None),
             thread_prior=getattr(args, "thread_prior", None),
+            standalone=getattr(args, "standalone", None),
             max_bytes=getattr(args, "max_bytes", None),
             fmt=fmt,
             columns=parse_columns(getattr(args, "columns", None)) or None,
@@ -206,10 +236,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             max_bytes=settings.max_bytes,
             progress=advance,
             base_url=settings.base_url,
+            exclude=(settings.reports_dir, settings.models_dir),
         )
+    from discourse.ingest.build import list_thread_warnings
+
     ok = [r for r in summary.results if r.ok]
     print(f"ingested {len(ok)} file(s): {len(summary.thread_ids)} thread(s), {summary.n_posts} post(s) -> {settings.processed_dir}")
-    return _report_failures(summary.failed)
+    _report_thread_warnings(list_thread_warnings(summary.results))
+    return _report_notices(summary.results, _report_failures(summary.failed))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -250,7 +284,8 @@ def _print_run(summary: Any, settings: Any) -> int:
         print(f"  FAILED thread {thread_id}: {reason}", file=sys.stderr)
     if summary.evaluation_error:
         print(f"  evaluation page not refreshed: {summary.evaluation_error}", file=sys.stderr)
-    code = _report_failures(summary.failed_files)
+    _report_thread_warnings(summary.thread_warnings)
+    code = _report_notices(summary.results, _report_failures(summary.failed_files))
     return EXIT_PARTIAL if summary.thread_errors or summary.evaluation_error else code
 
 
@@ -262,6 +297,48 @@ def _report_failures(failed: list[Any], *, manifest: bool = False) -> int:
         print(f"{len(failed)} file(s) failed; see the ingest report", file=sys.stderr)
         return EXIT_PARTIAL
     return EXIT_OK
+
+
+#: Thread warnings printed per run; the threads table has the counts of every thread.
+_SHOWN_THREAD_WARNINGS = 20
+
+
+def _report_thread_warnings(warnings: list[str]) -> None:
+    """Print one line per thread that looks wrong (up to a limit); the exit status does not change."""
+    for warning in warnings[:_SHOWN_THREAD_WARNINGS]:
+        print(f"  WARNING {warning}", file=sys.stderr)
+    if len(warnings) > _SHOWN_THREAD_WARNINGS:
+        print(
+            f"  ... and {len(warnings) - _SHOWN_THREAD_WARNINGS} more thread(s) with most posts empty; "
+            "see the n_no_own_text column of the threads table",
+            file=sys.stderr,
+        )
+
+
+#: Bad rows printed per file; the ingest report lists them all.
+_SHOWN_BAD_ROWS = 5
+
+
+def _report_notices(results: list[Any], code: int) -> int:
+    """Print the bad rows left out of files that were read, and decoding warnings.
+
+    A bad row makes the status ``EXIT_PARTIAL`` (data was lost); a warning alone does not.
+    """
+    bad_files = 0
+    for result in results:
+        bad = [n for n in result.notices if n.kind == "bad_row"]
+        for notice in bad[:_SHOWN_BAD_ROWS]:
+            print(f"  BAD ROW {result.source_path}: {notice.reason}", file=sys.stderr)
+        if len(bad) > _SHOWN_BAD_ROWS:
+            print(f"  ... and {len(bad) - _SHOWN_BAD_ROWS} more bad row(s) in {result.source_path}", file=sys.stderr)
+        for notice in result.notices:
+            if notice.kind == "warning":
+                print(f"  WARNING {result.source_path}: {notice.reason}", file=sys.stderr)
+        bad_files += bool(bad) and result.ok
+    if bad_files:
+        print(f"{bad_files} file(s) had malformed rows left out; see the ingest report", file=sys.stderr)
+        return EXIT_PARTIAL
+    return code
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -306,11 +383,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from discourse.labels import LabelMatch, LabelMatchError
     from discourse.pipeline import train_and_save
 
     settings = settings_from(args)
-    metadata = train_and_save(settings)
-    print(f"trained stance model {metadata['model_version']} on {metadata.get('n_training', '?')} examples -> {settings.models_dir}")
+    try:
+        metadata = train_and_save(settings)
+    except LabelMatchError as error:
+        print(f"discourse: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    # The rows that named no ingested post are listed: a mistyped thread id shows up here.
+    print("\n".join(LabelMatch.from_metadata(metadata).describe()))
+    print(f"trained stance model {metadata['model_version']} on {metadata.get('n_training', '?')} examples "
+          f"({metadata.get('n_user_labels', 0)} from labels) -> {settings.models_dir}")
     return EXIT_OK
 
 
@@ -325,12 +410,52 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_label_export(args: argparse.Namespace) -> int:
-    from discourse.pipeline import export_labels
+def cmd_devset_check(args: argparse.Namespace) -> int:
+    from discourse.devset import check_texts, read_manifest, texts_dir
 
+    settings = settings_from(args)
+    manifest = read_manifest(settings.labels_dir)
+    if manifest.is_empty():
+        raise UsageError(f"no development-set manifest in {settings.labels_dir / 'realdev'}")
+    folder = texts_dir(settings.labels_dir)
+    check = check_texts(manifest, folder)
+    print(f"{len(check.present)} of {manifest.height} texts present and intact in {folder}")
+    if check.missing:
+        print(f"{len(check.missing)} missing; 'discourse devset rebuild' recreates them")
+    for item, expected, found in check.mismatched:
+        print(f"{item}: text differs from the manifest (hash {found}, expected {expected})")
+    return EXIT_OK if check.complete else EXIT_PARTIAL
+
+
+def cmd_devset_rebuild(args: argparse.Namespace) -> int:
+    from discourse.devset import fetch_page_text, read_manifest, rebuild_texts, texts_dir
+
+    settings = settings_from(args)
+    manifest = read_manifest(settings.labels_dir)
+    if manifest.is_empty():
+        raise UsageError(f"no development-set manifest in {settings.labels_dir / 'realdev'}")
+    if args.pages is not None and not args.pages.is_dir():
+        raise UsageError(f"--pages {args.pages} is not a folder")
+    result = rebuild_texts(manifest, texts_dir(settings.labels_dir), pages_dir=args.pages,
+                           fetch=None if args.no_fetch else fetch_page_text)
+    print(f"wrote {len(result['written'])} text(s); {len(result['not_found'])} not found on their page "
+          f"(the page changed); {len(result['unreachable'])} on pages that could not be read")
+    return EXIT_OK if not result["not_found"] and not result["unreachable"] else EXIT_PARTIAL
+
+
+def cmd_label_export(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.n < 1:
         raise UsageError("--n must be at least 1")
+    if args.html:
+        from discourse.annotate.page import export_page
+
+        path, n = export_page(settings.processed_dir, settings.labels_dir, args.out, args.n)
+        print(f"wrote an annotation page for {n} post(s) to {path}; open it in a browser, label, "
+              "download the CSV, then 'discourse label import FILE'")
+        return EXIT_OK
+    from discourse.pipeline import export_labels
+
     path, n = export_labels(settings, args.n, args.out)
     print(f"wrote {n} post(s) to annotate to {path}")
     return EXIT_OK

@@ -45,6 +45,9 @@ class Settings:
     #: Adapt each thread's stance probabilities to that thread's own class mix (see
     #: ``StanceClassifier.adapt_prior``); False classifies every post on its own.
     thread_prior: bool = True
+    #: Pages carry the chart library inline (one file each, to share) instead of loading the
+    #: reports folder's shared ``assets/`` file.
+    standalone: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     fmt: str | None = None
     columns: dict[str, str] = field(default_factory=dict)

@@ -30,7 +30,9 @@ from discourse import schema, store
 from discourse.atomic import sync_to_disk
 from discourse.config import Settings
 from discourse.heap import settled_heap
-from discourse.ingest.build import FileIngest
+from discourse.ingest.build import FileIngest, list_thread_warnings
+from discourse.ingest.quality import QUALITY_COLUMNS
+from discourse.ingest.records import Notice
 from discourse.ingest.run import (
     RawEntry,
     find_raw_files,
@@ -40,6 +42,7 @@ from discourse.ingest.run import (
     write_ingest_report,
 )
 from discourse.labels import LabelFileError, label_files, second_annotation_files
+from discourse.names import file_id_of
 
 #: The per-thread metric tables :func:`discourse.shifts.compute_shifts` returns.
 METRIC_TABLES: tuple[str, ...] = ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
@@ -86,6 +89,14 @@ class RunSummary:
     def ok(self) -> bool:
         return not self.failed_files and not self.thread_errors
 
+    @property
+    def thread_warnings(self) -> list[str]:
+        """One line per thread read this run that looks wrong (most posts without own text).
+
+        Warnings do not make a run fail: the thread is stored and shown, with the counts.
+        """
+        return list_thread_warnings(self.results)
+
 
 def hash_file(path: Path) -> str:
     """sha256 of a file's bytes, read in chunks."""
@@ -98,13 +109,19 @@ def hash_file(path: Path) -> str:
 
 def plan_run(settings: Settings, model_version: str, *, force: bool = False) -> RunPlan:
     """Compare the raw folder with the manifest and decide which files to (re)process."""
+    from discourse.report import INDEX_PAGE, page_is_current
+
     plan = RunPlan(model_version=model_version)
-    plan.index_missing = not (settings.reports_dir / "index.html").exists()
+    # A page written in the other mode (--standalone or not), or whose chart library file is
+    # gone, is rewritten like a missing one.
+    plan.index_missing = not page_is_current(settings.reports_dir / INDEX_PAGE, standalone=settings.standalone)
     manifest = store.read_table(settings.processed_dir, "manifest")
     known = {row["source_path"]: row for row in manifest.iter_rows(named=True)}
     stored = set(store.list_threads(settings.processed_dir))
     present: set[str] = set()
-    for entry in find_raw_files([settings.raw_dir]):
+    previous_ids = {path: file_id_of(row["thread_ids"][0]) for path, row in known.items() if row["thread_ids"]}
+    outputs = (settings.processed_dir, settings.reports_dir, settings.models_dir)  # never read back as input
+    for entry in find_raw_files([settings.raw_dir], exclude=outputs, previous_ids=previous_ids):
         present.add(entry.source_path)
         if entry.problem is not None:
             plan.to_process.append(entry)
@@ -121,10 +138,11 @@ def plan_run(settings: Settings, model_version: str, *, force: bool = False) -> 
             and row["source_sha256"] == plan.hashes[entry.source_path]
             and row["model_version"] == model_version
             and set(row["thread_ids"] or []) <= stored
+            and previous_ids.get(entry.source_path, entry.file_id) == entry.file_id
         ):
             plan.unchanged.append(row)
             for thread_id in row["thread_ids"] or []:
-                if not (settings.reports_dir / f"{thread_id}.html").exists():
+                if not page_is_current(settings.reports_dir / f"{thread_id}.html", standalone=settings.standalone):
                     plan.stale_reports.append(thread_id)
         else:
             plan.to_process.append(entry)
@@ -204,7 +222,8 @@ def analyse_thread(
     store.update_thread(processed, thread_id, {"classified": classified, **metrics})
     if threads.height:
         write_thread_report(
-            threads.row(0, named=True), posts, quotes, classified, metrics, settings.reports_dir, run_meta
+            threads.row(0, named=True), posts, quotes, classified, metrics, settings.reports_dir, run_meta,
+            standalone=settings.standalone,
         )
     return classified.height
 
@@ -220,6 +239,8 @@ def finish_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thr
     for result in results:
         stale |= previous.get(result.source_path, set()) - set(result.thread_ids)
     stale -= {t for result in results for t in result.thread_ids}  # just written by this run
+    # Never a thread an unchanged file still names (ids shared by two files in old manifests).
+    stale -= {t for row in plan.unchanged for t in row["thread_ids"] or []}
     stale |= set(thread_errors)
     store.remove_threads(settings.processed_dir, sorted(stale))
     store.consolidate(settings.processed_dir)
@@ -252,11 +273,24 @@ def record_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thr
     store.write_table(settings.processed_dir, "manifest", manifest.sort("source_path"))
 
     report_results = list(results)
+    notices = _earlier_notices(settings.processed_dir, {row["source_path"] for row in plan.unchanged})
     for row in plan.unchanged:
-        carried = FileIngest(row["source_path"], row["source_sha256"], None, error=row["reason"])
+        carried = FileIngest(
+            row["source_path"], row["source_sha256"], None, error=row["reason"], notices=notices.get(row["source_path"], [])
+        )
         report_results.append(carried)
     write_ingest_report(settings.processed_dir, report_results, now)
     _mark_unchanged(settings.processed_dir, {row["source_path"] for row in plan.unchanged if row["status"] == "ok"})
+
+
+def _earlier_notices(processed_dir: Path, sources: set[str]) -> dict[str, list[Notice]]:
+    """The bad rows and warnings the last report listed for files that are not read again."""
+    report = store.read_table(processed_dir, "ingest_report")
+    earlier = report.filter(pl.col("status").is_in(schema.REPORT_PROBLEMS) & pl.col("source_path").is_in(list(sources)))
+    notices: dict[str, list[Notice]] = {}
+    for row in earlier.iter_rows(named=True):
+        notices.setdefault(row["source_path"], []).append(Notice(row["status"], row["reason"], row["line"]))
+    return notices
 
 
 def _mark_unchanged(processed_dir: Path, sources: set[str]) -> None:
@@ -265,26 +299,21 @@ def _mark_unchanged(processed_dir: Path, sources: set[str]) -> None:
     report = store.read_table(processed_dir, "ingest_report")
     threads = store.read_table(processed_dir, "threads")
     counts = threads.group_by("source_path").agg(
-        pl.len().alias("_threads"), pl.col("n_posts").sum().alias("_posts"), pl.col("format").first().alias("_format")
+        pl.len().alias("_threads"), pl.col("n_posts").sum().alias("_posts"), pl.col("format").first().alias("_format"),
+        # null when the stored threads do not have the count (a table written before it existed)
+        *[pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(f"_{c}") for c in QUALITY_COLUMNS],
     )
+    unchanged = pl.col("source_path").is_in(list(sources)) & ~pl.col("status").is_in(schema.REPORT_PROBLEMS)
     report = (
-        report.join(counts, on="source_path", how="left")
+        report.join(counts, on="source_path", how="left", maintain_order="left")
         .with_columns(
-            pl.when(pl.col("source_path").is_in(list(sources)))
-            .then(pl.lit("unchanged"))
-            .otherwise(pl.col("status"))
-            .alias("status"),
-            pl.when(pl.col("source_path").is_in(list(sources)))
-            .then(pl.col("_threads").fill_null(0))
-            .otherwise(pl.col("n_threads"))
-            .alias("n_threads"),
-            pl.when(pl.col("source_path").is_in(list(sources)))
-            .then(pl.col("_posts").fill_null(0))
-            .otherwise(pl.col("n_posts"))
-            .alias("n_posts"),
+            pl.when(unchanged).then(pl.lit("unchanged")).otherwise(pl.col("status")).alias("status"),
+            pl.when(unchanged).then(pl.col("_threads").fill_null(0)).otherwise(pl.col("n_threads")).alias("n_threads"),
+            pl.when(unchanged).then(pl.col("_posts").fill_null(0)).otherwise(pl.col("n_posts")).alias("n_posts"),
             pl.col("format").fill_null(pl.col("_format")),
+            *[pl.when(unchanged).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in QUALITY_COLUMNS],
         )
-        .sort("source_path")
+        .sort("source_path", maintain_order=True)  # a file's row stays before its problems' rows
     )
     store.write_table(processed_dir, "ingest_report", report)
 
@@ -293,10 +322,11 @@ def build_reports(settings: Settings, thread_ids: list[str] | None, run_meta: di
     """Write the pages of the given threads (all when None) and the index; return their paths.
 
     Pages of threads that are no longer stored are deleted, so the reports folder matches the
-    processed folder.
+    processed folder; so are temporary files that interrupted writes left behind.
     """
-    from discourse.report import write_index, write_thread_report
+    from discourse.report import clean_temp_files, write_index, write_thread_report
 
+    clean_temp_files(settings.reports_dir)
     processed = settings.processed_dir
     threads = store.read_table(processed, "threads")
     all_ids = threads[schema.THREAD_ID].to_list()
@@ -313,11 +343,15 @@ def build_reports(settings: Settings, thread_ids: list[str] | None, run_meta: di
                 {name: store.read_thread(processed, thread_id, name) for name in METRIC_TABLES},
                 settings.reports_dir,
                 run_meta,
+                standalone=settings.standalone,
             )
         )
     remove_orphan_reports(settings.reports_dir, set(all_ids))
     written.append(
-        write_index(threads, store.read_table(processed, "thread_summary"), settings.reports_dir, run_meta)
+        write_index(
+            threads, store.read_table(processed, "thread_summary"), settings.reports_dir, run_meta,
+            standalone=settings.standalone,
+        )
     )
     return written
 
@@ -465,8 +499,10 @@ def evaluate_model(
     ``settings.thread_prior`` False evaluates models that score every post on its own.
     ``model_metadata`` is the run model's sidecar (what the page's staleness key records); a
     caller that already holds it passes it, otherwise the model is loaded to read it. Returns a
-    plain-text summary and the written paths.
+    plain-text summary and the written paths. When this writes the folder's first evaluation
+    page, an existing index is rewritten too, since pages link to that page only when it exists.
     """
+    from discourse.report import EVALUATION_PAGE, INDEX_PAGE, write_index
     from discourse.stance.evaluate import run_evaluation, write_report
 
     posts = store.read_table(settings.processed_dir, "posts")
@@ -480,8 +516,15 @@ def evaluate_model(
         model_metadata = load_model(settings)[1]
     # What evaluation_is_stale compares.
     results["run"] = _evaluation_key(_evaluation_inputs(settings.labels_dir), model_metadata, settings.thread_prior)
-    paths = write_report(results, settings.reports_dir)
-    return format_evaluation(results), [paths["json"], paths["html"]]
+    first_page = not (settings.reports_dir / EVALUATION_PAGE).is_file()
+    paths = write_report(results, settings.reports_dir, standalone=settings.standalone)
+    written = [paths["json"], paths["html"]]
+    if first_page and (settings.reports_dir / INDEX_PAGE).is_file():
+        threads = store.read_table(settings.processed_dir, "threads")
+        summaries = store.read_table(settings.processed_dir, "thread_summary")
+        meta = run_metadata(model_metadata, settings)
+        written.append(write_index(threads, summaries, settings.reports_dir, meta, standalone=settings.standalone))
+    return format_evaluation(results), written
 
 
 def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> bool:
@@ -491,8 +534,11 @@ def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> b
     label_files = _evaluation_inputs(settings.labels_dir)
     if not label_files:
         return False
+    from discourse.report import EVALUATION_PAGE, page_is_current
+
     path = settings.reports_dir / "evaluation.json"
-    if not path.is_file() or not (settings.reports_dir / "evaluation.html").is_file():
+    page = settings.reports_dir / EVALUATION_PAGE
+    if not path.is_file() or not page_is_current(page, standalone=settings.standalone):
         return True
     try:
         recorded = json.loads(path.read_text(encoding="utf-8")).get("run", {})
@@ -502,8 +548,18 @@ def evaluation_is_stale(settings: Settings, model_metadata: dict[str, Any]) -> b
 
 
 def _evaluation_inputs(labels_dir: Path) -> list[Path]:
-    """The label files an evaluation reads: gold and user labels, then second annotations."""
-    return label_files(labels_dir) + second_annotation_files(labels_dir)
+    """The files an evaluation reads: gold and user labels, second annotations, the development set.
+
+    The development set counts with its manifest, its second annotation and the texts present,
+    so a page made without the texts is refreshed once they are rebuilt.
+    """
+    from discourse.devset import MANIFEST_FILE, SECOND_FILE, devset_dir, texts_dir
+
+    folder = devset_dir(labels_dir)
+    devset = [p for p in (folder / MANIFEST_FILE, folder / SECOND_FILE) if p.is_file()]
+    if devset:
+        devset += sorted(texts_dir(labels_dir).glob("*.txt"))
+    return label_files(labels_dir) + second_annotation_files(labels_dir) + devset
 
 
 def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any], thread_prior: bool) -> dict[str, Any]:
@@ -517,6 +573,7 @@ def _evaluation_key(label_files: list[Path], model_metadata: dict[str, Any], thr
 def format_evaluation(results: dict[str, Any]) -> str:
     """The evaluation figures as a few readable lines."""
     lines = [] if results.get("thread_prior", True) else ["thread prior off: every post scored on its own"]
+    lines += _format_devset(results.get("devset"))
     seed = results.get("seed") or {}
     blocks = [("seed gold (model trained on the authored set only)", seed)]
     blocks += [(f"  of which {thread_id}", block) for thread_id, block in seed.get("by_thread", {}).items()]
@@ -553,6 +610,41 @@ def format_evaluation(results: dict[str, Any]) -> str:
     return "\n".join(lines) or "no labels to evaluate against"
 
 
+def _format_devset(devset: dict[str, Any] | None) -> list[str]:
+    """The development set's headline lines (or why it is absent); nothing without a manifest."""
+    if not devset or devset.get("reason") == "no manifest":
+        return []
+    if not devset.get("present"):
+        texts = devset.get("texts", {})
+        return [f"real development set: not present ({texts.get('missing', 0)} texts missing; "
+                "see docs/stance.md to rebuild them)"]
+    lines = []
+    for key, name in (("all", "all texts"), ("forum", "discussion posts")):
+        block = devset.get(key)
+        if not block:
+            continue
+        stance, tone = block["stance"], block["sentiment"]
+        model, baseline, intervals = stance["model"], stance["baseline"], stance.get("intervals") or {}
+        lines.append(
+            f"real development set, {name} (n={model['n']}, {stance['n_pages']} pages): macro-F1 "
+            f"{model['macro_f1']:.3f}{_interval(intervals, 'model')}, F_avg(pro_us, pro_ussr) "
+            f"{model['f_avg_blocs']:.3f}; majority baseline {baseline['macro_f1']:.3f}; model − baseline "
+            f"{model['macro_f1'] - baseline['macro_f1']:.3f}{_interval(intervals, 'difference')}; "
+            f"sentiment agreement {_fmt(tone['agreement'])}, kappa {_fmt(tone['kappa'])}"
+        )
+    second = devset.get("second_annotation")
+    if second and second.get("n"):
+        lines.append(
+            f"real development set, second annotation (n={second['n']}): stance agreement "
+            f"{_fmt(second['stance']['agreement'])}, kappa {_fmt(second['stance']['kappa'])}; sentiment "
+            f"agreement {_fmt(second['sentiment']['agreement'])}, kappa {_fmt(second['sentiment']['kappa'])}"
+        )
+    altered = devset.get("texts", {}).get("altered") or []
+    if altered:
+        lines.append(f"real development set: {len(altered)} text(s) differ from the manifest and were left out")
+    return lines
+
+
 def _interval(intervals: dict[str, Any], key: str) -> str:
     from discourse.stance.evaluate import format_interval
 
@@ -565,14 +657,15 @@ def _fmt(value: float | None) -> str:
 
 
 def export_labels(settings: Settings, n: int, out: Path | None) -> tuple[Path, int]:
-    """Write the ``n`` least-confident posts to a CSV for annotation; return (path, rows)."""
+    """Write the ``n`` posts most worth labelling (not labelled yet) to a CSV; return (path, rows)."""
     from discourse.labels import export_for_labelling, write_for_labelling
+    from discourse.stance.train import load_label_files
 
     posts = store.read_table(settings.processed_dir, "posts")
     classified = store.read_table(settings.processed_dir, "classified")
     if classified.is_empty():
         raise FileNotFoundError(f"no classified posts in {settings.processed_dir}; run 'discourse run' first")
-    frame = export_for_labelling(posts, classified, n)
+    frame = export_for_labelling(posts, classified, n, labelled=load_label_files(settings.labels_dir))
     # Not *.csv by default: a half-filled export must not be read as labels by training.
     path = out or settings.labels_dir / "to_label.csv.todo"
     return write_for_labelling(frame, path), frame.height

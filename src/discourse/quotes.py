@@ -16,8 +16,13 @@ A post's passages are tried at two grains:
   "True." or "Agreed." is never taken for a quote on its own.
 
 Quotes a source marks (XenForo "said:" blocks, HTML blockquotes, Discourse asides) arrive as
-``marker`` spans; when the marker does not name the quoted post, the same index resolves it.
-Adjacent spans quoting the same post are merged into one passage. ``score`` is the share of the
+``marker`` spans. A marker that names a post of the thread is linked to that post wherever it
+stands in the list: the id is the source's own statement, and files do not always list posts
+oldest first (later pages of a Discourse ``/posts.json`` come newest first). When the marker
+names no post, the index of earlier posts resolves it by its text. A marked quote nested in
+another (a reply quoting a post that itself quoted someone) keeps its own span and link inside
+the outer one. Other overlapping spans, and adjacent spans quoting the same post, are merged
+into one passage. ``score`` is the share of the
 quoted post's matching paragraph(s) that the passage reproduces (1.0 for a whole paragraph), so
 a partial quote shows as a score below 1.
 """
@@ -142,7 +147,9 @@ def find_quotes(posts: list[RawPost], source_ids: dict[str, int] | None = None) 
 
     Returns
     -------
-    One list per post of :class:`FoundQuote`, sorted by start, never overlapping.
+    One list per post of :class:`FoundQuote`, sorted by start (the longer span first). Spans
+    never partly overlap: one lies inside another only when both are marked quotes, or a marked
+    quote sits inside a passage found by its text.
     """
     source_ids = source_ids or {}
     index = _Index()
@@ -184,7 +191,7 @@ def _resolve_marker(
     source: int | None = None
     if quote.quoted_post_id is not None:
         candidate = source_ids.get(quote.quoted_post_id)
-        if candidate is not None and candidate < position:
+        if candidate is not None and candidate != position:
             source = candidate
     if source is None and quote.quoted_post_id is None:
         source = _lookup_passage(text[quote.start : quote.end], index)
@@ -266,11 +273,20 @@ def _span_order(quote: FoundQuote) -> tuple[int, int]:
 
 
 def _merge(text: str, quotes: list[FoundQuote]) -> list[FoundQuote]:
-    """Merge overlapping spans, and adjacent spans (only whitespace between) of one source."""
+    """Merge overlapping spans, and adjacent spans (only whitespace between) of one source.
+
+    ``quotes`` is sorted by :func:`_span_order`. A marked quote that lies wholly inside an
+    earlier span is a nested quote: it is kept as its own entry after the span that holds it,
+    so that its link survives. Overlaps are judged against the outermost span.
+    """
     merged: list[FoundQuote] = []
+    outer = -1  # index in merged of the last outermost span
     for quote in quotes:
-        if merged:
-            last = merged[-1]
+        if outer >= 0:
+            last = merged[outer]
+            if quote.method == "marker" and last.start <= quote.start and quote.end <= last.end:
+                merged.append(quote)
+                continue
             overlaps = quote.start < last.end
             adjacent = (
                 not text[last.end : quote.start].strip()
@@ -280,15 +296,16 @@ def _merge(text: str, quotes: list[FoundQuote]) -> list[FoundQuote]:
                 and last.method != "marker"
             )
             if overlaps or adjacent:
-                merged[-1] = FoundQuote(
+                merged[outer] = FoundQuote(
                     start=last.start,
                     end=max(last.end, quote.end),
                     source=last.source if last.source is not None else quote.source,
                     quoted_post_id=last.quoted_post_id or quote.quoted_post_id,
                     quoted_author=last.quoted_author or quote.quoted_author,
                     method=last.method,
-                    score=max(last.score, quote.score) if overlaps else min(last.score, quote.score),
+                    score=(max if overlaps else min)(last.score, quote.score),
                 )
                 continue
         merged.append(quote)
+        outer = len(merged) - 1
     return merged

@@ -39,6 +39,11 @@ THREADS: dict[str, pl.DataType] = {
     "url": pl.String(),
     "n_posts": pl.Int64(),
     "ingested_at": UTC_TIME,
+    # What the reader could not recover (discourse.ingest.quality.count_thread_quality):
+    "n_no_own_text": pl.Int64(),  # posts whose own text holds no word
+    "n_no_date": pl.Int64(),  # posts without created_at
+    "n_no_author": pl.Int64(),  # posts without author
+    "n_unlinked_quotes": pl.Int64(),  # marked quotes linked to no post of the thread
 }
 
 #: One row per post (or article paragraph), in thread order.
@@ -71,17 +76,30 @@ QUOTES: dict[str, pl.DataType] = {
     "score": pl.Float64(),  # 1.0 for marked quotes; share of matched characters otherwise
 }
 
-#: One row per raw file examined by an ingest run, good or bad.
+#: One row per raw file examined by an ingest run, good or bad, then one row per problem found
+#: inside a file that was still read (a malformed row left out, a guessed text encoding).
 INGEST_REPORT: dict[str, pl.DataType] = {
     "source_path": pl.String(),
     "source_sha256": pl.String(),
     "format": pl.String(),
-    "status": pl.String(),  # ok | failed | unchanged (ok in an earlier run, not re-read)
-    "reason": pl.String(),  # why a file was skipped or failed; null when ok
+    # A file's row: ok | failed | unchanged (ok in an earlier run, not re-read).
+    # A problem's row: bad_row (left out) | warning (read, on a guess).
+    "status": pl.String(),
+    "reason": pl.String(),  # why a file was skipped or failed, or what the problem is; null when ok
+    "line": pl.Int64(),  # a bad row's line (CSV, JSON Lines) or row number (Parquet); else null
     "n_threads": pl.Int64(),
     "n_posts": pl.Int64(),
     "checked_at": UTC_TIME,
+    # A file's row: the sums of its threads' counts (schema.THREADS); null when it failed and
+    # on problems' rows.
+    "n_no_own_text": pl.Int64(),
+    "n_no_date": pl.Int64(),
+    "n_no_author": pl.Int64(),
+    "n_unlinked_quotes": pl.Int64(),
 }
+
+#: Statuses of the ingest report's rows about problems inside a file (the others are files).
+REPORT_PROBLEMS: tuple[str, ...] = ("bad_row", "warning")
 
 # --- classification ------------------------------------------------------------------------
 #: One row per post: stance and sentiment on the post's own text.

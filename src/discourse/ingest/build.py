@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -14,50 +16,62 @@ from discourse import schema
 from discourse.ingest.decode import DEFAULT_MAX_BYTES, check_size
 from discourse.ingest.detect import detect_format, reader_for
 from discourse.ingest.errors import IngestError
-from discourse.ingest.records import ParsedThread, RawFile
+from discourse.ingest.quality import QUALITY_COLUMNS, count_thread_quality, thread_warnings
+from discourse.ingest.records import Notice, ParsedThread, RawFile
 from discourse.names import thread_id_for
 from discourse.quotes import find_quotes, remove_spans
 
 
+#: The threads table's columns a file's result keeps after :meth:`FileIngest.release`.
+_KEPT_COLUMNS: tuple[str, ...] = (schema.THREAD_ID, "n_posts", *QUALITY_COLUMNS)
+
+
 @dataclass
 class FileIngest:
-    """The outcome of reading one raw file: its tables, or the reason it was rejected."""
+    """The outcome of reading one raw file: its tables, or the reason it was rejected.
+
+    ``notices`` lists what was wrong inside a file that was still read (bad rows left out, a
+    guessed text encoding); they become rows of the ingest report of their own.
+    """
 
     source_path: str
     source_sha256: str | None
     format: str | None
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     error: str | None = None
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
-    # Set by release(): the thread ids and post counts, in table order, once the frames are gone.
-    _released: tuple[tuple[str, ...], tuple[int, ...]] | None = field(default=None, repr=False, compare=False)
+    # Set by release(): the threads table's columns in _KEPT_COLUMNS, as plain tuples.
+    _released: dict[str, tuple[Any, ...]] | None = field(default=None, repr=False, compare=False)
 
     def release(self) -> FileIngest:
-        """Drop every table, keeping the thread ids and post counts as plain values; return ``self``.
+        """Drop every table, keeping each thread's id, post count and quality counts; return ``self``.
 
         A run keeps every file's result until it writes the manifest. Without this the whole
         corpus would stay in memory until the end of the run; and even a one-row Polars frame
         costs about 20 KB, which over 10,000 files was a fifth of the peak RSS at 1M posts.
         """
-        threads = self.tables.get("threads")
-        if threads is not None:
-            self._released = (
-                tuple(threads[schema.THREAD_ID].to_list()),
-                tuple(int(n or 0) for n in threads["n_posts"].to_list()),
-            )
+        if self.tables.get("threads") is not None:
+            self._released = {name: tuple(self._thread_column(name) or ()) for name in _KEPT_COLUMNS}
         self.tables = {}
         return self
 
+    def _thread_column(self, name: str) -> list[Any] | None:
+        """One of _KEPT_COLUMNS, a value per thread; None when the file gave no threads table."""
+        if self._released is not None:
+            return list(self._released[name])
+        threads = self.tables.get("threads")
+        if threads is None:
+            return None
+        return threads[name].to_list() if name in threads.columns else [None] * threads.height
+
     @property
     def thread_ids(self) -> list[str]:
-        if self._released is not None:
-            return list(self._released[0])
-        threads = self.tables.get("threads")
-        return [] if threads is None else threads[schema.THREAD_ID].to_list()
+        return self._thread_column(schema.THREAD_ID) or []
 
     @property
     def n_posts(self) -> int:
@@ -66,24 +80,55 @@ class FileIngest:
 
     def _post_counts(self) -> list[int] | None:
         """Posts per thread, or None when the file gave no threads table."""
-        if self._released is not None:
-            return list(self._released[1])
-        threads = self.tables.get("threads")
-        return None if threads is None else [int(n or 0) for n in threads["n_posts"].to_list()]
+        counts = self._thread_column("n_posts")
+        return None if counts is None else [int(n or 0) for n in counts]
+
+    def thread_quality(self) -> dict[str, list[Any]]:
+        """Each thread's id, ``n_posts`` and quality counts (empty lists for a rejected file)."""
+        return {name: (self._thread_column(name) or []) if self.ok else [] for name in _KEPT_COLUMNS}
+
+    @property
+    def bad_rows(self) -> list[Notice]:
+        """The malformed rows left out of this file."""
+        return [notice for notice in self.notices if notice.kind == "bad_row"]
 
     def report_row(self, checked_at: datetime) -> dict[str, object]:
         """This file's row of the ``ingest_report`` table."""
         counts = self._post_counts()
+        read = self.ok and counts is not None  # an unchanged file carried into the report has no table
         return {
             "source_path": self.source_path,
             "source_sha256": self.source_sha256,
             "format": self.format,
             "status": "ok" if self.ok else "failed",
             "reason": self.error,
+            "line": None,
             "n_threads": 0 if counts is None else len(counts),
             "n_posts": self.n_posts,
             "checked_at": checked_at,
+            **{name: sum(int(n or 0) for n in self._thread_column(name) or []) if read else None
+               for name in QUALITY_COLUMNS},
         }
+
+    def report_rows(self, checked_at: datetime) -> list[dict[str, object]]:
+        """The file's row, then one row per notice (status ``bad_row`` or ``warning``)."""
+        rows = [self.report_row(checked_at)]
+        for notice in self.notices:
+            rows.append(
+                {
+                    "source_path": self.source_path,
+                    "source_sha256": self.source_sha256,
+                    "format": self.format,
+                    "status": notice.kind,
+                    "reason": notice.reason,
+                    "line": notice.line,
+                    "n_threads": None,
+                    "n_posts": None,
+                    "checked_at": checked_at,
+                    **dict.fromkeys(QUALITY_COLUMNS),
+                }
+            )
+        return rows
 
 
 def read_source(
@@ -95,6 +140,7 @@ def read_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     now: datetime | None = None,
     base_url: str | None = None,
+    file_id: str | None = None,
 ) -> FileIngest:
     """Read one raw file into ``threads``/``posts``/``quotes`` frames; never raise for bad input.
 
@@ -113,12 +159,17 @@ def read_source(
     base_url
         For Discourse JSON: the forum's address, which makes thread URLs absolute (the JSON
         itself only gives a path).
+    file_id
+        The id the run gave this file (:func:`discourse.names.assign_file_ids`), which its
+        threads are named after; by default :func:`discourse.names.file_id_for` of
+        ``source_path``.
     """
     now = now or datetime.now(UTC)
     result = FileIngest(source_path=source_path, source_sha256=None, format=fmt)
     try:
         check_size(path.stat().st_size, source_path, max_bytes)
         raw = RawFile(path.read_bytes(), source_path, path)
+        result.notices = raw.notices  # filled while the file is read, also when it then fails
         result.source_sha256 = raw.sha256
         result.format = fmt or detect_format(raw)
         options: dict[str, object] = {}
@@ -127,7 +178,7 @@ def read_source(
         if base_url and result.format == "discourse_json":
             options["base_url"] = base_url
         parsed = reader_for(result.format)(raw, **options)
-        result.tables = threads_to_tables(parsed, source_path, raw.sha256, now)
+        result.tables = threads_to_tables(parsed, source_path, raw.sha256, now, file_id=file_id)
     except IngestError as error:
         result.error = error.reason
     except OSError as error:
@@ -141,9 +192,12 @@ def read_source(
 
 
 def threads_to_tables(
-    parsed: list[ParsedThread], source_path: str, sha256: str, now: datetime
+    parsed: list[ParsedThread], source_path: str, sha256: str, now: datetime, *, file_id: str | None = None
 ) -> dict[str, pl.DataFrame]:
-    """Assign ids, find quotes and build the three tables for every thread of one file."""
+    """Assign ids, find quotes and build the three tables for every thread of one file.
+
+    Thread ids start with ``file_id`` (see :func:`discourse.names.thread_id_for`).
+    """
     thread_rows: list[dict[str, object]] = []
     post_rows: list[dict[str, object]] = []
     quote_rows: list[dict[str, object]] = []
@@ -151,9 +205,11 @@ def threads_to_tables(
     for thread in parsed:
         if not thread.posts:
             continue
-        thread_id = thread_id_for(source_path, thread.source_thread_id)
+        thread_id = thread_id_for(source_path, thread.source_thread_id, file_id=file_id)
         if thread_id in seen_ids:  # two source ids that made the same safe name
-            thread_id = f"{thread_id}-{len(seen_ids)}"
+            base, count = thread_id, len(seen_ids)
+            while thread_id in seen_ids:
+                thread_id, count = f"{base}-{count}", count + 1
         seen_ids.add(thread_id)
         post_ids = _unique_post_ids([post.post_id for post in thread.posts])
         by_source_id = {pid: i for i, pid in enumerate(post_ids)}
@@ -179,9 +235,6 @@ def threads_to_tables(
                 }
             )
             for quote in quotes:
-                quoted = post_ids[quote.source] if quote.source is not None else quote.quoted_post_id
-                if quote.source is None and quoted is not None and quoted in by_source_id:
-                    quoted = None  # a marker naming a later post is not a quote of it
                 author = quote.quoted_author
                 if author is None and quote.source is not None:
                     author = thread.posts[quote.source].author
@@ -211,11 +264,24 @@ def threads_to_tables(
         )
     if not post_rows:
         raise IngestError(source_path, "the file holds no posts")
-    return {
-        "threads": _frame(thread_rows, schema.THREADS),
-        "posts": _frame(post_rows, schema.POSTS),
-        "quotes": _frame(quote_rows, schema.QUOTES),
-    }
+    posts = _frame(post_rows, schema.POSTS)
+    quotes = _frame(quote_rows, schema.QUOTES)
+    # One row per thread in the order of its first post, which is the order of thread_rows:
+    # set side by side, not joined (a join costs as much again per file).
+    counts = count_thread_quality(posts, quotes).drop(schema.THREAD_ID)
+    threads = _frame(thread_rows, schema.THREADS).drop(QUALITY_COLUMNS).hstack(counts).select(list(schema.THREADS))
+    return {"threads": threads, "posts": posts, "quotes": quotes}
+
+
+def list_thread_warnings(results: Iterable[FileIngest]) -> list[str]:
+    """The warning lines (:func:`discourse.ingest.quality.thread_warnings`) for every thread
+    the files of ``results`` gave, also after :meth:`FileIngest.release`."""
+    columns: dict[str, list[Any]] = {name: [] for name in _KEPT_COLUMNS}
+    for result in results:
+        for name, values in result.thread_quality().items():
+            columns[name].extend(values)
+    frame = pl.DataFrame(columns, schema={name: schema.THREADS[name] for name in _KEPT_COLUMNS})
+    return thread_warnings(frame)
 
 
 def _frame(rows: list[dict[str, object]], table: dict[str, pl.DataType]) -> pl.DataFrame:

@@ -39,6 +39,11 @@ _BY_EXTENSION: dict[str, tuple[str, ...]] = {
 }
 
 
+# Sniffers read the first bytes as UTF-8 (or after a byte-order mark); text decoded as UTF-16
+# from its byte pattern alone is sniffed through a UTF-8 copy.
+_SNIFF_AS_UTF8 = frozenset({"utf-16-le", "utf-16-be"})
+
+
 def _module(name: str) -> ModuleType:
     return importlib.import_module(_READERS[name][0])
 
@@ -54,11 +59,14 @@ def detect_format(raw: RawFile) -> str:
     """Return the format of a raw file, or raise IngestError naming the file when none fits."""
     extension = raw.source.rsplit(".", 1)[-1].lower() if "." in raw.source.rsplit("/", 1)[-1] else ""
     candidates = _BY_EXTENSION.get(extension, FORMATS)
+    sniffed = raw
     if not raw.data.startswith(b"PAR1"):
-        raw.text  # noqa: B018 - decoding first turns binary or undecodable input into its own clear error
+        # Decoding first turns binary or undecodable input into its own clear error.
+        if raw.decoded.encoding in _SNIFF_AS_UTF8:
+            sniffed = RawFile(raw.text.encode("utf-8"), raw.source, raw.path)
     for fmt in candidates:
         sniff = getattr(_module(fmt), _READERS[fmt][1])
-        if sniff(raw):
+        if sniff(sniffed):
             return fmt
     if extension in _BY_EXTENSION:
         raise raw.fail(f"content does not match the .{extension} formats ({', '.join(candidates)})")

@@ -6,8 +6,12 @@ The topic object gives ``title``, ``id`` and ``slug``; its posts are in
 as text, so that quotes (``aside.quote`` with ``data-post``/``data-username``/``data-topic``)
 and replies point at ids of the same thread. A quote of another topic keeps its author but
 names no post. Small-action posts ("closed the topic", ``post_type`` 3) are not posts and are
-left out. The JSON only holds the topic's path, not the site's host, so the thread URL is the
-relative ``/t/{slug}/{id}`` unless ``read(raw, base_url="https://forum.example")`` is given.
+left out, and so is a post with no text (``cooked`` null or empty, as for a deleted or hidden
+post), as rows with empty text are in the tabular formats. Posts are put in ``post_number``
+order when every post has one: the later pages of ``/t/{id}/posts.json`` list the newest posts
+first, and both the thread's positions and quote matching expect the oldest first. The JSON
+only holds the topic's path, not the site's host, so the thread URL is the relative
+``/t/{slug}/{id}`` unless ``read(raw, base_url="https://forum.example")`` is given.
 """
 
 from __future__ import annotations
@@ -54,8 +58,8 @@ def read(raw: RawFile, *, base_url: str | None = None, **options: object) -> lis
     Raises
     ------
     IngestError
-        When the file is not valid JSON, not a topic object, has no ``post_stream.posts``, or
-        a field has the wrong type.
+        When the file is not valid JSON, not a topic object, has no ``post_stream.posts``, no
+        post with text, or a field has the wrong type.
     """
     del options
     return guarded(raw, "could not read Discourse JSON", lambda: _read(raw, base_url))
@@ -88,7 +92,10 @@ def _read(raw: RawFile, base_url: str | None) -> list[ParsedThread]:
         if post is not None:
             posts.append(post)
     if not posts:
+        if stream["posts"]:
+            raise raw.fail(f"none of the {len(stream['posts'])} post(s) has any text")
         raise raw.fail("the topic has no posts (post_stream.posts is empty)")
+    posts = _in_post_number_order(posts)
 
     return [
         ParsedThread(
@@ -98,6 +105,13 @@ def _read(raw: RawFile, base_url: str | None) -> list[ParsedThread]:
             url=_topic_url(base_url, slug, topic_id),
         )
     ]
+
+
+def _in_post_number_order(posts: list[RawPost]) -> list[RawPost]:
+    """The posts sorted by post number (their id) when every post has one; else as given."""
+    if any(post.post_id is None for post in posts):
+        return posts
+    return sorted(posts, key=lambda post: int(post.post_id or 0))
 
 
 def _id_text(value: object) -> str | None:
@@ -138,6 +152,8 @@ def _read_post(raw: RawFile, index: int, item: object, topic_id: str | None) -> 
             raise raw.fail(f"{where}.{key} is a {type(value).__name__}, expected text")
 
     converted = html_to_text(cooked, topic_id=topic_id)
+    if not converted.text.strip():
+        return None  # a deleted or hidden post: no words to read
     username = clean_line(item.get("username"))
     display_name = clean_line(item.get("name"))
     meta: dict[str, str] = {}

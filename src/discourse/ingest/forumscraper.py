@@ -1,38 +1,45 @@
 """Reader for the JSON ``forumscraper`` writes for one thread (``FORMAT = "forumscraper_json"``).
 
 forumscraper (https://github.com/TUVIMEN/forumscraper) saves each thread as a JSON object:
-``format_version`` (e.g. ``"xenforo-2-thread"``, ``"phpbb-2+-thread"``, ``"invision-thread"``),
-``url``, ``id``, ``title`` and ``posts[]``. The post fields differ a little between the forum
-engines it scrapes, so we accept the variants:
+``format_version`` (``"xenforo-2-thread"``, ``"phpbb-2+-thread"``, ``"hackernews-thread"``...),
+``url``, ``id``, ``title`` and the thread's posts. Its first word names the engine, which
+decides how the JSON maps to posts:
 
-* id: ``id``, ``postid`` or ``post_id``;
-* body (HTML): ``text``, ``content`` or ``body``;
-* date: ``date`` (ISO 8601 such as ``2010-10-05T23:09:32+0100``, epoch seconds, or the forum's
-  own English format such as phpBB's ``Fri Apr 19, 2013 4:45 am``);
-* author: ``user`` as a name or as an object with ``name``/``username`` (and ``title``,
-  ``link``); ``user_title`` or ``rank_title``;
-* author counters: ``user_extras.pairs`` (``[{"name":..., "value":...}]`` or ``[[name, value]]``)
-  and phpBB's ``userinfo`` (``[{"key": "Joined", "value": "..."}]``); "Joined" becomes
-  ``author_joined``.
+* forum engines (XenForo, Invision, phpBB, SMF, vBulletin, XMB, and any other with a
+  ``posts[]`` list): one post per entry of ``posts``, in the file's order (the forum's page
+  order, oldest first);
+* Hacker News: the story (``text``, or its ``title`` when the story is only a link) is the
+  first post, then one post per entry of ``comments[]``. A comment's ``lvl`` is its depth in
+  the tree, so it replies to the nearest comment before it one level up, or to the story;
+* Stack Exchange: the question (``posts[0]``), its answers (``posts[1:]``, which reply to the
+  question), and every entry of a post's ``comments[]``, which replies to that post. Comment
+  ids get a ``comment-`` prefix: Stack Exchange numbers comments apart from posts.
 
-Titles and names are stored HTML-escaped by the tool (``&nbsp;``, ``&gt;``) and are unescaped
-to plain text. Quotes in the post HTML follow the forum's own markup (XenForo
-``blockquote.bbCodeBlock--quote``, Invision ``blockquote.ipsQuote``, phpBB ``<blockquote>``
-with a ``<cite>``...); a plain ``<blockquote>`` is a quote that names no post.
+Hacker News and Stack Exchange posts are put in time order (the story or question stays
+first) when every one of them has a date; the page shows them ranked by votes instead.
+Every entry becomes a post, also one whose body has no text left (an image-only post, a
+deleted comment), so that it keeps its place in the thread and in the reply tree.
+
+Post fields: id ``id``, ``postid`` or ``post_id``; body (HTML) ``text``, ``content`` or
+``body``; date ``date`` (ISO 8601, epoch seconds, a forum's own format, or Hacker News'
+``"2024-09-02T15:00:06 1725289206"``); the author's name, title, join date and counters as
+:mod:`discourse.ingest.forumscraper_authors` reads them. Titles and names are stored
+HTML-escaped by the tool (``&nbsp;``, ``&gt;``) and are unescaped to plain text. Quotes in the
+post HTML follow the forum's own markup, which :func:`html_to_text` reads.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import datetime
 from typing import Any
 
+from discourse.ingest.forumscraper_authors import plain_value, read_author
 from discourse.ingest.records import ParsedThread, RawFile, RawPost
 from discourse.ingest.xenforo_html import (
     clean_line,
     guarded,
     html_to_text,
-    parse_date,
     parse_datetime,
     sniff_head,
 )
@@ -40,7 +47,7 @@ from discourse.ingest.xenforo_html import (
 FORMAT = "forumscraper_json"
 
 _FORMAT_VERSION = re.compile(r'"format_version"\s*:\s*"([^"\\]{0,80})"')
-_COUNTER = re.compile(r"^\s*([\d.,]+)\s+([^\d].*?)\s*$")
+_HN_DATE = re.compile(r"^\S+\s+(\d{9,11})$")  # "2024-09-02T15:00:06 1725289206": ISO, epoch
 
 
 def sniff(raw: RawFile) -> bool:
@@ -66,11 +73,11 @@ def read(raw: RawFile, **options: object) -> list[ParsedThread]:
     ------
     IngestError
         When the file is not valid JSON, is a forumscraper user/board file rather than a
-        thread, has no ``posts`` list, or a field has the wrong type.
+        thread, has no list of posts (``posts``, or a Hacker News story's ``comments``), or a
+        field has the wrong type.
     """
     del options
     return guarded(raw, "could not read forumscraper JSON", lambda: _read(raw))
-
 
 
 def _read(raw: RawFile) -> list[ParsedThread]:
@@ -78,22 +85,30 @@ def _read(raw: RawFile) -> list[ParsedThread]:
     if not isinstance(data, dict):
         raise raw.fail(f"expected a forumscraper thread object, found a JSON {type(data).__name__}")
     version = data.get("format_version")
+    engine = ""
     if version is not None:
         if not isinstance(version, str):
             raise raw.fail(f"format_version is a {type(version).__name__}, expected text")
         if not version.endswith("thread"):
             raise raw.fail(f"format_version {version!r} is not a thread (a user or board listing?)")
-    items = data.get("posts")
-    if items is None:
-        raise raw.fail("no posts list in the JSON: not a forumscraper thread")
-    if not isinstance(items, list):
-        raise raw.fail(f"posts is a {type(items).__name__}, expected a list")
+        engine = version.split("-", 1)[0].lower()
     for key in ("title", "url"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             raise raw.fail(f"{key} is a {type(value).__name__}, expected text")
 
-    posts = [_read_post(raw, index, item) for index, item in enumerate(items)]
+    if engine == "hackernews" or (engine == "" and "comments" in data and "posts" not in data):
+        posts = _story_posts(raw, data)
+    else:
+        items = data.get("posts")
+        if items is None:
+            raise raw.fail("no posts list in the JSON: not a forumscraper thread")
+        if not isinstance(items, list):
+            raise raw.fail(f"posts is a {type(items).__name__}, expected a list")
+        if engine == "stackexchange":
+            posts = _question_posts(raw, items)
+        else:
+            posts = [_read_post(raw, f"posts[{i}]", item, engine) for i, item in enumerate(items)]
     if not posts:
         raise raw.fail("the thread has no posts (posts is empty)")
     return [
@@ -104,6 +119,66 @@ def _read(raw: RawFile) -> list[ParsedThread]:
             url=clean_line(data.get("url")),
         )
     ]
+
+
+def _story_posts(raw: RawFile, data: dict[str, Any]) -> list[RawPost]:
+    """A Hacker News story and its comment tree, each comment replying to its parent."""
+    comments = data.get("comments")
+    if comments is None:
+        comments = []
+    if not isinstance(comments, list):
+        raise raw.fail(f"comments is a {type(comments).__name__}, expected a list")
+    story = _read_post(raw, "story", data, "hackernews")
+    if not story.text.strip():
+        story.text = clean_line(data.get("title"), unescape=True) or ""
+    posts = [story]
+    # ancestors[d] is the id of the last comment seen at depth d: a comment at depth d replies
+    # to ancestors[d - 1], and a depth-0 comment to the story.
+    ancestors: list[str | None] = []
+    for index, item in enumerate(comments):
+        post = _read_post(raw, f"comments[{index}]", item, "hackernews")
+        level = item.get("lvl")
+        depth = level if isinstance(level, int) and not isinstance(level, bool) and level > 0 else 0
+        depth = min(depth, len(ancestors))  # a skipped level hangs under the deepest comment
+        post.reply_to = ancestors[depth - 1] if depth else story.post_id
+        del ancestors[depth:]
+        ancestors.append(post.post_id)
+        posts.append(post)
+    return _in_time_order(posts)
+
+
+def _question_posts(raw: RawFile, items: list[object]) -> list[RawPost]:
+    """A Stack Exchange question, its answers, and the comments under each of them."""
+    posts: list[RawPost] = []
+    question_id: str | None = None
+    for index, item in enumerate(items):
+        where = f"posts[{index}]"
+        post = _read_post(raw, where, item, "stackexchange")
+        if index == 0:
+            question_id = post.post_id
+        else:
+            post.reply_to = question_id
+        posts.append(post)
+        comments = item.get("comments") if isinstance(item, dict) else None
+        if comments is None:
+            continue
+        if not isinstance(comments, list):
+            raise raw.fail(f"{where}.comments is a {type(comments).__name__}, expected a list")
+        for c_index, comment in enumerate(comments):
+            reply = _read_post(raw, f"{where}.comments[{c_index}]", comment, "stackexchange")
+            if reply.post_id is not None:
+                reply.post_id = f"comment-{reply.post_id}"
+            reply.reply_to = post.post_id
+            posts.append(reply)
+    return _in_time_order(posts)
+
+
+def _in_time_order(posts: list[RawPost]) -> list[RawPost]:
+    """The first post, then the others by date, when every post has one; else as given."""
+    if len(posts) < 3 or any(post.created_at is None for post in posts):
+        return posts
+    rest = sorted(posts[1:], key=lambda post: post.created_at or datetime.min)  # stable
+    return [posts[0], *rest]
 
 
 def _first(item: dict[str, Any], *keys: str) -> Any:
@@ -123,8 +198,7 @@ def _id_text(value: object) -> str | None:
     return None
 
 
-def _read_post(raw: RawFile, index: int, item: object) -> RawPost:
-    where = f"posts[{index}]"
+def _read_post(raw: RawFile, where: str, item: object, engine: str) -> RawPost:
     if not isinstance(item, dict):
         raise raw.fail(f"{where} is a {type(item).__name__}, expected an object")
 
@@ -137,81 +211,49 @@ def _read_post(raw: RawFile, index: int, item: object) -> RawPost:
     post_id = _id_text(raw_id)
     if raw_id is not None and post_id is None:
         raise raw.fail(f"{where}.id is {type(raw_id).__name__}, expected a number or text")
+    for key in ("user", "author"):
+        user = item.get(key)
+        if user is not None and not isinstance(user, (str, dict)):
+            kind = type(user).__name__
+            raise raw.fail(f"{where}.{key} is a {kind}, expected a name or an object")
 
-    author, author_title = _author(raw, where, item)
-    joined, meta, rank = _author_counters(item)
+    author = read_author(engine, item)
     converted = html_to_text(body)
+    edited, edit_note = _edit_of(item.get("edited"))
     return RawPost(
         text=converted.text,
         post_id=post_id,
-        author=author,
-        author_title=author_title or rank,
-        author_joined=joined,
-        author_meta=meta,
-        created_at=parse_datetime(_first(item, "date", "created_at", "time")),
+        author=author.name,
+        author_title=author.title,
+        author_joined=author.joined,
+        author_meta=author.meta,
+        created_at=_date_of(_first(item, "date", "created_at", "time")),
         reply_to=_id_text(_first(item, "reply_to", "parent_id")),
+        edited=edited,
+        edit_note=edit_note,
         quotes=converted.quotes,
     )
 
 
-def _author(raw: RawFile, where: str, item: dict[str, Any]) -> tuple[str | None, str | None]:
-    user = _first(item, "user", "author", "username")
-    title = _first(item, "user_title", "rank_title")
-    if isinstance(user, dict):
-        name = _first(user, "name", "username", "user")
-        title = title if title is not None else _first(user, "title", "user_title")
-    elif user is None or isinstance(user, str):
-        name = user
-    else:
-        raise raw.fail(f"{where}.user is a {type(user).__name__}, expected a name or an object")
-    return clean_line(name, unescape=True), clean_line(title, unescape=True)
+def _date_of(value: object) -> datetime | None:
+    if isinstance(value, str):
+        match = _HN_DATE.match(value.strip())
+        if match:  # Hacker News gives the time twice; the epoch seconds carry the time zone
+            return parse_datetime(int(match.group(1)))
+    return parse_datetime(value)
 
 
-def _author_counters(item: dict[str, Any]) -> tuple[date | None, dict[str, str], str | None]:
-    """(joined date, other counters, a rank shown as a value-less pair) of a post's author."""
-    pairs: list[tuple[object, object]] = []
-    extras = item.get("user_extras")
-    if isinstance(extras, dict) and isinstance(extras.get("pairs"), list):
-        for pair in extras["pairs"]:
-            if isinstance(pair, dict):
-                pairs.append((_first(pair, "name", "key", "title"), pair.get("value")))
-            elif isinstance(pair, (list, tuple)) and len(pair) == 2:
-                pairs.append((pair[0], pair[1]))
-    info = item.get("userinfo")
-    if isinstance(info, list):
-        for pair in info:
-            if isinstance(pair, dict):
-                pairs.append((_first(pair, "key", "name"), pair.get("value")))
-    counters = item.get("user_info")  # Invision: ["82 posts"]
-    if isinstance(counters, list):
-        for entry in counters:
-            match = _COUNTER.match(entry) if isinstance(entry, str) else None
-            if match:
-                pairs.append((match.group(2).capitalize(), match.group(1)))
-
-    joined: date | None = None
-    meta: dict[str, str] = {}
-    rank: str | None = None
-    for raw_name, raw_value in pairs:
-        name = clean_line(raw_name, unescape=True)
-        if name is None:
-            continue
-        name = name.rstrip(":").strip()
-        if name.lower() == "contact":  # phpBB's contact-icons dropdown, not a counter
-            continue
-        if isinstance(raw_value, str):
-            if "<" in raw_value:  # phpBB values are HTML (a link around the post count)
-                value = clean_line(html_to_text(raw_value).text)
-            else:
-                value = clean_line(raw_value, unescape=True)
-        else:
-            value = clean_line(raw_value)
-        if value is None:
-            rank = rank or name  # phpBB lists the rank as a pair without a value
-            continue
-        if name.lower() == "joined":
-            joined = parse_date(value)
-            if joined is not None:
-                continue
-        meta[name] = value
-    return joined, meta, rank
+def _edit_of(value: object) -> tuple[bool, str | None]:
+    """(edited, note) from an ``edited`` field: a date (Stack Exchange), the forum's edit line
+    (SMF: "Last Edit: ... by ..."), or an object naming the editor (vBulletin)."""
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, str):
+        note = plain_value(value)
+        if note is None:
+            return False, None
+        note = note.strip("\u00ab\u00bb ").strip() or None
+        return True, note if note and not note[:1].isdigit() else None
+    if isinstance(value, dict):
+        return bool(clean_line(value.get("user")) or clean_line(value.get("date"))), None
+    return False, None

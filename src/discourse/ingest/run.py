@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import errno
+import os
+import stat
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,15 +15,21 @@ import polars as pl
 from discourse import schema, store
 from discourse.ingest.build import FileIngest, read_source
 from discourse.ingest.decode import DEFAULT_MAX_BYTES
+from discourse.names import assign_file_ids, file_id_of
 
 
 @dataclass(frozen=True)
 class RawEntry:
-    """A raw file to ingest: where it is, and its name relative to the folder it was found in."""
+    """A raw file to ingest: where it is, and its name relative to the folder it was found in.
+
+    ``file_id`` is the id the run gave the file (:func:`discourse.names.assign_file_ids`);
+    ``problem`` is set when the entry must be reported instead of read.
+    """
 
     path: Path
     source_path: str
-    problem: str | None = None  # set when the entry must be reported instead of read
+    problem: str | None = None
+    file_id: str | None = None
 
 
 @dataclass
@@ -42,40 +51,135 @@ class IngestSummary:
         return sum(r.tables["posts"].height for r in self.results if r.ok)
 
 
-def find_raw_files(paths: Iterable[Path]) -> list[RawEntry]:
-    """List the files to ingest under the given files and folders, sorted, hidden ones skipped.
+def find_raw_files(
+    paths: Iterable[Path],
+    *,
+    exclude: Iterable[Path] = (),
+    previous_ids: Mapping[str, str] | None = None,
+) -> list[RawEntry]:
+    """List the files to ingest under the given files and folders, sorted, and give each its id.
 
     Names starting with ``.`` or ``_`` are skipped (editor and OS leftovers such as
-    ``.DS_Store``). A symbolic link that leads outside the folder it was found in is listed
-    with a problem instead of being read, so input can never pull in files from elsewhere.
+    ``.DS_Store``), and so are the folders in ``exclude`` (the processed and reports folders,
+    when they sit inside the raw folder: a run must not read its own output back). What cannot
+    be read is listed with a ``problem`` for the ingest report instead of being skipped
+    silently: a symbolic link leading outside the folder it was found in (file or folder: input
+    never pulls in files from elsewhere), a broken link, a link loop, a named pipe, socket or
+    device. A link to a folder inside the raw folder is not followed: its files are read where
+    they are.
+
+    Every readable file gets a distinct ``file_id`` (:func:`discourse.names.assign_file_ids`;
+    ``previous_ids`` maps source paths to the ids of the previous run, which keeps them stable).
     """
+    excluded = [Path(p).resolve() for p in exclude]
     entries: list[RawEntry] = []
     for given in paths:
-        given = Path(given)
-        if given.is_file():
-            entries.append(RawEntry(given, given.name))
-            continue
-        if not given.is_dir():
-            entries.append(RawEntry(given, given.name, "no such file or folder"))
-            continue
-        root = given.resolve()
-        for path in sorted(given.rglob("*")):
-            relative = path.relative_to(given)
-            if any(part.startswith((".", "_")) for part in relative.parts) or not path.is_file():
-                continue
-            source = relative.as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                entries.append(RawEntry(path, source, "symbolic link points outside the raw folder"))
-                continue
-            entries.append(RawEntry(path, source))
+        entries.extend(_list_given(Path(given), excluded))
+    readable = [i for i, entry in enumerate(entries) if entry.problem is None]
+    ids = assign_file_ids([entries[i].source_path for i in readable], previous_ids)
+    for i, file_id in zip(readable, ids, strict=True):
+        entries[i] = replace(entries[i], file_id=file_id)
     return entries
+
+
+def _list_given(given: Path, excluded: list[Path]) -> list[RawEntry]:
+    """The entries for one path named on the command line (a link named there is followed)."""
+    try:
+        mode = given.stat().st_mode
+    except FileNotFoundError:
+        if given.is_symlink():
+            return [RawEntry(given, given.name, "broken symbolic link (its target does not exist)")]
+        return [RawEntry(given, given.name, "no such file or folder")]
+    except (OSError, RuntimeError) as error:
+        return [RawEntry(given, given.name, _link_problem(error))]
+    if stat.S_ISREG(mode):
+        return [RawEntry(given, given.name)]
+    if not stat.S_ISDIR(mode):
+        return [RawEntry(given, given.name, f"not a regular file ({_kind(mode)})")]
+    root = given.resolve()
+    if _is_excluded(root, excluded):
+        return []
+    entries: list[RawEntry] = []
+    _walk(given, (), root, excluded, entries)
+    return entries
+
+
+def _walk(folder: Path, parts: tuple[str, ...], root: Path, excluded: list[Path], out: list[RawEntry]) -> None:
+    """Append the entries under ``folder`` (``parts``: its path below the raw folder), sorted."""
+    try:
+        children = sorted(os.scandir(folder), key=lambda child: child.name)
+    except OSError as error:
+        out.append(RawEntry(folder, "/".join(parts) or folder.name, f"cannot list folder: {error.strerror or error}"))
+        return
+    for child in children:
+        if child.name.startswith((".", "_")):
+            continue
+        path, source = Path(child.path), "/".join((*parts, child.name))
+        if child.is_symlink():
+            entry = _link_entry(path, source, root, excluded)
+            if entry is not None:
+                out.append(entry)
+        elif child.is_dir(follow_symlinks=False):
+            if not _is_excluded(path.resolve(), excluded):
+                _walk(path, (*parts, child.name), root, excluded, out)
+        elif child.is_file(follow_symlinks=False):
+            out.append(RawEntry(path, source))
+        else:
+            mode = child.stat(follow_symlinks=False).st_mode
+            out.append(RawEntry(path, source, f"not a regular file ({_kind(mode)})"))
+
+
+def _link_entry(path: Path, source: str, root: Path, excluded: list[Path]) -> RawEntry | None:
+    """A symbolic link found in the raw folder: a file to read, a problem, or None (skip)."""
+    try:
+        target = path.resolve(strict=True)
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return RawEntry(path, source, "broken symbolic link (its target does not exist)")
+    except (OSError, RuntimeError) as error:
+        return RawEntry(path, source, _link_problem(error))
+    if not target.is_relative_to(root):
+        what = "folder" if stat.S_ISDIR(mode) else "file"
+        return RawEntry(path, source, f"symbolic link points outside the raw folder (to a {what})")
+    if _is_excluded(target, excluded) or stat.S_ISDIR(mode):
+        return None  # a folder inside the raw folder is read where it is, not twice
+    if not stat.S_ISREG(mode):
+        return RawEntry(path, source, f"symbolic link to something that is not a regular file ({_kind(mode)})")
+    return RawEntry(path, source)
+
+
+def _link_problem(error: BaseException) -> str:
+    # Path.resolve(strict=True) raises RuntimeError for a loop; stat() raises ELOOP.
+    if isinstance(error, RuntimeError) or getattr(error, "errno", None) == errno.ELOOP:
+        return "symbolic link loop"
+    return f"cannot follow symbolic link: {getattr(error, 'strerror', None) or error}"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file or folder"
+
+
+def _is_excluded(path: Path, excluded: list[Path]) -> bool:
+    return any(path == folder or path.is_relative_to(folder) for folder in excluded)
+
+
+def previous_file_ids(processed_dir: Path) -> dict[str, str]:
+    """Source path -> file id of the threads stored in ``processed_dir`` (for stable ids)."""
+    threads = store.read_table(processed_dir, "threads").select("source_path", schema.THREAD_ID)
+    return {source: file_id_of(thread_id) for source, thread_id in threads.iter_rows() if source and thread_id}
 
 
 def read_entry(entry: RawEntry, **options: object) -> FileIngest:
     """Read one listed file (see :func:`discourse.ingest.read_source` for the options)."""
     if entry.problem is not None:
         return FileIngest(entry.source_path, None, None, error=entry.problem)
-    return read_source(entry.path, entry.source_path, **options)  # type: ignore[arg-type]
+    return read_source(entry.path, entry.source_path, file_id=entry.file_id, **options)  # type: ignore[arg-type]
 
 
 def ingest_paths(
@@ -87,19 +191,24 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[str], None] | None = None,
     base_url: str | None = None,
+    exclude: Iterable[Path] = (),
 ) -> IngestSummary:
     """Ingest every file under ``paths`` into ``processed_dir`` and rebuild its tables.
 
     Each good file's threads replace any earlier version of those threads; each bad file is
-    recorded in ``ingest_report.parquet`` with its reason and the others are still processed.
-    Nothing under ``paths`` is ever written.
+    recorded in ``ingest_report.parquet`` with its reason and the others are still processed,
+    and so is each malformed row left out of a file that was read. Nothing under ``paths`` is
+    ever written, and nothing under ``processed_dir`` or ``exclude`` is read.
     """
     now = datetime.now(UTC)
     summary = IngestSummary()
     processed_dir = Path(processed_dir)
     with store.run_lock(processed_dir):
         store.clean_leftovers(processed_dir)
-        for entry in find_raw_files(paths):
+        entries = find_raw_files(
+            paths, exclude=(processed_dir, *exclude), previous_ids=previous_file_ids(processed_dir)
+        )
+        for entry in entries:
             if progress is not None:
                 progress(entry.source_path)
             result = read_entry(entry, fmt=fmt, columns=columns, max_bytes=max_bytes, now=now, base_url=base_url)
@@ -114,8 +223,16 @@ def ingest_paths(
 def store_file_tables(processed_dir: Path, result: FileIngest) -> dict[str, dict[str, pl.DataFrame]]:
     """Write each thread of a successfully read file into its own part folder.
 
-    Returns each thread's tables by thread id, for callers that go on working in memory.
+    Returns each thread's tables by thread id, for callers that go on working in memory. A
+    thread id the store refuses as a file name (which :mod:`discourse.names` never makes)
+    fails this file alone, before any of its threads is written: one bad name never stops a run.
     """
+    try:
+        for thread_id in result.thread_ids:
+            store.thread_dir(processed_dir, thread_id)
+    except ValueError as error:
+        result.error, result.tables = str(error), {}
+        return {}
     by_thread = split_by_thread(result.tables)
     for thread_id in result.thread_ids:
         store.replace_thread(processed_dir, thread_id, by_thread[thread_id])
@@ -135,7 +252,7 @@ def split_by_thread(tables: dict[str, pl.DataFrame]) -> dict[str, dict[str, pl.D
 
 
 def write_ingest_report(processed_dir: Path, results: list[FileIngest], now: datetime) -> Path:
-    """Write the run's per-file outcomes to ``ingest_report.parquet``."""
-    rows = [r.report_row(now) for r in results]
+    """Write the run's per-file outcomes, and each file's bad rows and warnings, to ``ingest_report.parquet``."""
+    rows = [row for r in results for row in r.report_rows(now)]
     frame = pl.DataFrame(rows, schema=schema.INGEST_REPORT, orient="row") if rows else schema.empty(schema.INGEST_REPORT)
     return store.write_table(processed_dir, "ingest_report", frame)

@@ -12,9 +12,15 @@ exactly first and then ignoring case. Other columns are ignored.
 
 Rows are grouped into one :class:`ParsedThread` per distinct ``thread_id`` (in order of first
 appearance, rows in file order within a thread; rows without a thread id form one thread whose
-``source_thread_id`` is None). ``created_at`` may be an ISO 8601 string, epoch seconds or a
-datetime; a value that cannot be read becomes None rather than an error. Rows with empty text
-are skipped, but a file where every row is empty is rejected.
+``source_thread_id`` is None). ``created_at`` may be an ISO 8601 string, epoch seconds, a
+datetime or a forum's own date format (:mod:`discourse.ingest.dates`); a value that cannot be
+read becomes None rather than an error. Rows with empty text are skipped, but a file where
+every row is empty is rejected.
+
+One bad row never costs the file its good rows: a malformed JSON line, a CSV row with more
+fields than the header or broken quoting, or a cell of the wrong type is left out and recorded
+on the :class:`RawFile` (:meth:`RawFile.skip_row`, with its line number and reason) for the
+ingest report. A file none of whose rows can be read is rejected.
 """
 
 from __future__ import annotations
@@ -23,14 +29,16 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 
+from discourse.ingest.dates import parse_datetime
 from discourse.ingest.records import ParsedThread, RawFile, RawPost
-from discourse.ingest.xenforo_html import guarded, parse_datetime, sniff_head
+from discourse.ingest.xenforo_html import guarded, sniff_head
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
 #: The columns a table of posts may have, in the order they are documented.
@@ -206,25 +214,30 @@ _CONVERTERS = {
 def _group(
     raw: RawFile,
     fmt: str,
-    rows: Iterable[tuple[str, Mapping[str, Any]]],
+    rows: Iterable[tuple[int | None, str, Mapping[str, Any]]],
 ) -> list[ParsedThread]:
-    """Turn (location, {canonical name: cell}) rows into threads."""
+    """Turn (line, location, {canonical name: cell}) rows into threads.
+
+    A row with a cell of the wrong type is left out and recorded with :meth:`RawFile.skip_row`.
+    """
     threads: dict[str | None, ParsedThread] = {}
     titles: dict[str | None, str] = {}  # first non-null title per thread, empty rows included
-    n_rows = 0
-    for where, row in rows:
+    n_rows = n_empty = 0
+    for line, where, row in rows:
         n_rows += 1
         values: dict[str, Any] = {}
-        for role, cell in row.items():
-            try:
+        try:
+            for role, cell in row.items():
                 values[role] = _CONVERTERS[role](cell)
-            except _BadValue as exc:
-                raise raw.fail(f"{where}: column {role!r} {exc}") from None
+        except _BadValue as exc:
+            raw.skip_row(line, f"{where}: column {role!r} {exc}")
+            continue
         key = values.get("thread_id")
         if values.get("title") is not None:
             titles.setdefault(key, values["title"])
         text = values.get("text")
         if text is None:
+            n_empty += 1
             continue
         thread = threads.get(key)
         if thread is None:
@@ -239,12 +252,19 @@ def _group(
             )
         )
     if not threads:
-        if n_rows == 0:
-            raise raw.fail("the file has no rows")
-        raise raw.fail(f"all {n_rows} row(s) have empty text; nothing to read")
+        _fail_without_rows(raw, n_rows, n_empty)
     for key, thread in threads.items():
         thread.title = titles.get(key)
     return list(threads.values())
+
+
+def _fail_without_rows(raw: RawFile, n_rows: int, n_empty: int) -> None:
+    """Raise the reason a file gave no posts (its bad rows stay recorded for the report)."""
+    if raw.n_bad_rows:
+        raise raw.fail(f"no row could be read: {raw.n_bad_rows} malformed, {n_empty} with empty text")
+    if n_rows == 0:
+        raise raw.fail("the file has no rows")
+    raise raw.fail(f"all {n_rows} row(s) have empty text; nothing to read")
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -298,8 +318,12 @@ def read_csv(
 ) -> list[ParsedThread]:
     """Read a CSV of posts (header row required; the separator is detected unless given).
 
-    Every cell is read as text (no type inference). A row with more fields than the header is
-    an error unless ``truncate_ragged_lines=True``, which drops the extra fields.
+    Every cell is read as text (no type inference); a row with fewer fields than the header
+    has nulls for the rest. A row with more fields than the header, or with broken quoting,
+    is skipped and recorded (:meth:`RawFile.skip_row`) unless ``truncate_ragged_lines=True``,
+    which keeps a long row and drops its extra fields. Polars reads a well-formed file in one
+    pass; a file it rejects is read again record by record with the csv module, which can
+    skip one record and go on.
     """
     del options
     return guarded(
@@ -330,43 +354,97 @@ def _read_csv(
         )
     except pl.exceptions.NoDataError as exc:
         raise raw.fail("the CSV is empty (no header row)") from exc
-    except pl.exceptions.PolarsError as exc:
-        message = str(exc)
-        if "more fields" in message:
-            raise raw.fail(_ragged_message(text, separator)) from exc
-        first = " ".join(message.strip().split("\n", 1)[0].split())
-        raise raw.fail(f"unreadable CSV: {first}") from exc
+    except pl.exceptions.PolarsError:
+        # A ragged row or broken quoting: read record by record, keep the good rows.
+        return _read_csv_by_record(raw, text, columns, separator, truncate_ragged_lines)
     resolved = _resolve(raw, frame.columns, columns)
     selected = frame.select([pl.col(column).alias(role) for role, column in resolved.items()])
     rows = (
-        (f"data row {index + 1}", row)
+        (None, f"data row {index + 1}", row)  # every cell is text here: no row can be bad
         for index, row in enumerate(selected.iter_rows(named=True))
     )
     return _group(raw, "csv", rows)
 
 
-def _ragged_message(text: str, separator: str) -> str:
-    base = "a row has more fields than the header (ragged CSV)"
-    try:
-        reader = csv.reader(io.StringIO(text), delimiter=separator)
-        header = next(reader, [])
-        for row in reader:
-            if len(row) > len(header):
-                return (
-                    f"line {reader.line_num} has {len(row)} fields but the header has "
-                    f"{len(header)} (ragged CSV; quote fields containing {separator!r}, or "
-                    "read with truncate_ragged_lines=True to drop the extra fields)"
-                )
-    except (csv.Error, ValueError):
-        pass
-    return base
+def _read_csv_by_record(
+    raw: RawFile,
+    text: str,
+    columns: Mapping[str, str] | str | None,
+    separator: str,
+    truncate_ragged_lines: bool,
+) -> list[ParsedThread]:
+    """The slow path for a CSV Polars rejects: every record on its own, bad ones recorded."""
+    # A post may be longer than the csv module's default field limit (128 KiB); the file's
+    # size is already bounded by --max-bytes.
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, sys.maxsize)))
+    records = _csv_records(raw, text, separator)
+    header = next(records, None)
+    if header is None:
+        raise raw.fail("the CSV is empty (no header row)")
+    names = header[1]
+    resolved = _resolve(raw, names, columns)
+    positions = {role: names.index(column) for role, column in resolved.items()}
+    width = len(names)
+
+    def rows() -> Iterator[tuple[int, str, dict[str, str | None]]]:
+        for line, fields in records:
+            if not fields:
+                continue  # a blank line is not a row
+            if len(fields) > width and not truncate_ragged_lines:
+                raw.skip_row(line, _ragged_reason(line, len(fields), width, separator))
+                continue
+            yield line, f"line {line}", {
+                role: fields[at] if at < len(fields) else None for role, at in positions.items()
+            }
+
+    return _group(raw, "csv", rows())
+
+
+def _csv_records(raw: RawFile, text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, its fields) per record; broken records are recorded.
+
+    Records may span lines (quoted newlines). ``strict`` makes the csv module report broken
+    quoting instead of guessing; after such an error it goes on at the next line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if start == 1:
+                raise raw.fail(f"unreadable CSV header: {_one_line(error)}") from error
+            end = reader.line_num
+            where = f"line {start}" if end <= start else f"lines {start}-{end}"
+            raw.skip_row(start, f"{where}: broken quoting ({_one_line(error)})")
+            continue
+        yield start, fields
+
+
+def _ragged_reason(line: int, n_fields: int, width: int, separator: str) -> str:
+    return (
+        f"line {line} has {n_fields} fields but the header has {width} (ragged CSV; quote "
+        f"fields containing {separator!r}, or read with truncate_ragged_lines=True to drop "
+        "the extra fields)"
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    """An error message on one line, whole: newlines inside it become spaces."""
+    return " ".join(str(error).split())
 
 
 # --- JSON Lines -------------------------------------------------------------------------------
 
 
 def sniff_jsonl(raw: RawFile) -> bool:
-    """True when the first line is a complete, flat JSON object (one row of a table)."""
+    """True when the first well-formed line is a flat JSON object (one row of a table).
+
+    Lines that start like an object but do not parse are passed over (a malformed first row
+    must not hide the file's format); any line that does not start with ``{`` means no.
+    """
     try:
         head = sniff_head(raw, _SNIFF_JSONL_BYTES)
         complete = len(raw.data) <= _SNIFF_JSONL_BYTES
@@ -381,7 +459,7 @@ def sniff_jsonl(raw: RawFile) -> bool:
             try:
                 row = json.loads(line)
             except (ValueError, RecursionError):
-                return False
+                continue
             return (
                 isinstance(row, dict)
                 and bool(row)
@@ -409,20 +487,23 @@ def _read_jsonl(raw: RawFile, columns: Mapping[str, str] | str | None) -> list[P
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise raw.fail(
-                f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})"
-            ) from exc
+            raw.skip_row(number, f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
         except (ValueError, RecursionError) as exc:
-            raise raw.fail(f"line {number} is not valid JSON: {exc}") from exc
+            raw.skip_row(number, f"line {number} is not valid JSON: {_one_line(exc)}")
+            continue
         if not isinstance(record, dict):
-            raise raw.fail(f"line {number} is a JSON {type(record).__name__}, expected an object")
+            raw.skip_row(number, f"line {number} is a JSON {type(record).__name__}, expected an object")
+            continue
         records.append((number, record))
         keys.update(dict.fromkeys(record))
     if not records:
+        if raw.n_bad_rows:
+            _fail_without_rows(raw, 0, 0)
         raise raw.fail("the file has no JSON lines")
     resolved = _resolve(raw, keys, columns)
     rows = (
-        (f"line {number}", {role: record.get(column) for role, column in resolved.items()})
+        (number, f"line {number}", {role: record.get(column) for role, column in resolved.items()})
         for number, record in records
     )
     return _group(raw, "jsonl", rows)
@@ -500,7 +581,7 @@ def _read_parquet(raw: RawFile, columns: Mapping[str, str] | str | None) -> list
             expr = expr.cast(pl.String)
         selected.append(expr.alias(role))
     table = frame.select(selected)
-    rows = ((f"row {index + 1}", row) for index, row in enumerate(table.iter_rows(named=True)))
+    rows = ((index + 1, f"row {index + 1}", row) for index, row in enumerate(table.iter_rows(named=True)))
     return _group(raw, "parquet", rows)
 
 

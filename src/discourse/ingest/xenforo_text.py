@@ -249,6 +249,15 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
+def split_marked_quotes(text: str) -> tuple[str, list[RawQuote]]:
+    """Return ``text`` without its "NAME said:" / "Click to expand..." lines, and the quote spans.
+
+    The same rule the thread reader applies to each post's body, for one post's text on its own
+    (e.g. a development-set text copied from such a page).
+    """
+    return _extract_marked_quotes(text.split("\n"))
+
+
 def _extract_marked_quotes(lines: list[str]) -> tuple[str, list[RawQuote]]:
     """Join the body lines, dropping "NAME said:" / "Click to expand..." and recording spans."""
     out: list[str] = []

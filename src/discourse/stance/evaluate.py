@@ -22,10 +22,7 @@ macro-F1 by several hundredths, and a reader should see how far the figure could
 
 from __future__ import annotations
 
-import html
 import json
-import os
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from discourse import schema
-from discourse.atomic import write_atomic, write_text_atomic
+from discourse.atomic import write_text_atomic
 from discourse.labels import AGREEMENT_DIR, REQUIRED_COLUMNS, label_files
 
 #: Resamples behind each bootstrap interval, and the intervals' coverage.
@@ -379,22 +376,28 @@ def run_evaluation(
     gold_file: str = "seed_gold.csv",
     n_splits: int = 5,
     params: dict[str, Any] | None = None,
+    devset_texts: Path | None = None,
 ) -> dict[str, Any]:
-    """Run the three evaluations; return one JSON-ready dict.
+    """Run the evaluations; return one JSON-ready dict.
 
     The seed model is trained on the authored set only (``include_user_labels=False``), so no
-    label of the evaluated threads can leak into it. Cross-validation uses every label.
+    label of the evaluated threads can leak into it; the same model is scored on the real
+    development set (``results["devset"]``, :func:`evaluate_devset_labels`) when its manifest
+    exists. Cross-validation uses every label.
     """
     from discourse.stance.train import load_label_files, train_model, training_frame
 
     labels = load_label_files(labels_dir)
     gold = labels.filter(pl.col("label_file") == gold_file)
     results: dict[str, Any] = {"gold_file": gold_file}
-    if gold.height:
+    if gold.height or _has_devset(labels_dir):
         seed_model, meta = train_model(authored_csv, include_user_labels=False, params=params, cv_folds=0)
-        results["seed"] = evaluate_seed(posts, quotes, gold, seed_model)
-        results["seed"]["model_version"] = meta["model_version"]
-        results["seed"]["n_training"] = meta["n_training"]
+        if gold.height:
+            results["seed"] = evaluate_seed(posts, quotes, gold, seed_model)
+            results["seed"]["model_version"] = meta["model_version"]
+            results["seed"]["n_training"] = meta["n_training"]
+        results["devset"] = evaluate_devset_labels(labels_dir, seed_model, devset_texts)
+        results["devset"]["model_version"] = meta["model_version"]
     others = load_second_annotations(Path(labels_dir) / AGREEMENT_DIR)
     if others and gold.height:
         results["annotators"] = compare_annotators(gold, others, results.get("seed"))
@@ -404,6 +407,33 @@ def run_evaluation(
     results["cv"]["n_training"] = frame.height
     results["cv"]["n_user_labels"] = int((frame["origin"] == "label").sum())
     return results
+
+
+def _has_devset(labels_dir: Path) -> bool:
+    from discourse.devset import MANIFEST_FILE, devset_dir
+
+    return (devset_dir(labels_dir) / MANIFEST_FILE).is_file()
+
+
+def evaluate_devset_labels(labels_dir: Path, model: Any, texts: Path | None = None) -> dict[str, Any]:
+    """Score ``model`` on the real development set of ``labels_dir`` (texts from ``texts``).
+
+    Returns :func:`discourse.stance.devset_eval.evaluate_devset`'s figures plus ``texts``: how
+    many manifest texts were present, missing or altered. Without a manifest or without any
+    text the result is ``{"present": False, ...}``: a clone without the texts still evaluates.
+    """
+    from discourse.devset import load_devset, read_second
+    from discourse.stance.devset_eval import evaluate_devset
+
+    if not _has_devset(labels_dir):
+        return {"present": False, "reason": "no manifest"}
+    frame, check = load_devset(labels_dir, texts)
+    result = evaluate_devset(frame, model, read_second(labels_dir))
+    result["texts"] = {"present": len(check.present), "missing": len(check.missing),
+                       "altered": [item for item, _, _ in check.mismatched]}
+    if not result["present"]:
+        result["reason"] = "texts not present (see docs/stance.md: rebuilding the development set)"
+    return result
 
 
 # --- report ------------------------------------------------------------------------------
@@ -448,132 +478,22 @@ def confusion_chart(results: dict[str, Any]):
     )
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    def cell(value: Any) -> str:
-        if isinstance(value, float):
-            return f"{value:.3f}"
-        return html.escape("" if value is None else str(value))
-
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def format_interval(interval: Sequence[float] | None) -> str:
     """``[lo, hi]`` as ``"lo to hi"`` with three decimals; ``""`` when there is none."""
     return "" if not interval else f"{interval[0]:.3f} to {interval[1]:.3f}"
 
 
-def _summary_rows(name: str, block: dict[str, Any]) -> list[list[Any]]:
-    m, b = block["model"], block["baseline"]
-    intervals = block.get("intervals") or {}
-    return [
-        [name, "model", m["n"], m["macro_f1"], format_interval(intervals.get("model")),
-         m["f_avg"], m["accuracy"]],
-        [name, f"majority baseline ({block.get('baseline_label', 'train majority')})",
-         b["n"], b["macro_f1"], format_interval(intervals.get("baseline")), b["f_avg"], b["accuracy"]],
-        [name, "model − baseline", m["n"], m["macro_f1"] - b["macro_f1"],
-         format_interval(intervals.get("difference")), None, None],
-    ]
+def write_report(results: dict[str, Any], reports_dir: Path, *, standalone: bool = False) -> dict[str, Path]:
+    """Write ``evaluation.json`` and the offline ``evaluation.html`` atomically; return their paths.
 
-
-def report_body(results: dict[str, Any]) -> str:
-    """Return the HTML of the metric tables (every text value escaped)."""
-    parts = ["<h1>Stance and sentiment evaluation</h1>"]
-    if "thread_prior" in results:
-        parts.append("<p>Thread prior: " + ("on (each thread's stance probabilities adapted to its own mix;"
-                     " a CV test fold counts as one thread)" if results["thread_prior"]
-                     else "off (every post scored on its own)") + ".</p>")
-    rows: list[list[Any]] = []
-    if "seed" in results:
-        rows += _summary_rows("seed gold", results["seed"])
-        for thread_id, block in results["seed"].get("by_thread", {}).items():
-            rows += _summary_rows(f"seed gold: {thread_id}", block)
-    rows += _summary_rows("grouped CV", results["cv"])
-    parts.append("<h2>Summary</h2>")
-    parts.append(_table(["evaluation", "predictor", "posts", "macro-F1 (4 classes)",
-                         f"macro-F1 {INTERVAL_LEVEL:.0%} bootstrap interval", "F_avg", "accuracy"], rows))
-    parts.append(
-        f"<p>Intervals: percentile bootstrap over {BOOTSTRAP_RESAMPLES} resamples, of posts for "
-        "the gold threads and of whole groups for grouped CV (the posts of one group are not "
-        "independent); a single gold post can move macro-F1 by several hundredths, so read a "
-        "figure together with its interval.</p>"
-    )
-    for key, title in (("seed", "Seed gold: per class"), ("cv", "Grouped CV: per class")):
-        if key not in results:
-            continue
-        per = results[key]["model"]["per_class"]
-        parts.append(f"<h2>{html.escape(title)}</h2>")
-        parts.append(_table(["stance", "precision", "recall", "F1", "support"],
-                            [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in per.items()]))
-    rows = [
-        [name, block["n"], block["agreement"], block["kappa"]]
-        for name, block in (
-            ("seed gold", results.get("seed", {}).get("sentiment")),
-            ("authored set", results.get("sentiment_authored")),
-        )
-        if block and block.get("n")
-    ]
-    if rows:
-        parts.append("<h2>Sentiment: VADER label against gold</h2>")
-        parts.append(_table(["labels", "posts", "agreement", "Cohen's kappa"], rows))
-    rows = []
-    for name, block in results.get("annotators", {}).items():
-        vs_model = block.get("model_vs_annotator", {}).get("model", {})
-        rows.append([name, ", ".join(block.get("annotators", [])), block["n"], block["stance"]["agreement"],
-                     block["stance"]["kappa"], block["sentiment"]["agreement"], block["sentiment"]["kappa"],
-                     vs_model.get("macro_f1")])
-    if rows:
-        parts.append("<h2>Second annotation against the gold</h2>")
-        parts.append(_table(["file", "annotator", "units", "stance agreement", "stance kappa",
-                             "sentiment agreement", "sentiment kappa", "model macro-F1 against it"], rows))
-    if "seed" in results:
-        parts.append("<h2>Seed posts</h2>")
-        parts.append(_table(["thread", "post", "gold", "predicted", "confidence", "source", "cues"],
-                            [[p.get(schema.THREAD_ID), p[schema.POST_ID], p["gold"], p["stance"], p["confidence"],
-                              p["stance_source"], p["cues"]] for p in results["seed"]["posts"]]))
-    parts.append("<h2>Confusion matrices</h2>")
-    return "\n".join(parts)
-
-
-_STYLE = (
-    "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}"
-    "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;"
-    "padding:0.25em 0.6em;text-align:left}th{background:#f3f3f3}</style>"
-)
-
-
-def _insert_body(page: str, body_html: str) -> str:
-    """Put ``body_html`` at the start of the page's own ``<body>``.
-
-    The inlined Vega bundle contains the text ``<body>`` itself (a template string), so the
-    first match is inside a script; the page's tag is the last one before the chart's element.
+    The page comes from :func:`discourse.report.write_evaluation_page` (the pages' one
+    renderer); ``standalone`` carries its chart library inline instead of in ``assets/``.
     """
-    anchor = page.rfind('id="vis"')
-    at = page.rfind("<body>", 0, anchor if anchor >= 0 else len(page))
-    if at < 0:
-        raise ValueError("the chart page has no <body> tag")
-    at += len("<body>")
-    return page[:at] + "\n" + body_html + page[at:]
+    from discourse.report import write_evaluation_page
 
-
-def write_report(results: dict[str, Any], reports_dir: Path) -> dict[str, Path]:
-    """Write ``evaluation.json`` and an offline ``evaluation.html`` (inline Vega) atomically."""
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     json_path = write_text_atomic(reports_dir / "evaluation.json",
                                   json.dumps(results, indent=2, sort_keys=True, default=str) + "\n")
-    chart = confusion_chart(results)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-evaluation.", suffix=".html", dir=reports_dir)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        chart.save(str(tmp), inline=True, embed_options={"actions": False})
-        page = tmp.read_text(encoding="utf-8")
-    finally:
-        tmp.unlink(missing_ok=True)
-    page = page.replace("<head>", "<head>\n<title>Stance evaluation</title>" + _STYLE, 1)
-    page = _insert_body(page, report_body(results))
-    html_path = write_atomic(reports_dir / "evaluation.html",
-                             lambda p: p.write_text(page, encoding="utf-8"))
+    html_path = write_evaluation_page(results, reports_dir, standalone=standalone)
     return {"json": json_path, "html": html_path}

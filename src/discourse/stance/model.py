@@ -53,6 +53,23 @@ def as_texts(X: Any) -> list[str]:
     return [x if isinstance(x, str) else "" for x in X]
 
 
+def _check_weight(sample_weight: Any, n: int) -> np.ndarray | None:
+    """Return ``sample_weight`` as a float array of length ``n``, or None when it is None or all 1.
+
+    Raises ``ValueError`` on a wrong length, a negative or non-finite weight, or an all-zero
+    total.
+    """
+    if sample_weight is None:
+        return None
+    weight = np.asarray(sample_weight, dtype=np.float64).ravel()
+    if weight.shape[0] != n:
+        raise ValueError(f"sample_weight has {weight.shape[0]} values for {n} texts")
+    if not np.all(np.isfinite(weight)) or np.any(weight < 0) or weight.sum() <= 0:
+        raise ValueError("sample_weight must be finite, non-negative and not all zero")
+    # Unit weights are no weights: scikit-learn then takes its unweighted code paths.
+    return None if np.all(weight == 1.0) else weight
+
+
 @lru_cache(maxsize=1)
 def _blas_controller():
     """Return a process-wide ``threadpoolctl.ThreadpoolController``.
@@ -219,16 +236,22 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return sparse.hstack([self._cue_block(texts, cues), grams], format="csr")
 
     # --- estimator API -------------------------------------------------------------------
-    def fit(self, X: Any, y: Any) -> StanceClassifier:
-        """Fit on texts ``X`` and labels ``y``; return ``self``."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> StanceClassifier:
+        """Fit on texts ``X`` and labels ``y``; return ``self``.
+
+        ``sample_weight`` (one non-negative number per text, or None) weighs each text in the
+        logistic loss, in the sigmoid calibration and in ``class_prior_``: a few real labels
+        can be made to count against many authored rows (:data:`discourse.stance.train.LABEL_WEIGHT`).
+        All weights equal to 1 fit exactly as no weights.
+        """
         from threadpoolctl import threadpool_limits
 
         # Single-threaded BLAS: on a small problem, thread start-up and contention made
         # L-BFGS ~100x slower on a busy two-core machine, and one thread is reproducible.
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(X, y)
+            return self._fit(X, y, sample_weight)
 
-    def _fit(self, X: Any, y: Any) -> StanceClassifier:
+    def _fit(self, X: Any, y: Any, sample_weight: Any = None) -> StanceClassifier:
         from scipy import sparse
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -239,6 +262,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         labels = np.asarray(list(y) if not isinstance(y, np.ndarray) else y)
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        weight = _check_weight(sample_weight, len(texts))
         classes, counts = np.unique(labels, return_counts=True)
         if len(classes) < 2:
             raise ValueError("StanceClassifier needs at least two classes in y")
@@ -265,13 +289,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             )
             self.calibrator_ = CalibratedClassifierCV(
                 linear, method="sigmoid", cv=folds, ensemble=False
-            ).fit(features, labels)
+            ).fit(features, labels, sample_weight=weight)
             self.linear_ = self.calibrator_.calibrated_classifiers_[0].estimator
         else:
             self.calibrator_ = None
-            self.linear_ = linear.fit(features, labels)
+            self.linear_ = linear.fit(features, labels, sample_weight=weight)
         self.classes_ = self.linear_.classes_
-        self.class_prior_ = np.array([np.mean(labels == c) for c in self.classes_])
+        mass = np.ones(len(labels)) if weight is None else weight
+        self.class_prior_ = np.array([mass[labels == c].sum() for c in self.classes_]) / mass.sum()
         self.feature_names_ = np.asarray(
             [CUE_NAMES[i] for i in self._cue_columns()]
             + [f'ngram:"{g}"' for g in self.vectorizer_.get_feature_names_out()],

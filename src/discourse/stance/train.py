@@ -2,9 +2,12 @@
 
 Training data is the authored set shipped with the package (``discourse/data/authored_posts.csv``)
 plus, optionally, user label files (``data/labels/*.csv``, schema ``LABELS``) whose text comes
-from the posts table. A saved model is a joblib pickle with a JSON sidecar holding the
-training-data hash, library versions, label set, metrics and ``model_version``;
-:func:`default_model` reuses it while the training data and code are unchanged.
+from the posts table; a label row that names no ingested post is reported (with the nearest
+thread id) and counted in the model's metadata, and training with user labels refuses to
+proceed when none matches (:class:`~discourse.labels.LabelMatchError`). A saved model is a
+joblib pickle with a JSON sidecar holding the training-data hash, library versions, label set,
+metrics and ``model_version``; :func:`default_model` reuses it while the training data and
+code are unchanged.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import polars as pl
 
 from discourse import __version__, schema
 from discourse.atomic import write_atomic, write_text_atomic
-from discourse.labels import LabelFileError, label_files
+from discourse.labels import LabelFileError, LabelMatch, LabelMatchError, label_files, match_labels
 from discourse.stance.model import CODE_VERSION, StanceClassifier
 from discourse.stance.priors import DEFAULT_STRENGTH
 
@@ -103,34 +106,45 @@ def training_frame(
     """Return the training rows: ``text, stance, group, origin`` (origin: authored | label).
 
     User labels are used only when ``include_user_labels`` and both ``labels_dir`` and
-    ``posts`` are given; labels of threads in ``exclude_threads`` are dropped. A label's group
-    is its thread, so grouped cross-validation never splits a thread.
+    ``posts`` are given; labels of threads in ``exclude_threads`` are dropped, and so are
+    labels that name no post of ``posts``. A label's group is its thread, so grouped
+    cross-validation never splits a thread.
     """
+    return _training_rows(authored_csv, labels_dir, posts, include_user_labels, exclude_threads)[0]
+
+
+def _training_rows(
+    authored_csv: Path | None,
+    labels_dir: Path | None,
+    posts: pl.DataFrame | None,
+    include_user_labels: bool,
+    exclude_threads: Iterable[str],
+) -> tuple[pl.DataFrame, LabelMatch | None]:
+    """:func:`training_frame` plus the label-match report (None when no user labels are used)."""
     authored = load_authored(authored_csv).select(
         pl.col("text").fill_null(""),
         pl.col("stance"),
         pl.concat_str(pl.lit("authored:"), pl.col("group").fill_null("")).alias("group"),
         pl.lit("authored").alias("origin"),
     )
-    frames = [authored]
-    if include_user_labels and labels_dir is not None and posts is not None:
-        labels = load_label_files(labels_dir)
-        excluded = list(exclude_threads)
-        if excluded:
-            labels = labels.filter(~pl.col(schema.THREAD_ID).is_in(excluded))
-        joined = labelled_posts(labels, posts)
-        bad = joined.filter(~pl.col("stance").is_in(schema.STANCES))
-        if bad.height:
-            raise ValueError(f"label files hold unknown stances: {sorted(set(bad['stance'].to_list()))}")
-        frames.append(
-            joined.select(
-                pl.col("own_text").fill_null("").alias("text"),
-                pl.col("stance"),
-                pl.concat_str(pl.lit("thread:"), pl.col(schema.THREAD_ID)).alias("group"),
-                pl.lit("label").alias("origin"),
-            )
-        )
-    return pl.concat(frames, how="vertical")
+    if not (include_user_labels and labels_dir is not None and posts is not None):
+        return authored, None
+    labels = load_label_files(labels_dir)
+    excluded = list(exclude_threads)
+    if excluded:
+        labels = labels.filter(~pl.col(schema.THREAD_ID).is_in(excluded))
+    match = match_labels(labels, posts, labels_dir=labels_dir)
+    joined = labelled_posts(labels, posts)
+    bad = joined.filter(~pl.col("stance").is_in(schema.STANCES))
+    if bad.height:
+        raise ValueError(f"label files hold unknown stances: {sorted(set(bad['stance'].to_list()))}")
+    user = joined.select(
+        pl.col("own_text").fill_null("").alias("text"),
+        pl.col("stance"),
+        pl.concat_str(pl.lit("thread:"), pl.col(schema.THREAD_ID)).alias("group"),
+        pl.lit("label").alias("origin"),
+    )
+    return pl.concat([authored, user], how="vertical"), match
 
 
 def data_sha256(frame: pl.DataFrame) -> str:
@@ -177,12 +191,16 @@ def train_model(
     """Fit a :class:`StanceClassifier` on the training rows; return (model, metadata).
 
     ``metadata["metrics"]`` holds grouped cross-validation figures on the same rows
-    (``cv_folds=0`` skips them).
+    (``cv_folds=0`` skips them). When user labels are used, ``labels_matched`` and
+    ``labels_unmatched`` count the label rows (rows with a stance) that did and did not name a
+    post of ``posts``, and ``labels_unmatched_listed`` lists the unmatched ones by file and
+    thread with the nearest ingested thread id (:meth:`LabelMatch.as_metadata`); both counts
+    are 0 otherwise. Raises :class:`LabelMatchError` before fitting anything when user labels
+    are asked for and not one row matches (an empty labels folder included).
     """
-    frame = training_frame(
-        authored_csv, labels_dir, posts=posts,
-        include_user_labels=include_user_labels, exclude_threads=exclude_threads,
-    )
+    frame, match = _training_rows(authored_csv, labels_dir, posts, include_user_labels, exclude_threads)
+    if match is not None and not match.n_matched:
+        raise LabelMatchError(match)
     params = model_params(params)
     model = StanceClassifier(**params)
     model.fit(frame["text"].to_list(), frame["stance"].to_list())
@@ -206,6 +224,7 @@ def train_model(
         "n_training": frame.height,
         "n_authored": int((frame["origin"] == "authored").sum()),
         "n_user_labels": int((frame["origin"] == "label").sum()),
+        **(match or LabelMatch(None, 0, 0, 0)).as_metadata(),
         "class_counts": dict(zip(counts["stance"].to_list(), counts["len"].to_list(), strict=True)),
         "include_user_labels": include_user_labels,
         "exclude_threads": sorted(exclude_threads),

@@ -1,0 +1,126 @@
+"""The chart library of every page: Vega, Vega-Lite and vega-embed as one script.
+
+By default the script is a file of the reports folder, ``assets/vega-<versions>-<hash>.js``,
+that pages load by a relative ``<script src>``; a standalone page carries it inline instead.
+
+The bundle comes from vl-convert (:func:`vl_convert.javascript_bundle`, about 1.5 to 3 s), so it
+is built once per reports folder, not once per page or per process: its file name holds the
+vl-convert and Vega-Lite versions that determine its content and the first 16 hex digits of
+its SHA-256. A folder whose file for the current versions matches its own hash is used as it
+is; only a missing or damaged file makes this process build the bundle and write it
+(atomically, so a page never loads half a file). A new vl-convert or Vega-Lite version gives a
+new name; files of older versions stay, since pages written with them still load them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import threading
+from pathlib import Path
+
+import altair as alt
+import vl_convert as vlc
+
+from discourse.atomic import write_bytes_atomic
+
+#: The folder under the reports folder that holds the shared scripts.
+ASSETS_DIR = "assets"
+#: Hex digits of the content's SHA-256 in the bundle's file name.
+HASH_DIGITS = 16
+
+_LOCK = threading.Lock()  # page tasks of one flow run share a process: one of them writes
+_verified: dict[Path, str] = {}  # assets folder -> the bundle file name checked in this process
+
+
+def vegalite_version() -> str | None:
+    """The Vega-Lite minor version Altair writes specs for, if vl-convert ships it (else None:
+    vl-convert's default)."""
+    wanted = ".".join(alt.VEGALITE_VERSION.split(".")[:2])
+    return wanted if wanted in vlc.get_vegalite_versions() else None
+
+
+def bundle_prefix() -> str:
+    """The start of the current bundle's file name: the versions its content depends on."""
+    return f"vega-{vlc.__version__}-vl{vegalite_version() or 'default'}-"
+
+
+@functools.cache
+def build_bundle() -> bytes:
+    """Vega, Vega-Lite and vega-embed as one UTF-8 script, from vl-convert (once per process)."""
+    return vlc.javascript_bundle(vl_version=vegalite_version()).encode("utf-8")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
+
+
+def _is_intact(path: Path) -> bool:
+    """True when ``path``'s content hashes to the digest its name ends with."""
+    try:
+        return _digest(path.read_bytes()) == path.stem.rsplit("-", 1)[-1]
+    except OSError:
+        return False
+
+
+def find_bundle(reports_dir: Path) -> Path | None:
+    """The intact bundle file of the current versions in ``reports_dir``, or None."""
+    folder = Path(reports_dir) / ASSETS_DIR
+    for path in sorted(folder.glob(f"{bundle_prefix()}*.js")):
+        if _is_intact(path):
+            return path
+    return None
+
+
+def _current(folder: Path) -> str | None:
+    """The name of the intact current bundle in ``folder`` (checked once per process), or None.
+
+    The caller holds ``_LOCK``.
+    """
+    name = _verified.get(folder)
+    if name is not None and (folder / name).is_file():
+        return name
+    found = find_bundle(folder.parent)
+    if found is None:
+        return None
+    _verified[folder] = found.name
+    return found.name
+
+
+def ensure_bundle(reports_dir: Path) -> str:
+    """Make sure ``reports_dir`` holds the current bundle; return its URL relative to the folder.
+
+    Reads and hashes an existing file once per process and folder (a few milliseconds); builds
+    and writes the bundle only when the folder has no intact file of the current versions.
+    Safe to call from several threads; processes that race write the same bytes atomically.
+    """
+    folder = Path(reports_dir) / ASSETS_DIR
+    with _LOCK:
+        name = _current(folder)
+        if name is None:
+            data = build_bundle()
+            name = f"{bundle_prefix()}{_digest(data)}.js"
+            write_bytes_atomic(folder / name, data)
+            _verified[folder] = name
+    return f"{ASSETS_DIR}/{name}"
+
+
+@functools.lru_cache(maxsize=2)
+def _inline(data: bytes) -> str:
+    """``data`` as text that cannot end or change the ``<script>`` element it is placed in."""
+    text = data.decode("utf-8")
+    # The bundle has no "</script" today; make sure a future one cannot end its own tag.
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def inline_bundle(reports_dir: Path) -> str:
+    """The bundle's text for an inline ``<script>`` (standalone pages).
+
+    Taken from the folder's bundle file when there is an intact one, else built; nothing is
+    written to the folder.
+    """
+    folder = Path(reports_dir) / ASSETS_DIR
+    with _LOCK:
+        name = _current(folder)
+    return _inline((folder / name).read_bytes() if name is not None else build_bundle())
