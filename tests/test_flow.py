@@ -164,6 +164,18 @@ def test_summary_markdown_reports_failures_shares_and_links(tmp_path: Path) -> N
     assert rows[0]["reason"] == "t2: ValueError: boom | bang"
 
 
+def test_summary_markdown_lists_thread_warnings(tmp_path: Path) -> None:
+    from discourse.config import Settings
+
+    flows = load_flows()
+    threads = pl.DataFrame({"thread_id": ["t1", "t2"], "n_posts": [4, 4], "n_no_own_text": [3, 2]})
+    plan = RunPlan(model_version="m1", to_process=[RawEntry(tmp_path / "a.txt", "a.txt")])
+    summary = RunSummary(plan=plan, results=[FileIngest("a.txt", "aa", "xenforo-text", {"threads": threads}).release()])
+    text = flows.summary_markdown(Settings.default(tmp_path), summary, {"model_version": "m1"}, [])
+    assert "## Warnings\n\n- thread t1: 3 of 4 posts have no text of their own" in text
+    assert "thread t2" not in text  # half the posts is not most
+
+
 def test_serve_refuses_the_embedded_api(tmp_path: Path) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

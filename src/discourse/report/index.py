@@ -10,6 +10,7 @@ from urllib.parse import quote as url_quote
 import polars as pl
 
 from discourse import charts, schema
+from discourse.ingest.quality import describe_quality
 from discourse.report.folder import INDEX_PAGE, evaluation_link, page_name
 from discourse.report.formatting import meta_item, percent, run_items, shown, signed
 from discourse.report.render import plan_block, render_page, write_page
@@ -30,6 +31,7 @@ def _row(r: Mapping[str, Any]) -> dict[str, Any]:
         "title": r.get("title") or thread_id,
         "href": href,
         "source_path": shown(r.get("source_path")),
+        "quality": "; ".join(describe_quality(r)),
         "numbers": [shown(r.get("n_posts")), *(percent(r.get(k)) for k in _SHARES)],
         "thirds": thirds_text(r),
         "changes": shown(r.get("n_change_points")),

@@ -17,6 +17,7 @@ import altair as alt
 import polars as pl
 
 from discourse import charts, schema
+from discourse.ingest.quality import describe_quality
 from discourse.report.folder import evaluation_link, page_name
 from discourse.report.formatting import http_url, meta_item, percent, run_items, shown, signed, stance_name
 from discourse.report.render import plan_block, render_page, write_page
@@ -239,6 +240,7 @@ def thread_context(
     ]
     return {
         "heading": thread.get("title") or data.thread_id,
+        "quality": describe_quality(thread),
         "meta": meta,
         "cards": _cards(data),
         "sections": sections,
