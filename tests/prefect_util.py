@@ -292,10 +292,13 @@ def wait_for_task_runs(flow_run_id: Any, expected: int, timeout: float = 30.0) -
 
 
 def load_flows() -> Any:
-    """``flows/pipeline.py`` loaded the way the CLI loads it (module ``discourse_flows``)."""
-    from discourse.orchestrate import load_flows as load
+    """The flow module (``discourse.flows.pipeline``), imported after the CLI's Prefect defaults."""
+    from discourse.orchestrate import set_prefect_defaults
 
-    return load(ROOT)
+    set_prefect_defaults()
+    import discourse.flows.pipeline
+
+    return discourse.flows.pipeline
 
 
 def run_flow(settings: Any, **options: Any) -> tuple[Any, Any]:

@@ -35,3 +35,14 @@ def test_learning_curve_subsets_keep_whole_groups():
     assert half.height == frame.filter(pl.col("group").is_in(list(kept))).height
     assert module.subset_groups(frame, 0.5, seed=0).equals(half)  # seeded: reproducible
     assert module.subset_groups(frame, 1.0, seed=3).equals(frame)
+
+
+def test_sentiment_label_script_scores_the_shipped_rule():
+    # Guards docs/stance.md "Sentiment": the script's shipped design is the library's label.
+    from discourse.sentiment import score_post
+
+    module = load_script(ROOT / "docs" / "experiments" / "sentiment_label.py")
+    text = "They sold us out. The talks were long."  # authored, the project's own words
+    assert module.RULES["strongest two + debate words + emoji"](text) == score_post(text)[3]
+    assert module.sentence_statistics("") == [0.0] * 9
+    assert len(module.sentence_statistics(text)) == 9

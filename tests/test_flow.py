@@ -186,6 +186,63 @@ def test_serve_refuses_the_embedded_api(tmp_path: Path) -> None:
         flows.serve_pipeline(Settings.default(tmp_path), cron="0 * * * *", name="never")
 
 
+
+#: Runs ``discourse run`` (the Prefect path) in a fresh interpreter, then prints which of the
+#: Prefect modules and the flow package it imported and how long the refusal took.
+_LOCKED_RUN = """
+import sys, time
+from discourse.cli import main
+started = time.perf_counter()
+code = main(sys.argv[1:])
+seconds = time.perf_counter() - started
+imported = sorted(m for m in sys.modules if m == "prefect" or m.startswith(("prefect.", "discourse.flows")))
+print("IMPORTED", imported)
+print("SECONDS", round(seconds, 3))
+sys.exit(code)
+"""
+
+
+def test_locked_folder_refuses_the_prefect_run_before_prefect_starts(tmp_path: Path) -> None:
+    """Regression: ``discourse run`` took the lock inside the flow, after Prefect's API started."""
+    import os
+    import sys
+
+    from discourse.store import run_lock
+
+    root = tmp_path / "project"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "t.txt").write_text("placeholder\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DISCOURSE_HOME"}
+    with run_lock(root / "data" / "processed"):
+        done = subprocess.run(
+            [sys.executable, "-c", _LOCKED_RUN, "run", "--root", str(root)],
+            env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "another discourse run" in done.stderr and "Traceback" not in done.stderr
+    assert "IMPORTED []" in done.stdout  # neither Prefect nor the flow module was imported
+    print(done.stdout.strip().splitlines()[-1])  # the refusal's wall time, for the record
+
+
+def test_flow_module_leaves_the_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing the flow changes no environment variable; the CLI sets Prefect's defaults."""
+    import os
+    import sys
+
+    from discourse.orchestrate import PREFECT_DEFAULTS, set_prefect_defaults
+
+    for name in PREFECT_DEFAULTS:
+        monkeypatch.delenv(name, raising=False)
+    code = f"import os; import discourse.flows; print(sorted(set({sorted(PREFECT_DEFAULTS)!r}) & set(os.environ)))"
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    set_prefect_defaults()
+    assert {name: os.environ[name] for name in PREFECT_DEFAULTS} == PREFECT_DEFAULTS
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "5")
+    set_prefect_defaults()
+    assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "5"  # the user's value stands
+
 # --- the flow on the session's Prefect server ------------------------------------------------------------
 @pytest.mark.prefect
 def test_flow_does_what_run_pipeline_does_and_publishes_artifacts(

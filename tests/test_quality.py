@@ -264,3 +264,28 @@ def test_pages_of_threads_without_gaps_have_no_notice(tmp_path):
     tables = threads_to_tables([clean], "clean.csv", "0" * 64, NOW)
     index = report.write_index(tables["threads"], schema.empty(schema.THREAD_SUMMARY), tmp_path, {})
     assert 'class="s quality"' not in index.read_text(encoding="utf-8")
+
+
+def test_counts_taken_while_building_match_the_frame_rules_on_real_engines():
+    """Regression guard: threads_to_tables counts in its row loop (a per-file query was a
+    third of ingest time); the counts must equal count_thread_quality over the built frames."""
+    from pathlib import Path
+
+    from discourse.ingest.build import read_source
+    from discourse.ingest.quality import count_thread_quality
+
+    real = Path(__file__).resolve().parents[2] / "shared" / "real-data" / "forumscraper"
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "formats"
+    paths = [p for p in (list(real.rglob("*")) if real.is_dir() else []) + list(fixtures.iterdir())
+             if p.is_file() and p.suffix not in (".md",)]
+    compared = 0
+    for path in paths:
+        result = read_source(path, path.name)
+        if not result.ok:
+            continue
+        tables = result.tables
+        expected = count_thread_quality(tables["posts"], tables["quotes"])
+        got = tables["threads"].select(expected.columns)
+        assert got.equals(expected), path
+        compared += 1
+    assert compared >= 5

@@ -12,9 +12,21 @@ from hypothesis import strategies as st
 from discourse.sentiment import (
     label_compound,
     load_analyzer,
+    score_post,
+    score_sentence,
     score_sentiment,
     score_text,
 )
+from discourse.sentiment_label import (
+    NEGATIVE_TO,
+    POSITIVE_FROM,
+    calibrate_thresholds,
+    count_cues,
+    label_tone,
+    post_tone,
+    score_emoji,
+)
+from discourse.text import split_sentences
 
 
 def _posts(texts: list[str | None]) -> pl.DataFrame:
@@ -127,9 +139,80 @@ def test_each_distinct_sentence_reaches_vader_once(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(sentiment, "vader_compound", counting)
     sentiment.score_sentence.cache_clear()
+    sentiment._sentence_facts.cache_clear()
     cues._sentence_cues.cache_clear()
     cues.cue_matrix(texts)  # the stance cues score the sentences that name a side
     score_sentiment(_posts(texts))  # sentiment scores every sentence
     cues.cue_matrix(texts)
     distinct = {s for t in texts for s in split_sentences(t)}
     assert sorted(calls) == sorted(distinct)
+
+
+# --- the post-level label (discourse.sentiment_label) ---------------------------------------
+# Authored posts below are the project's own words.
+
+CALM_THEN_BITTER = (
+    "The delegation reached Washington in the spring. The talks went well and the officials "
+    "were pleased. Everyone liked the schedule. Then they stabbed us in the back and left us "
+    "begging, the hypocrites."
+)
+
+
+def test_sentiment_stays_the_vader_mean_of_the_sentences() -> None:
+    # Guards the contract: the new label must not change the ``sentiment`` number.
+    out = score_sentiment(_posts([CALM_THEN_BITTER]))
+    values = [score_sentence(s) for s in split_sentences(CALM_THEN_BITTER)]
+    assert out["sentiment"][0] == pytest.approx(sum(values) / len(values))
+
+
+def test_bitter_sentence_outweighs_a_calm_positive_mean() -> None:
+    # The VADER mean of this post reads positive; the guide calls its tone negative.
+    mean, _us, _ussr, tone = score_post(CALM_THEN_BITTER)
+    assert label_compound(mean) == "positive"
+    assert label_tone(tone) == "negative"
+    assert score_sentiment(_posts([CALM_THEN_BITTER]))["sentiment_label"][0] == "negative"
+
+
+def test_debate_words_count_where_vader_is_silent() -> None:
+    text = "They sold us out and made us their puppet."
+    assert score_sentence(text) == 0.0
+    assert count_cues(text) == -2  # "sold us out" and "puppet", each once
+    assert count_cues("Back-stabbing stooges, yeah right.") == -3
+    assert count_cues("Well said, good thread :)") == 3
+    assert count_cues("The assembly met on Tuesday.") == 0
+    assert score_sentiment(_posts([text]))["sentiment_label"][0] == "negative"
+
+
+def test_emoji_count_with_the_compound_of_their_name() -> None:
+    assert score_emoji("\U0001F600") == score_sentence("grinning face") > 0
+    assert score_emoji("x") == 0.0
+    plain = score_post("The match is on Sunday.")[3]
+    assert score_post("The match is on Sunday \U0001F600")[3] > plain
+
+
+def test_tone_is_the_mean_of_the_two_strongest_sentences() -> None:
+    assert post_tone([], 0, 0.0) == 0.0
+    assert post_tone([0.4], 0, 0.0) == 0.4
+    assert post_tone([0.1, -0.8, 0.0, 0.6], 0, 0.0) == pytest.approx(-0.1)
+    assert post_tone([0.1, 0.2], -2, 0.0) == pytest.approx(0.15 - 1.0)  # cues per sentence
+
+
+def test_empty_post_is_neutral() -> None:
+    out = score_sentiment(_posts(["", None]))
+    assert out["sentiment_label"].to_list() == ["neutral", "neutral"]
+
+
+def test_calibration_separates_separable_tones_and_is_deterministic() -> None:
+    tones = [-0.9, -0.7, 0.0, 0.1, 0.05, 0.5, 0.9]
+    gold = ["negative", "negative", "neutral", "neutral", "neutral", "positive", "positive"]
+    positive_from, negative_to = calibrate_thresholds(tones, gold)
+    assert [label_tone(t, positive_from, negative_to) for t in tones] == gold
+    assert calibrate_thresholds(tones, gold) == (positive_from, negative_to)
+    assert NEGATIVE_TO < POSITIVE_FROM
+
+
+def test_calibration_rejects_mismatched_input() -> None:
+    with pytest.raises(ValueError, match="as many labels as tones"):
+        calibrate_thresholds([0.1, 0.2], ["neutral"])
+    with pytest.raises(ValueError, match="as many labels as tones"):
+        calibrate_thresholds([], [])

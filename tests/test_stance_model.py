@@ -169,3 +169,33 @@ def test_top_cues_equal_row_by_row_ranking(fitted: StanceClassifier) -> None:
         order = np.argsort(-push, kind="stable")[:3]
         expected.append([str(fitted.feature_names_[cols[i]]) for i in order if push[i] > 0])
     assert fitted._top_cues(features, best, 3) == expected
+
+
+def test_unit_sample_weight_fits_exactly_as_no_weight() -> None:
+    texts, labels = texts_and_labels()
+    plain = StanceClassifier().fit(texts, labels)
+    unit = StanceClassifier().fit(texts, labels, sample_weight=np.ones(len(texts)))
+    assert np.array_equal(plain.linear_.coef_, unit.linear_.coef_)
+    assert np.array_equal(plain.predict_proba(texts), unit.predict_proba(texts))
+
+
+def test_sample_weight_changes_the_fit_and_the_class_prior() -> None:
+    texts, labels = texts_and_labels()
+    weight = np.where(np.asarray(labels) == "pro_us", 5.0, 1.0)
+    plain = StanceClassifier(calibrate=False).fit(texts, labels)
+    weighted = StanceClassifier(calibrate=False).fit(texts, labels, sample_weight=weight)
+    assert not np.allclose(plain.linear_.coef_, weighted.linear_.coef_)
+    us = list(weighted.classes_).index("pro_us")
+    assert weighted.class_prior_[us] > plain.class_prior_[us]
+    assert weighted.class_prior_.sum() == pytest.approx(1.0)
+    calibrated = StanceClassifier().fit(texts, labels, sample_weight=weight)  # calibration path too
+    unweighted = StanceClassifier().fit(texts, labels)
+    assert not np.allclose(calibrated.predict_proba(texts), unweighted.predict_proba(texts))
+
+
+def test_sample_weight_is_validated() -> None:
+    texts, labels = texts_and_labels()
+    with pytest.raises(ValueError, match="sample_weight"):
+        StanceClassifier().fit(texts, labels, sample_weight=[1.0])
+    with pytest.raises(ValueError, match="sample_weight"):
+        StanceClassifier().fit(texts, labels, sample_weight=-np.ones(len(texts)))

@@ -55,8 +55,9 @@ def labels_dir(tmp_path: Path) -> Path:
 
 def test_shipped_authored_set_is_valid() -> None:
     frame = train.load_authored()
-    # 855 posts, then 295 (a0856-a1150), then 300 (a1151-a1450; src/discourse/data/AUTHORED.md).
-    assert frame.height == 1450
+    # 855 posts, then 295 (a0856-a1150), 300 (a1151-a1450) and 38 (a1451-a1488);
+    # src/discourse/data/AUTHORED.md.
+    assert frame.height == 1488
     assert frame.columns == list(train.AUTHORED_COLUMNS)
     assert frame["example_id"].to_list() == [f"a{i:04d}" for i in range(1, frame.height + 1)]
     assert frame["text"].n_unique() == frame.height
@@ -65,10 +66,10 @@ def test_shipped_authored_set_is_valid() -> None:
     assert set(frame["sentiment"].unique()) == set(schema.SENTIMENT_LABELS)
     assert set(frame["perspective"].unique()) == {"pakistani", "indian", "outside"}
     assert set(frame["era"].unique()) == {"cold_war", "today", "both"}
-    assert set(frame["source"].unique()) == {"authored example"}
+    assert set(frame["source"].unique()) == {"authored example", "authored example (real-post kinds)"}
     assert frame["group"].null_count() == 0
     counts = dict(frame.group_by("stance").len().iter_rows())
-    assert counts == {"pro_us": 360, "pro_ussr": 356, "neutralist": 243, "none": 491}
+    assert counts == {"pro_us": 368, "pro_ussr": 362, "neutralist": 244, "none": 514}
 
 
 def test_training_params_apply_and_can_be_overridden(authored_csv) -> None:
@@ -210,6 +211,34 @@ def test_authored_set_shares_no_wording_with_the_seed_documents() -> None:
     shared = [
         (row["example_id"], " ".join(w[i : i + 6]))
         for row in train.load_authored().iter_rows(named=True)
+        for w in [words(row["text"])]
+        for i in range(len(w) - 5)
+        if tuple(w[i : i + 6]) in grams
+    ]
+    assert shared == []
+
+
+def test_authored_set_shares_no_wording_with_the_development_texts() -> None:
+    # The development set's texts are other people's words and guide choices only: no row
+    # written after reading them may repeat a run of six of their words. (Rows written before
+    # share only stock phrases such as "the end of the cold war".) The texts are git-ignored.
+    import re
+
+    texts = Path(__file__).resolve().parents[1] / "data" / "realdev" / "texts"
+    files = sorted(texts.glob("*.txt"))
+    if not files:
+        pytest.skip("development texts not present")
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9']+", text.lower())
+
+    grams = set()
+    for path in files:
+        found = words(path.read_text(encoding="utf-8"))
+        grams |= {tuple(found[i : i + 6]) for i in range(len(found) - 5)}
+    shared = [
+        (row["example_id"], " ".join(w[i : i + 6]))
+        for row in train.load_authored().filter(pl.col("source") != "authored example").iter_rows(named=True)
         for w in [words(row["text"])]
         for i in range(len(w) - 5)
         if tuple(w[i : i + 6]) in grams
@@ -410,3 +439,25 @@ def test_train_cli_exits_2_when_no_label_row_matches(train_cli, tmp_path, capsys
     assert not (tmp_path / "models" / "stance.joblib").exists()
     assert main(["train", "--labels", str(tmp_path / "missing"), *train_cli]) == 2
     assert "holds no label rows" in capsys.readouterr().err
+
+
+def test_label_sample_weight_balances_user_labels_and_leaves_authored_rows_at_one() -> None:
+    frame = pl.DataFrame({
+        "stance": ["pro_us", "none", "none", "none", "pro_us", "none"],
+        "origin": ["authored", "authored", "label", "label", "label", "label"],
+    })
+    weight = train.label_sample_weight(frame, 2.0)
+    assert weight[:2].tolist() == [1.0, 1.0]
+    # 4 labels, 2 classes: none (3 rows) weighs 2 * 4/6, pro_us (1 row) 2 * 4/2; each class totals 4.
+    assert weight[2:].tolist() == pytest.approx([4 / 3, 4 / 3, 4.0, 4 / 3])
+    assert train.label_sample_weight(frame.filter(pl.col("origin") == "authored")) is None
+    with pytest.raises(ValueError):
+        train.label_sample_weight(frame, -1.0)
+
+
+def test_label_weight_reaches_the_fit_and_the_model_version(authored_csv, labels_dir, posts) -> None:
+    one, meta_one = train_model(authored_csv, labels_dir, posts=posts, cv_folds=0, label_weight=1.0)
+    many, meta_many = train_model(authored_csv, labels_dir, posts=posts, cv_folds=0, label_weight=20.0)
+    assert meta_one["label_weight"] == 1.0 and meta_many["label_weight"] == 20.0
+    assert meta_one["model_version"] != meta_many["model_version"]
+    assert not np.allclose(one.linear_.coef_, many.linear_.coef_)

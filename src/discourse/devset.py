@@ -72,30 +72,25 @@ def read_manifest(labels_dir: Path) -> pl.DataFrame:
     ValueError
         When a required column is missing or a label is not one of the schema's labels.
     """
-    path = devset_dir(labels_dir) / MANIFEST_FILE
-    if not path.is_file():
-        return pl.DataFrame(schema={c: pl.String for c in MANIFEST_COLUMNS})
-    frame = pl.read_csv(path, infer_schema=False)
-    missing = [c for c in MANIFEST_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path}: no column {', '.join(missing)}")
-    _check_labels(frame, path)
-    return frame.select(MANIFEST_COLUMNS).with_columns(
-        pl.col("position").cast(pl.Int64), pl.col("length").cast(pl.Int64)
-    )
+    frame = _read_labelled(devset_dir(labels_dir) / MANIFEST_FILE, MANIFEST_COLUMNS)
+    return frame.with_columns(pl.col("position").cast(pl.Int64), pl.col("length").cast(pl.Int64))
 
 
 def read_second(labels_dir: Path) -> pl.DataFrame:
     """Read the second annotation (``<labels>/realdev/second.csv``); empty when there is none."""
-    path = devset_dir(labels_dir) / SECOND_FILE
+    return _read_labelled(devset_dir(labels_dir) / SECOND_FILE, SECOND_COLUMNS)
+
+
+def _read_labelled(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
+    """``columns`` of the CSV at ``path`` as text, labels checked; an empty frame when absent."""
     if not path.is_file():
-        return pl.DataFrame(schema={c: pl.String for c in SECOND_COLUMNS})
+        return pl.DataFrame(schema={c: pl.String for c in columns})
     frame = pl.read_csv(path, infer_schema=False)
-    missing = [c for c in SECOND_COLUMNS if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: no column {', '.join(missing)}")
     _check_labels(frame, path)
-    return frame.select(SECOND_COLUMNS)
+    return frame.select(columns)
 
 
 def _check_labels(frame: pl.DataFrame, path: Path) -> None:

@@ -1,47 +1,92 @@
-"""Reach the Prefect flow in ``flows/`` from the command line, without importing Prefect here.
+"""Reach the Prefect flow (:mod:`discourse.flows`) from the command line, Prefect imported last.
 
-The library never imports Prefect (its tests and users need none). The CLI's ``run`` and
-``serve`` commands load ``flows/pipeline.py`` from the project checkout by path and call it.
+The analysis library never imports Prefect; only :mod:`discourse.flows` does. This module
+stays Prefect-free too: ``discourse run`` takes the processed folder's lock here *before* the
+flow module (and with it Prefect and its embedded API) is imported, so a refused run exits at
+once, and the environment defaults below are set before Prefect reads its settings.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from discourse.config import Settings, project_root
+from discourse import store
+from discourse.config import Settings
+
+#: Prefect defaults for an offline tool, set unless the environment already has them: no
+#: telemetry from the client nor from the embedded server (a subprocess that inherits this
+#: environment), and time for that server to start on a fresh PREFECT_HOME. Prefect reads its
+#: settings once, at import (https://docs.prefect.io/v3/develop/settings-ref).
+PREFECT_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+#: Processed folders whose lock this process holds: resolved path -> (owning thread, depth).
+_HELD_LOCKS: dict[Path, tuple[int, int]] = {}
+_HELD_LOCKS_GUARD = threading.Lock()
 
 
-def load_flows(root: Path | None = None) -> ModuleType:
-    """Import ``flows/pipeline.py`` of the project checkout as module ``discourse_flows``."""
-    path = (root or project_root()) / "flows" / "pipeline.py"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} not found: 'run' and 'serve' need the project checkout (or use 'run --no-prefect')"
-        )
-    if "discourse_flows" in sys.modules:
-        return sys.modules["discourse_flows"]
-    # Offline tool: no telemetry, and give the embedded server time on a cold first start.
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    spec = importlib.util.spec_from_file_location("discourse_flows", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["discourse_flows"] = module
-    spec.loader.exec_module(module)
-    return module
+def set_prefect_defaults() -> None:
+    """Put :data:`PREFECT_DEFAULTS` into ``os.environ`` where unset (call before importing Prefect)."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
+@contextmanager
+def hold_run_lock(processed_dir: Path) -> Iterator[None]:
+    """Hold the processed folder's run lock (:func:`discourse.store.run_lock`), re-entrant per thread.
+
+    The CLI takes the lock before starting Prefect and the flow takes it again inside: the
+    second, nested entry from the same thread passes through. Any other holder (another
+    process, or another thread of this one) makes it raise ``LockedError`` at once.
+    """
+    key = Path(processed_dir).resolve()
+    me = threading.get_ident()
+    with _HELD_LOCKS_GUARD:
+        owner, depth = _HELD_LOCKS.get(key, (None, 0))
+        nested = owner == me
+        if nested:
+            _HELD_LOCKS[key] = (me, depth + 1)
+    if nested:
+        try:
+            yield
+        finally:
+            with _HELD_LOCKS_GUARD:
+                _HELD_LOCKS[key] = (me, _HELD_LOCKS[key][1] - 1)
+        return
+    with store.run_lock(processed_dir):
+        with _HELD_LOCKS_GUARD:
+            _HELD_LOCKS[key] = (me, 1)
+        try:
+            yield
+        finally:
+            with _HELD_LOCKS_GUARD:
+                del _HELD_LOCKS[key]
 
 
 def run_flow(settings: Settings, **options: Any) -> Any:
-    """Run the ``discourse_pipeline`` flow once; return its RunSummary."""
-    return load_flows().run_pipeline_flow(settings, **options)
+    """Run the ``discourse_pipeline`` flow once in this process; return its RunSummary.
+
+    The lock is taken first: when another run holds it, ``LockedError`` is raised before
+    Prefect is imported. ``options``: those of :func:`discourse.flows.run_pipeline_flow`.
+    """
+    with hold_run_lock(settings.processed_dir):
+        set_prefect_defaults()
+        from discourse.flows import run_pipeline_flow
+
+        return run_pipeline_flow(settings, **options)
 
 
 def serve_flow(settings: Settings, *, cron: str, name: str) -> None:
-    """Serve the flow on a cron schedule until interrupted."""
-    load_flows().serve_pipeline(settings, cron=cron, name=name)
+    """Serve the flow on a cron schedule until interrupted (each run takes the lock itself)."""
+    set_prefect_defaults()
+    from discourse.flows import serve_pipeline
+
+    serve_pipeline(settings, cron=cron, name=name)

@@ -15,9 +15,11 @@ idioms, capitals and punctuation.
 
 Contract of :func:`score_sentiment`: one row per input post, in input order, with
 ``sentiment`` = mean compound over the sentences of ``own_text`` (0.0 when it has none),
-``sentiment_label`` = positive (>= 0.05) / negative (<= -0.05) / neutral, and
-``sentiment_us`` / ``sentiment_ussr`` = mean compound of the sentences naming that side, null
-when no sentence names it.
+``sentiment_label`` = the post-level label of :mod:`discourse.sentiment_label` (the two
+strongest sentences, the debate's own words of scorn and approval, emoji; thresholds
+calibrated on the authored set), and ``sentiment_us`` / ``sentiment_ussr`` = mean compound of
+the sentences naming that side, null when no sentence names it. The per-sentence compounds
+stay available through :func:`score_sentence`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from discourse import schema
+from discourse.sentiment_label import label_tone, post_tone, sentence_cues
 from discourse.sides import find_sides
 from discourse.text import split_sentences
 
@@ -267,7 +270,10 @@ def score_sentence(sentence: str) -> float:
 
 
 def label_compound(value: float) -> str:
-    """Map a compound score to positive / neutral / negative with VADER's usual 0.05 cut-offs."""
+    """Map one compound score to positive / neutral / negative with VADER's usual 0.05 cut-offs.
+
+    For a sentence's own label; a post's ``sentiment_label`` is :func:`discourse.sentiment_label.label_tone`.
+    """
     if value >= POSITIVE_AT:
         return "positive"
     if value <= NEGATIVE_AT:
@@ -277,21 +283,45 @@ def label_compound(value: float) -> str:
 
 def score_text(text: str | None) -> tuple[float, float | None, float | None]:
     """Return (mean compound, mean compound toward US, toward USSR) for one text."""
+    return score_post(text)[:3]
+
+
+@lru_cache(maxsize=262144)
+def _sentence_facts(sentence: str) -> tuple[float, int, float, frozenset[str]]:
+    """(compound, debate cues, emoji compound, sides named) of one sentence, one memo lookup."""
+    hits, pictures = sentence_cues(sentence)
+    return score_sentence(sentence), hits, pictures, find_sides(sentence)
+
+
+def score_post(text: str | None) -> tuple[float, float | None, float | None, float]:
+    """Return (mean compound, toward US, toward USSR, tone) for one text in one sentence pass.
+
+    The tone is :func:`discourse.sentiment_label.post_tone`, the number the label is read from.
+    """
     total = 0.0
-    n = 0
-    side_sum = {"us": 0.0, "ussr": 0.0}
-    side_n = {"us": 0, "ussr": 0}
+    compounds = []
+    balance = 0
+    emoji = 0.0
+    us_sum = ussr_sum = 0.0
+    us_n = ussr_n = 0
     for sentence in split_sentences(text):
-        value = score_sentence(sentence)
+        value, hits, pictures, sides = _sentence_facts(sentence)
         total += value
-        n += 1
-        for side in find_sides(sentence):
-            side_sum[side] += value
-            side_n[side] += 1
+        compounds.append(value)
+        balance += hits
+        emoji += pictures
+        if sides:
+            if "us" in sides:
+                us_sum += value
+                us_n += 1
+            if "ussr" in sides:
+                ussr_sum += value
+                ussr_n += 1
+    n = len(compounds)
     mean = total / n if n else 0.0
-    us = side_sum["us"] / side_n["us"] if side_n["us"] else None
-    ussr = side_sum["ussr"] / side_n["ussr"] if side_n["ussr"] else None
-    return mean, us, ussr
+    us = us_sum / us_n if us_n else None
+    ussr = ussr_sum / ussr_n if ussr_n else None
+    return mean, us, ussr, post_tone(compounds, balance, emoji)
 
 
 def score_sentiment(posts: pl.DataFrame) -> pl.DataFrame:
@@ -300,21 +330,17 @@ def score_sentiment(posts: pl.DataFrame) -> pl.DataFrame:
     overall: list[float] = []
     toward_us: list[float | None] = []
     toward_ussr: list[float | None] = []
+    labels: list[str] = []
     for text in texts:
-        mean, us, ussr = score_text(text)
+        mean, us, ussr, tone = score_post(text)
         overall.append(mean)
         toward_us.append(us)
         toward_ussr.append(ussr)
+        labels.append(label_tone(tone))
     frame = posts.select(schema.THREAD_ID, schema.POST_ID).with_columns(
         pl.Series("sentiment", overall, dtype=pl.Float64),
+        pl.Series("sentiment_label", labels, dtype=pl.String),
         pl.Series("sentiment_us", toward_us, dtype=pl.Float64),
         pl.Series("sentiment_ussr", toward_ussr, dtype=pl.Float64),
     )
-    label = (
-        pl.when(pl.col("sentiment") >= POSITIVE_AT)
-        .then(pl.lit("positive"))
-        .when(pl.col("sentiment") <= NEGATIVE_AT)
-        .then(pl.lit("negative"))
-        .otherwise(pl.lit("neutral"))
-    )
-    return frame.with_columns(label.alias("sentiment_label")).select(OUTPUT_COLUMNS)
+    return frame.select(OUTPUT_COLUMNS)

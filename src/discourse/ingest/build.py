@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,13 +17,14 @@ from discourse import schema
 from discourse.ingest.decode import DEFAULT_MAX_BYTES, check_size
 from discourse.ingest.detect import detect_format, reader_for
 from discourse.ingest.errors import IngestError
-from discourse.ingest.quality import QUALITY_COLUMNS, count_thread_quality, thread_warnings
+from discourse.ingest.quality import QUALITY_COLUMNS, thread_warnings
 from discourse.ingest.records import Notice, ParsedThread, RawFile
 from discourse.names import thread_id_for
 from discourse.quotes import find_quotes, remove_spans
 
 
 #: The threads table's columns a file's result keeps after :meth:`FileIngest.release`.
+_WORD = re.compile(r"\w")
 _KEPT_COLUMNS: tuple[str, ...] = (schema.THREAD_ID, "n_posts", *QUALITY_COLUMNS)
 
 
@@ -214,8 +216,16 @@ def threads_to_tables(
         post_ids = _unique_post_ids([post.post_id for post in thread.posts])
         by_source_id = {pid: i for i, pid in enumerate(post_ids)}
         found = find_quotes(thread.posts, by_source_id)
+        # The quality counts (quality.count_thread_quality's rules) are taken in this loop:
+        # the same counts over the built frames cost a query per file.
+        no_own_text = no_date = no_author = unlinked = 0
         for position, (post, quotes) in enumerate(zip(thread.posts, found, strict=True)):
             own_text = remove_spans(post.text, [(q.start, q.end) for q in quotes])
+            created_at = _as_utc(post.created_at)
+            no_own_text += _WORD.search(own_text) is None
+            no_date += created_at is None
+            no_author += post.author is None
+            unlinked += sum(q.method == "marker" and q.source is None for q in quotes)
             post_rows.append(
                 {
                     schema.THREAD_ID: thread_id,
@@ -225,7 +235,7 @@ def threads_to_tables(
                     "author_title": post.author_title,
                     "author_joined": post.author_joined,
                     "author_meta": json.dumps(post.author_meta, ensure_ascii=False) if post.author_meta else None,
-                    "created_at": _as_utc(post.created_at),
+                    "created_at": created_at,
                     "reply_to": post.reply_to,
                     "text": post.text,
                     "own_text": own_text,
@@ -260,17 +270,19 @@ def threads_to_tables(
                 "url": thread.url,
                 "n_posts": len(thread.posts),
                 "ingested_at": now,
+                "n_no_own_text": no_own_text,
+                "n_no_date": no_date,
+                "n_no_author": no_author,
+                "n_unlinked_quotes": unlinked,
             }
         )
     if not post_rows:
         raise IngestError(source_path, "the file holds no posts")
-    posts = _frame(post_rows, schema.POSTS)
-    quotes = _frame(quote_rows, schema.QUOTES)
-    # One row per thread in the order of its first post, which is the order of thread_rows:
-    # set side by side, not joined (a join costs as much again per file).
-    counts = count_thread_quality(posts, quotes).drop(schema.THREAD_ID)
-    threads = _frame(thread_rows, schema.THREADS).drop(QUALITY_COLUMNS).hstack(counts).select(list(schema.THREADS))
-    return {"threads": threads, "posts": posts, "quotes": quotes}
+    return {
+        "threads": _frame(thread_rows, schema.THREADS),
+        "posts": _frame(post_rows, schema.POSTS),
+        "quotes": _frame(quote_rows, schema.QUOTES),
+    }
 
 
 def list_thread_warnings(results: Iterable[FileIngest]) -> list[str]:

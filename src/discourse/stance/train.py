@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from discourse import __version__, schema
@@ -40,6 +41,35 @@ TRAINING_COLUMNS = ("text", "stance", "group", "origin")
 #: cross-validation on the authored set only (docs/stance.md, "Training settings"). Explicit
 #: ``params`` override them.
 TRAINING_PARAMS: dict[str, Any] = {"C": 10.0, "cue_weight": 0.1, "adapt_prior": DEFAULT_STRENGTH}
+
+
+#: Weight of the user labels against the authored rows (:func:`label_sample_weight`): 1 gives
+#: the labelled real posts, taken together, as much say per class as the authored rows of an
+#: equal count. Chosen by the label learning curve on the development set, page-grouped
+#: (docs/stance.md, "Real development set").
+LABEL_WEIGHT = 1.0
+
+
+def label_sample_weight(frame: pl.DataFrame, label_weight: float = LABEL_WEIGHT) -> np.ndarray | None:
+    """Return one training weight per row of ``frame`` (``origin``, ``stance``), or None.
+
+    Authored rows weigh 1. User-label rows weigh ``label_weight`` times their class's balancing
+    factor among the label rows (``n_labels / (n_classes * n_class)``): real threads are mostly
+    posts that take no side, and unbalanced, those rows teach the n-grams that naming a bloc
+    means taking none, which erased the bloc classes on held-out pages. None when there are no
+    user labels (the fit is then unweighted).
+    """
+    if label_weight < 0:
+        raise ValueError("label_weight must be >= 0")
+    is_label = (frame["origin"] == "label").to_numpy()
+    if not is_label.any():
+        return None
+    stances = frame["stance"].to_numpy()[is_label]
+    classes, counts = np.unique(stances, return_counts=True)
+    factor = dict(zip(classes.tolist(), (stances.size / (classes.size * counts)).tolist(), strict=True))
+    weight = np.ones(frame.height)
+    weight[is_label] = [label_weight * factor[s] for s in stances]
+    return weight
 
 
 def model_params(params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -171,10 +201,12 @@ def library_versions() -> dict[str, str]:
     return found
 
 
-def model_version(data_hash: str, params: dict[str, Any]) -> str:
-    """Return a short version string from the data hash, the code version and the params."""
+def model_version(data_hash: str, params: dict[str, Any], label_weight: float = LABEL_WEIGHT) -> str:
+    """Return a short version string from the data hash, the code version, the params and the
+    user-label weight."""
     key = json.dumps({"data": data_hash, "code": CODE_VERSION, "discourse": __version__,
-                      "params": {k: repr(v) for k, v in sorted(params.items())}}, sort_keys=True)
+                      "params": {k: repr(v) for k, v in sorted(params.items())},
+                      "label_weight": repr(float(label_weight))}, sort_keys=True)
     return f"{CODE_VERSION}+{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
@@ -187,6 +219,7 @@ def train_model(
     exclude_threads: Iterable[str] = (),
     params: dict[str, Any] | None = None,
     cv_folds: int = 5,
+    label_weight: float = LABEL_WEIGHT,
 ) -> tuple[StanceClassifier, dict[str, Any]]:
     """Fit a :class:`StanceClassifier` on the training rows; return (model, metadata).
 
@@ -196,16 +229,19 @@ def train_model(
     post of ``posts``, and ``labels_unmatched_listed`` lists the unmatched ones by file and
     thread with the nearest ingested thread id (:meth:`LabelMatch.as_metadata`); both counts
     are 0 otherwise. Raises :class:`LabelMatchError` before fitting anything when user labels
-    are asked for and not one row matches (an empty labels folder included).
+    are asked for and not one row matches (an empty labels folder included). User-label rows
+    are weighted by :func:`label_sample_weight` with ``label_weight``; the cross-validation
+    figures are unweighted.
     """
     frame, match = _training_rows(authored_csv, labels_dir, posts, include_user_labels, exclude_threads)
     if match is not None and not match.n_matched:
         raise LabelMatchError(match)
     params = model_params(params)
     model = StanceClassifier(**params)
-    model.fit(frame["text"].to_list(), frame["stance"].to_list())
+    model.fit(frame["text"].to_list(), frame["stance"].to_list(),
+              sample_weight=label_sample_weight(frame, label_weight))
     data_hash = data_sha256(frame)
-    version = model_version(data_hash, model.get_params())
+    version = model_version(data_hash, model.get_params(), label_weight)
     model.model_version_ = version
     metrics: dict[str, Any] = {}
     if cv_folds:
@@ -224,6 +260,7 @@ def train_model(
         "n_training": frame.height,
         "n_authored": int((frame["origin"] == "authored").sum()),
         "n_user_labels": int((frame["origin"] == "label").sum()),
+        "label_weight": float(label_weight),
         **(match or LabelMatch(None, 0, 0, 0)).as_metadata(),
         "class_counts": dict(zip(counts["stance"].to_list(), counts["len"].to_list(), strict=True)),
         "include_user_labels": include_user_labels,
