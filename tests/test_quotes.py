@@ -117,10 +117,11 @@ def test_detection_time_grows_linearly_with_thread_size():
     assert large / small < 8 * 2.5  # 8x the posts; quadratic would be ~64x
 
 
-# --- the fast paths agree with the definitions they replaced ---------------------------------------
-# Matching keys, paragraphs and sentences were first written as below; the module now takes
-# quicker routes to the same values (an ASCII fast path for keys, whole runs of characters per
-# regex step) and find_quotes reuses a post's paragraph split for its own text. These guard it.
+# --- the fast paths agree with the reference definitions -------------------------------------------
+# The reference definitions below are the plain forms of matching keys, paragraphs and
+# sentences. The module takes quicker routes to the same values (an ASCII fast path for keys,
+# whole runs of characters per regex step), and find_quotes reuses a post's paragraph split for
+# its own text. These tests guard that both give the same values.
 
 # ASCII with its white-space controls and a bullet, then no-break and wide spaces, a line
 # separator, curly quotes, an em dash, a zero-width space, a full-width full stop, a ligature.

@@ -55,7 +55,7 @@ def labels_dir(tmp_path: Path) -> Path:
 
 def test_shipped_authored_set_is_valid() -> None:
     frame = train.load_authored()
-    # 855 posts, then 295 (a0856-a1150), 300 (a1151-a1450) and 38 (a1451-a1488);
+    # Rows a0001-a0855, a0856-a1150, a1151-a1450 and a1451-a1488, each batch described in
     # src/discourse/data/AUTHORED.md.
     assert frame.height == 1488
     assert frame.columns == list(train.AUTHORED_COLUMNS)

@@ -9,9 +9,9 @@ which is what the model does):
 
 * protocol A: threads of 10 to 1,000 posts at six fixed class mixes (the training mix, mostly
   ``none``, and one class heavy), 100 threads per mix and shuffle; macro-F1 of the pooled labels;
-* protocol B: threads of 25-120 posts whose mix is drawn from a flat Dirichlet (the protocol of
-  an earlier round, which rejected unsmoothed adaptation), 150 per shuffle; mean per-thread
-  macro-F1, its paired difference from no adaptation, and pooled macro-F1.
+* protocol B: threads of 25-120 posts whose mix is drawn from a flat Dirichlet (the protocol on
+  which unsmoothed adaptation loses), 150 per shuffle; mean per-thread macro-F1, its paired
+  difference from no adaptation, and pooled macro-F1.
 
 No seed label is read. Run from the checkout: ``.venv/bin/python docs/experiments/thread_prior.py``
 (about two minutes on one core).

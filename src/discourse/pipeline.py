@@ -595,7 +595,7 @@ def format_evaluation(results: dict[str, Any]) -> str:
     if sentiment and sentiment.get("n"):
         kappa = sentiment.get("kappa")
         lines.append(
-            f"sentiment (VADER label vs gold, n={sentiment['n']}): agreement {sentiment['agreement']:.3f}, "
+            f"sentiment (label vs gold, n={sentiment['n']}): agreement {sentiment['agreement']:.3f}, "
             f"Cohen's kappa {_fmt(kappa)}"
         )
     for name, block in (results.get("annotators") or {}).items():

@@ -159,7 +159,7 @@ def _sentiment(results: dict[str, Any]) -> Section | None:
     if not rows:
         return None
     table = Table.of(["labels", "posts", "agreement", "Cohen's kappa"], rows)
-    return Section("sentiment", "Sentiment: VADER label against gold", [table])
+    return Section("sentiment", "Sentiment label against gold", [table])
 
 
 def _annotators(results: dict[str, Any]) -> Section | None:

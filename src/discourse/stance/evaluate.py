@@ -263,7 +263,7 @@ def label_agreement(first: Sequence[str], second: Sequence[str], labels: Sequenc
 
 
 def sentiment_agreement(classified: pl.DataFrame, gold: pl.DataFrame) -> dict[str, Any]:
-    """Agreement and Cohen's kappa of VADER labels against gold sentiment labels."""
+    """Agreement and Cohen's kappa of the posts' sentiment labels against gold sentiment labels."""
     joined = gold.filter(pl.col("sentiment").is_in(schema.SENTIMENT_LABELS)).join(
         classified.select(schema.THREAD_ID, schema.POST_ID, pl.col("sentiment_label").alias("vader")),
         on=[schema.THREAD_ID, schema.POST_ID],
@@ -273,7 +273,7 @@ def sentiment_agreement(classified: pl.DataFrame, gold: pl.DataFrame) -> dict[st
 
 
 def authored_sentiment_agreement(authored_csv: Path | None = None) -> dict[str, Any]:
-    """Agreement and kappa of VADER labels against the authored set's sentiment column."""
+    """Agreement and kappa of the sentiment labels against the authored set's sentiment column."""
     from discourse.sentiment import score_sentiment
     from discourse.stance.train import load_authored
 
