@@ -617,7 +617,7 @@ def _format_devset(devset: dict[str, Any] | None) -> list[str]:
     if not devset.get("present"):
         texts = devset.get("texts", {})
         return [f"real development set: not present ({texts.get('missing', 0)} texts missing; "
-                "see docs/stance.md to rebuild them)"]
+                "see docs/devset.md: discourse devset rebuild)"]
     lines = []
     for key, name in (("all", "all texts"), ("forum", "discussion posts")):
         block = devset.get(key)

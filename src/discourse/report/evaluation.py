@@ -100,7 +100,7 @@ def _devset(results: dict[str, Any]) -> list[Section]:
     if not devset.get("present"):
         missing = devset.get("texts", {}).get("missing", 0)
         note = (f"Real development set: not present ({missing} texts missing from this machine; the "
-                "manifest is in data/labels/realdev/, docs/stance.md says how to rebuild the texts).")
+                "manifest is in data/labels/realdev/, docs/devset.md says how to rebuild the texts (discourse devset rebuild)).")
         return [Section("devset", "Real development set", notes=[note])]
     rows: list[list[Any]] = []
     for key, name in (("all", "all texts"), ("forum", "discussion posts")):

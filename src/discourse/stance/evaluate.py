@@ -432,7 +432,7 @@ def evaluate_devset_labels(labels_dir: Path, model: Any, texts: Path | None = No
     result["texts"] = {"present": len(check.present), "missing": len(check.missing),
                        "altered": [item for item, _, _ in check.mismatched]}
     if not result["present"]:
-        result["reason"] = "texts not present (see docs/stance.md: rebuilding the development set)"
+        result["reason"] = "texts not present (see docs/devset.md: discourse devset rebuild)"
     return result
 
 
