@@ -292,13 +292,13 @@ def wait_for_task_runs(flow_run_id: Any, expected: int, timeout: float = 30.0) -
 
 
 def load_flows() -> Any:
-    """The flow module (``discourse.flows.pipeline``), imported after the CLI's Prefect defaults."""
+    """The flow module (``flows.pipeline``), imported after the CLI's Prefect defaults."""
     from discourse.orchestrate import set_prefect_defaults
 
     set_prefect_defaults()
-    import discourse.flows.pipeline
+    import flows.pipeline
 
-    return discourse.flows.pipeline
+    return flows.pipeline
 
 
 def run_flow(settings: Any, **options: Any) -> tuple[Any, Any]:

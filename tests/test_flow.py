@@ -195,7 +195,7 @@ from discourse.cli import main
 started = time.perf_counter()
 code = main(sys.argv[1:])
 seconds = time.perf_counter() - started
-imported = sorted(m for m in sys.modules if m == "prefect" or m.startswith(("prefect.", "discourse.flows")))
+imported = sorted(m for m in sys.modules if m == "prefect" or m.startswith(("prefect.", "flows")))
 print("IMPORTED", imported)
 print("SECONDS", round(seconds, 3))
 sys.exit(code)
@@ -233,7 +233,7 @@ def test_flow_module_leaves_the_environment_alone(monkeypatch: pytest.MonkeyPatc
 
     for name in PREFECT_DEFAULTS:
         monkeypatch.delenv(name, raising=False)
-    code = f"import os; import discourse.flows; print(sorted(set({sorted(PREFECT_DEFAULTS)!r}) & set(os.environ)))"
+    code = f"import os; import flows; print(sorted(set({sorted(PREFECT_DEFAULTS)!r}) & set(os.environ)))"
     done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -26,8 +26,6 @@ RAW = ROOT / "data" / "raw"
 DEPENDENCIES = Path(sysconfig.get_paths()["purelib"])
 #: Files the installed package reads at run time, relative to the ``discourse`` package.
 PACKAGE_FILES = (
-    "flows/__init__.py",
-    "flows/pipeline.py",
     "data/authored_posts.csv",
     "report/templates/thread.html.j2",
     "report/templates/index.html.j2",
@@ -36,6 +34,8 @@ PACKAGE_FILES = (
     "annotate/templates/annotate.html.j2",
     "annotate/static/annotate.js",
 )
+#: The Prefect flow, a top-level package installed beside ``discourse``.
+FLOW_FILES = ("flows/__init__.py", "flows/pipeline.py")
 
 
 def build_wheel(out: Path) -> Path:
@@ -45,7 +45,8 @@ def build_wheel(out: Path) -> Path:
     next to them), so the checkout stays as it is.
     """
     source = out / "source"
-    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for folder in ("src", "flows"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     done = subprocess.run(
@@ -91,8 +92,9 @@ def test_wheel_carries_the_flow_and_the_package_files(tmp_path: Path) -> None:
     wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = [name for name in PACKAGE_FILES if f"discourse/{name}" not in names]
+    missing += [name for name in FLOW_FILES if name not in names]
     assert not missing, f"the wheel lacks {missing}"
-    assert not any(name.startswith(("flows/", "tests/")) for name in names)
+    assert not any(name.startswith(("tests/", "src/", "bench/")) for name in names)
 
 
 @pytest.mark.slow
@@ -107,12 +109,13 @@ def test_installed_wheel_runs_the_prefect_flow_outside_the_checkout(tmp_path: Pa
     work.mkdir()
 
     where = subprocess.run(
-        [str(python), "-c", "import sys, discourse, discourse.flows; print(discourse.__file__); print(sys.path)"],
+        [str(python), "-c", "import sys, discourse, flows; print(discourse.__file__); print(flows.__file__); print(sys.path)"],
         env=env, capture_output=True, text=True, timeout=120, cwd=work,
     )
     assert where.returncode == 0, where.stderr
-    package_file, path = where.stdout.splitlines()
+    package_file, flow_file, path = where.stdout.splitlines()
     assert Path(package_file).is_relative_to(tmp_path / "venv"), package_file
+    assert Path(flow_file).is_relative_to(tmp_path / "venv"), flow_file
     assert str(ROOT / "src") not in path
 
     project = tmp_path / "project"

@@ -1,6 +1,6 @@
-"""Reach the Prefect flow (:mod:`discourse.flows`) from the command line, Prefect imported last.
+"""Reach the Prefect flow (:mod:`flows`) from the command line, Prefect imported last.
 
-The analysis library never imports Prefect; only :mod:`discourse.flows` does. This module
+The analysis library never imports Prefect; only :mod:`flows` does. This module
 stays Prefect-free too: ``discourse run`` takes the processed folder's lock here *before* the
 flow module (and with it Prefect and its embedded API) is imported, so a refused run exits at
 once, and the environment defaults below are set before Prefect reads its settings.
@@ -75,11 +75,11 @@ def run_flow(settings: Settings, **options: Any) -> Any:
     """Run the ``discourse_pipeline`` flow once in this process; return its RunSummary.
 
     The lock is taken first: when another run holds it, ``LockedError`` is raised before
-    Prefect is imported. ``options``: those of :func:`discourse.flows.run_pipeline_flow`.
+    Prefect is imported. ``options``: those of :func:`flows.run_pipeline_flow`.
     """
     with hold_run_lock(settings.processed_dir):
         set_prefect_defaults()
-        from discourse.flows import run_pipeline_flow
+        from flows import run_pipeline_flow
 
         return run_pipeline_flow(settings, **options)
 
@@ -87,6 +87,6 @@ def run_flow(settings: Settings, **options: Any) -> Any:
 def serve_flow(settings: Settings, *, cron: str, name: str) -> None:
     """Serve the flow on a cron schedule until interrupted (each run takes the lock itself)."""
     set_prefect_defaults()
-    from discourse.flows import serve_pipeline
+    from flows import serve_pipeline
 
     serve_pipeline(settings, cron=cron, name=name)

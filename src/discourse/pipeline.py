@@ -321,8 +321,8 @@ def _mark_unchanged(processed_dir: Path, sources: set[str]) -> None:
 def build_reports(settings: Settings, thread_ids: list[str] | None, run_meta: dict[str, Any]) -> list[Path]:
     """Write the pages of the given threads (all when None) and the index; return their paths.
 
-    Pages of threads that are no longer stored are deleted, so the reports folder matches the
-    processed folder; so are temporary files that interrupted writes left behind.
+    Pages of threads absent from the processed folder are deleted, so the reports folder matches
+    it; so are temporary files that interrupted writes left behind.
     """
     from discourse.report import clean_temp_files, write_index, write_thread_report
 
