@@ -10,14 +10,14 @@ import pytest
 
 import browser_util as bu
 from discourse import charts, report, schema, shifts
+from discourse.shifts import compute as shifts_compute
+from discourse.shifts import edges as shifts_edges
 
 
 def thread_data(frames: dict[str, pl.DataFrame]) -> report.ThreadData:
     tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
     thread_id = frames["threads"]["thread_id"][0]
-    return report.prepare_thread(
-        thread_id, frames["posts"], frames["quotes"], frames["classified"], tables
-    )
+    return report.prepare_thread(thread_id, frames["posts"], frames["classified"], tables)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict:
@@ -197,10 +197,10 @@ def test_layouts_hold_no_data_and_are_compiled_once_per_shape():
         names = {source["name"] for source in sources}
         assert names == set(plan.data), name
         assert names <= set(charts.DATASETS.values()), name
-    before = charts._compiled.cache_info()
+    before = charts.plan._compiled.cache_info()
     again = all_plans(second)
     specs = {name: plan.spec() for name, plan in again.items()}
-    after = charts._compiled.cache_info()
+    after = charts.plan._compiled.cache_info()
     assert after.misses == before.misses  # same shapes: no Altair compile for the second thread
     assert specs["stance"]["vconcat"][0]["encoding"]["x"]["scale"]["domain"] == [-0.5, 54.5]
     assert specs["authors"]["height"] == 20 * 30
@@ -235,3 +235,122 @@ def test_post_view_joins_by_post_not_by_row_order():
     view = charts.post_view(frames["posts"], shuffled, tables["shifts"].reverse())
     assert view.equals(expected)
     assert view["position"].to_list() == list(range(7))
+
+
+# --- quote links come from the run's transitions table -----------------------------------------
+def edges_from_quotes(quotes: pl.DataFrame, view: pl.DataFrame) -> pl.DataFrame:
+    """Reference: a thread's quote-link rows found from its quotes table directly, by the edge
+    rules of :mod:`discourse.shifts` (distinct pairs, both posts in the thread, no self-quote),
+    written as plain Polars joins."""
+    ends = view.select("thread_id", "post_id", "position", "stance", "author")
+    quoted_ends = ends.rename(
+        {
+            "post_id": "quoted_post_id",
+            "position": "quoted_position",
+            "stance": "quoted_stance",
+            "author": "quoted_author",
+        }
+    )
+    pairs = (
+        schema.conform(quotes, schema.QUOTES)
+        .select("thread_id", "post_id", "quoted_post_id")
+        .filter(pl.col("quoted_post_id").is_not_null() & (pl.col("quoted_post_id") != pl.col("post_id")))
+        .unique()
+    )
+    sides = list(schema.SIDED_STANCES)
+    both_sided = pl.col("stance").is_in(sides) & pl.col("quoted_stance").is_in(sides)
+    relation = (
+        pl.when(both_sided & (pl.col("stance") == pl.col("quoted_stance")))
+        .then(pl.lit("agree"))
+        .when(both_sided)
+        .then(pl.lit("disagree"))
+        .otherwise(pl.lit("other"))
+    )
+    return (
+        pairs.join(ends, on=["thread_id", "post_id"])
+        .join(quoted_ends, on=["thread_id", "quoted_post_id"])
+        .sort("position", "quoted_position")
+        .select(
+            "position", "quoted_position", relation.alias("relation"), "post_id", "quoted_post_id",
+            "author", "quoted_author", "stance", "quoted_stance",
+        )
+    )
+
+
+def awkward_quotes_thread() -> dict[str, pl.DataFrame]:
+    """Two threads whose quotes repeat, quote themselves, name missing posts or none, and
+    come in no particular order."""
+    one = bu.make_frames(
+        "awkward-a",
+        ["x"] * 8,
+        ["pro_us", "none", "pro_ussr", "neutralist", "pro_us", "pro_us", "none", "pro_ussr"],
+        authors=["ann", None, "bo", "ann", "cy", "bo", "cy", None],
+        quotes=[(3, 0), (3, 0), (5, 4), (5, 0), (7, 7), (2, 1), (6, 3), (7, 5)],
+    )
+    two = bu.make_frames(
+        "awkward-b", ["y"] * 4, ["none", "pro_ussr", "pro_ussr", "pro_us"], quotes=[(3, 1), (2, 1)]
+    )
+    extra = schema.conform(
+        pl.DataFrame(
+            {"thread_id": ["awkward-a"] * 2, "post_id": ["p4", "p6"], "quoted_post_id": ["p99", None]}
+        ),
+        schema.QUOTES,
+    )
+    frames = {k: pl.concat([one[k], two[k]]) for k in ("threads", "posts", "quotes", "classified")}
+    frames["quotes"] = pl.concat([extra, frames["quotes"]]).reverse()
+    return frames
+
+
+def seed_frames(seed_tables: dict) -> dict[str, pl.DataFrame]:
+    """The bundled seed documents, each post given a stance and score by its position."""
+    posts = seed_tables["posts"]
+    stances = pl.Series("stance", schema.STANCES).gather(posts["position"] % 4)
+    classified = schema.conform(
+        posts.select(
+            "thread_id", "post_id", stances, ((pl.col("position") % 7 - 3) / 4).alias("sentiment")
+        ),
+        schema.CLASSIFIED,
+    )
+    return {**{k: seed_tables[k] for k in ("threads", "posts", "quotes")}, "classified": classified}
+
+
+@pytest.mark.parametrize("maker", [*MAKERS, awkward_quotes_thread, "seed"])
+def test_quote_links_from_transitions_equal_edges_found_from_quotes(maker, request):
+    """Regression guard: the page reads its quote links from the run's ``transitions`` table
+    instead of finding the edges again, and draws exactly the rows the quotes give."""
+    frames = seed_frames(request.getfixturevalue("seed_tables")) if maker == "seed" else maker()
+    tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
+    n_links = 0
+    for thread_id in frames["threads"]["thread_id"]:
+        data = report.prepare_thread(thread_id, frames["posts"], frames["classified"], tables)
+        own_quotes = frames["quotes"].filter(pl.col("thread_id") == thread_id)
+        expected = edges_from_quotes(own_quotes, data.view)
+        assert data.edges.equals(expected), thread_id
+        page_plan = report.thread_plans(data)["quotes"]
+        positions = data.view["position"]
+        domain = [float(positions.min() or 0) - 0.5, float(positions.max() or 0) + 0.5]
+        reference_plan = charts.quote_arcs_plan(expected, x_domain=domain)
+        assert page_plan.spec() == reference_plan.spec(), thread_id
+        assert page_plan.data.keys() == reference_plan.data.keys(), thread_id
+        for name, frame in page_plan.data.items():
+            assert frame.equals(reference_plan.data[name]), (thread_id, name)
+        n_links += data.edges.height
+    if maker in (bu.seed_like_thread, awkward_quotes_thread, "seed"):
+        assert n_links > 0  # the comparison covered real edges, not only empty tables
+
+
+def test_page_data_reuses_the_run_tables(monkeypatch):
+    """Regression guard: preparing a page neither reruns the metrics nor finds quote edges again."""
+    frames = awkward_quotes_thread()
+    tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the page computed a metric the run already holds")
+
+    for module in (shifts, shifts_compute):
+        monkeypatch.setattr(module, "compute_shifts", refuse)
+    for module in (shifts_compute, shifts_edges):
+        monkeypatch.setattr(module, "quote_edges", refuse)
+    data = report.prepare_thread("awkward-a", frames["posts"], frames["classified"], tables)
+    assert data.edges.height == 6  # 3→0 (twice), 5→4, 5→0, 2→1, 6→3, 7→5; 7→7, p99, null dropped
+    assert report.thread_plans(data)["quotes"].data[charts.DATASETS["quote_edges"]].height == 6

@@ -245,13 +245,20 @@ def test_edge_threads_write_pages(tmp_path, maker):
         assert "does not record who wrote each post" in page
 
 
-def test_tables_are_computed_when_missing(tmp_path):
+def test_pages_refuse_missing_or_other_threads_metric_tables(tmp_path):
+    """A page draws the run's metric tables and never computes them again: without them, or
+    with another thread's, writing the page or its images is an error, and nothing is written."""
     frames = bu.tea_stall_thread()
-    page = write(frames, tmp_path, tables=None).read_text(encoding="utf-8")
-    assert "chart-stance" in page
     other = shifts.compute_shifts(*(bu.seed_like_thread()[k] for k in ("posts", "quotes", "classified")))
-    page2 = write(frames, tmp_path, tables=other).read_text(encoding="utf-8")  # wrong thread's tables
-    assert page_data(page2)["datasets"][page_data(page2)["detail"]["dataset"]]["n"] == 7
+    thread = frames["threads"].to_dicts()[0]
+    for tables in (None, {}, other):
+        with pytest.raises(ValueError, match="7 posts but its metric tables hold 0 shift rows"):
+            write(frames, tmp_path, tables=tables)
+        with pytest.raises(ValueError, match="pass the compute_shifts tables of this thread"):
+            report.export_images(
+                thread, frames["posts"], frames["quotes"], frames["classified"], tables, tmp_path, "svg"
+            )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_multi_thread_frames_are_filtered(tmp_path):

@@ -33,12 +33,18 @@ def export_images(
     scale: float = 2.0,
     window: int | None = None,
 ) -> list[Path]:
-    """Write each chart of a thread as ``out_dir/<thread_id>-<chart>.<fmt>`` (png or svg)."""
+    """Write each chart of a thread as ``out_dir/<thread_id>-<chart>.<fmt>`` (png or svg).
+
+    The arguments are those of :func:`discourse.report.write_thread_report`: ``tables`` (the
+    run's metric tables) is required whenever the thread has posts, and ``quotes`` is not read
+    (the quote links come from ``tables["transitions"]``). Raises ValueError for another
+    ``fmt``.
+    """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"image format must be one of {IMAGE_FORMATS}, got {fmt!r}")
     thread_id = str(thread[THREAD_ID])
     stem = page_name(thread_id).removesuffix(".html")
-    data = prepare_thread(thread_id, posts, quotes, classified, tables, window=window_of(run_meta or {}, window))
+    data = prepare_thread(thread_id, posts, classified, tables, window=window_of(run_meta or {}, window))
     written = []
     version = vegalite_version()
     for key, plan in thread_plans(data).items():

@@ -22,7 +22,7 @@ from discourse.report.folder import evaluation_link, page_name
 from discourse.report.formatting import http_url, meta_item, percent, run_items, shown, signed, stance_name
 from discourse.report.render import plan_block, render_page, write_page
 from discourse.schema import POSITION, THREAD_ID
-from discourse.shifts import DEFAULT_WINDOW, compute_shifts
+from discourse.shifts import DEFAULT_WINDOW, SHIFT_TABLES
 
 #: Threads longer than this are drawn on canvas instead of SVG (faster with many marks).
 SVG_MAX_POSTS = 3000
@@ -37,7 +37,7 @@ class ThreadData:
 
     thread_id: str
     view: pl.DataFrame  # charts.post_view
-    edges: pl.DataFrame  # charts.edge_view
+    edges: pl.DataFrame  # charts.edge_view, from the run's transitions table
     change_points: pl.DataFrame
     tracks: pl.DataFrame
     summary: dict[str, Any]
@@ -67,31 +67,34 @@ def _only(frame: pl.DataFrame | None, thread_id: str, table: Mapping[str, pl.Dat
 def prepare_thread(
     thread_id: str,
     posts: pl.DataFrame,
-    quotes: pl.DataFrame,
     classified: pl.DataFrame,
-    tables: Mapping[str, pl.DataFrame] | None = None,
+    tables: Mapping[str, pl.DataFrame] | None,
     *,
     window: int = DEFAULT_WINDOW,
 ) -> ThreadData:
     """Select one thread from (possibly multi-thread) frames and prepare its chart data.
 
-    ``tables`` is :func:`discourse.shifts.compute_shifts` output; when it is missing or lacks
-    this thread, the shift tables are computed here.
+    ``tables`` is the run's :func:`discourse.shifts.compute_shifts` output (or those tables
+    read back from the store) for this thread at least; nothing is computed again here. The
+    quote links come from its ``transitions`` table. ``tables`` may be None only for a thread
+    without posts. Raises ValueError when the ``shifts`` table does not hold one row for
+    each of the thread's posts (tables of another thread, or none).
     """
     posts = _only(posts, thread_id, schema.POSTS)
-    quotes = _only(quotes, thread_id, schema.QUOTES)
     classified = _only(classified, thread_id, schema.CLASSIFIED)
-    names = ("shifts", "change_points", "transitions", "author_tracks", "thread_summary")
-    own = {n: _only((tables or {}).get(n), thread_id, schema.TABLES[n]) for n in names}
-    if posts.height and own["shifts"].height != posts.height:
-        own = compute_shifts(posts, quotes, classified, window=window)
+    own = {n: _only((tables or {}).get(n), thread_id, schema.TABLES[n]) for n in SHIFT_TABLES}
+    if own["shifts"].height != posts.height:
+        raise ValueError(
+            f"thread {thread_id!r} has {posts.height} posts but its metric tables hold "
+            f"{own['shifts'].height} shift rows: pass the compute_shifts tables of this thread"
+        )
     summary_rows = own["thread_summary"].to_dicts()
     summary = summary_rows[0] if summary_rows else {}
     view = charts.post_view(posts, classified, own["shifts"], window=window)
     return ThreadData(
         thread_id=thread_id,
         view=view,
-        edges=charts.edge_view(quotes, view),
+        edges=charts.edge_view(own["transitions"], view),
         change_points=own["change_points"],
         tracks=own["author_tracks"],
         summary=summary,
@@ -271,15 +274,18 @@ def write_thread_report(
 ) -> Path:
     """Write ``out_dir/<thread_id>.html`` for one thread and return its path.
 
-    ``thread`` is a THREADS row as a dict; ``posts``/``quotes``/``classified``/``tables`` may
-    hold other threads too (they are filtered). ``run_meta`` (e.g. ``model_version``,
-    ``run_at``) is shown in the page header. The page loads the chart library from
-    ``out_dir/assets/``, or carries it inline with ``standalone``.
+    ``thread`` is a THREADS row as a dict; ``posts``/``classified``/``tables`` may hold other
+    threads too (they are filtered). ``tables`` is the run's
+    :func:`discourse.shifts.compute_shifts` output, required whenever the thread has posts
+    (see :func:`prepare_thread`, which raises ValueError otherwise); the page's quote links
+    come from its ``transitions`` table, so ``quotes`` is not read. ``run_meta`` (e.g.
+    ``model_version``, ``run_at``) is shown in the page header. The page loads the chart
+    library from ``out_dir/assets/``, or carries it inline with ``standalone``.
     """
     thread_id = str(thread[THREAD_ID])
     name = page_name(thread_id)
     out_dir = Path(out_dir)
-    data = prepare_thread(thread_id, posts, quotes, classified, tables, window=window_of(run_meta, window))
+    data = prepare_thread(thread_id, posts, classified, tables, window=window_of(run_meta, window))
     blocks = [
         plan_block(f"chart-{key}", plan, charts.BRUSH if key == "stance" else None)
         for key, plan in thread_plans(data).items()

@@ -1,0 +1,166 @@
+"""The rows the thread charts draw: one per post (:func:`post_view`), one per quote edge
+(:func:`edge_view`).
+
+Each view picks the few columns the charts need, cuts long text to an excerpt, joins list
+columns into text and rounds scores, so that a page for a very long thread stays small.
+Nothing is computed here that the run's metric tables already hold: rolling shares come from
+the ``shifts`` table and quote edges from the ``transitions`` table
+(:func:`discourse.shifts.compute_shifts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from discourse import schema
+from discourse.charts.style import ROLLS, round_columns, rounded
+from discourse.schema import POSITION, POST_ID, THREAD_ID
+from discourse.shifts import DEFAULT_WINDOW, rolling_mean_expr
+
+#: Longest excerpt shown in a tooltip or the detail list.
+EXCERPT_CHARS = 280
+#: Characters of excerpt a page may hold in all; longer threads get shorter excerpts.
+EXCERPT_BUDGET = 1_500_000
+MIN_EXCERPT_CHARS = 100
+
+
+def conformed(frame: pl.DataFrame, table: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """:func:`discourse.schema.conform` of ``frame``, or ``frame`` itself when it already has
+    exactly the table's columns and dtypes (the usual case: tables read from the store). The
+    check costs microseconds; a conform costs a few hundred, several times per page."""
+    have = frame.schema
+    if list(have) == list(table) and list(have.values()) == list(table.values()):
+        return frame
+    return schema.conform(frame, table)
+
+
+def excerpt_length(n_posts: int) -> int:
+    """Characters per excerpt for a thread of ``n_posts`` posts (shrinks for huge threads)."""
+    if n_posts <= 0:
+        return EXCERPT_CHARS
+    return max(MIN_EXCERPT_CHARS, min(EXCERPT_CHARS, EXCERPT_BUDGET // n_posts))
+
+
+def _squeezed(text: pl.Expr) -> pl.Expr:
+    """Text with every run of whitespace made one space, trimmed; "" for null."""
+    return text.fill_null("").str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _excerpt(col: str, n: int) -> pl.Expr:
+    """At most ``n`` characters of the already :func:`_squeezed` ``col``, "…" when cut."""
+    # The squeezing is a separate column so that the regex runs once, not once per branch.
+    text = pl.col(col)
+    return (
+        pl.when(text.str.len_chars() > n)
+        .then(text.str.slice(0, n - 1).str.strip_chars_end() + "…")
+        .otherwise(text)
+    )
+
+
+def post_view(
+    posts: pl.DataFrame,
+    classified: pl.DataFrame,
+    shifts: pl.DataFrame,
+    *,
+    window: int = DEFAULT_WINDOW,
+    excerpt_chars: int | None = None,
+) -> pl.DataFrame:
+    """One row per post of one thread with everything the along-the-thread charts show.
+
+    Rows are in thread order. ``shifts`` is the SHIFTS table (rolling shares). Posts without
+    a classification get stance ``none`` and null scores (as in
+    :func:`discourse.shifts.join_stances`); the first classification of a post counts. Text
+    (own text, else the whole post) has its whitespace squeezed and is cut to
+    ``excerpt_chars`` (default: :func:`excerpt_length` of the thread), cues are joined into
+    one string and scores are rounded to 3 decimals.
+    """
+    posts = conformed(posts, schema.POSTS)
+    classified = conformed(classified, schema.CLASSIFIED)
+    n = excerpt_chars if excerpt_chars is not None else excerpt_length(posts.height)
+    scores = classified.unique([THREAD_ID, POST_ID], keep="first", maintain_order=True).select(
+        THREAD_ID,
+        POST_ID,
+        "stance",
+        "confidence",
+        "sentiment",
+        "sentiment_us",
+        "sentiment_ussr",
+        pl.col("cues").list.head(6).list.join(", ").alias("cues"),
+        "sentiment_label",
+    )
+    rolls = conformed(shifts, schema.SHIFTS).select(
+        THREAD_ID, POST_ID, "window_n", *ROLLS, "roll_sentiment"
+    )
+    joined = (
+        posts.select(
+            THREAD_ID,
+            POST_ID,
+            POSITION,
+            "author",
+            "created_at",
+            pl.col("created_at").dt.strftime("%Y-%m-%d %H:%M").alias("created"),
+            _squeezed(pl.coalesce(pl.col("own_text"), pl.col("text"))).alias("_text"),
+        )
+        .join(scores, on=[THREAD_ID, POST_ID], how="left")
+        .join(rolls, on=[THREAD_ID, POST_ID], how="left")
+        .sort(THREAD_ID, POSITION, maintain_order=True)
+    )
+    return joined.select(
+        THREAD_ID,
+        POST_ID,
+        POSITION,
+        "author",
+        "created_at",
+        pl.col("stance").fill_null("none"),
+        *round_columns(["confidence", "sentiment", "sentiment_us", "sentiment_ussr"]),
+        "cues",
+        "sentiment_label",
+        "created",
+        "window_n",
+        *round_columns([*ROLLS, "roll_sentiment"]),
+        _excerpt("_text", n).alias("excerpt"),
+        # Rolling means over the unrounded scores, then rounded like every other score.
+        rounded(rolling_mean_expr("sentiment_us", window)).alias("roll_sentiment_us"),
+        rounded(rolling_mean_expr("sentiment_ussr", window)).alias("roll_sentiment_ussr"),
+    )
+
+
+
+def edge_view(transitions: pl.DataFrame, view: pl.DataFrame) -> pl.DataFrame:
+    """One row per quote edge (reply → quoted post) with positions, stances, authors and relation.
+
+    ``transitions`` is the thread's TRANSITIONS table: its rows with a quoted post are the
+    thread's quote edges (distinct, resolved, within the thread; see :mod:`discourse.shifts`),
+    so they are read from there rather than found again. ``view`` is the :func:`post_view` of
+    the same thread, which gives both ends' authors. Rows are sorted by position, then quoted
+    position.
+    """
+    edges = (
+        conformed(transitions, schema.TRANSITIONS)
+        .filter(pl.col("quoted_post_id").is_not_null())
+        # The table is stored sorted with nulls last; the chart's rows keep the edges' own
+        # order (nulls first), whatever order the table was read in.
+        .sort(THREAD_ID, POSITION, "quoted_position", maintain_order=True)
+    )
+    authors = view.select(THREAD_ID, POST_ID, "author")
+    return (
+        edges.join(authors, on=[THREAD_ID, POST_ID], how="left")
+        .join(
+            authors.rename({POST_ID: "quoted_post_id", "author": "quoted_author"}),
+            on=[THREAD_ID, "quoted_post_id"],
+            how="left",
+        )
+        .select(
+            POSITION,
+            "quoted_position",
+            pl.col("quote_relation").alias("relation"),
+            POST_ID,
+            "quoted_post_id",
+            "author",
+            "quoted_author",
+            "stance",
+            "quoted_stance",
+        )
+    )

@@ -1,0 +1,68 @@
+"""Shift analytics: how the stance of a debate moves along its threads.
+
+Every function here is pure: Polars frames in, Polars frames out, no I/O. Frames may hold
+many threads; every window, shift and count is taken within one thread, so posts of two
+threads are never mixed. The cost is linear in the number of posts.
+
+The one entry point is :func:`compute_shifts`, which returns every table at once; the modules
+behind it are its steps:
+
+* :mod:`.stances` — the posts joined to their stances and scores (:func:`join_stances`), the
+  stance rules below, and :func:`rolling_mean_expr`;
+* :mod:`.frames` — moving columns between Polars frames and the plain-Python passes;
+* :mod:`.rolling` — trailing-window and cumulative shares (the ``shifts`` table);
+* :mod:`.change_points` — where the rolling majority changes;
+* :mod:`.edges` — quote edges and ``transitions``;
+* :mod:`.authors` — ``author_tracks``; :mod:`.summary` — ``thread_summary``;
+* :mod:`.compute` — :func:`compute_shifts`, which runs them in order.
+
+How the work is split. The pipeline calls :func:`compute_shifts` once per thread, on frames of
+a hundred rows or so, where every Polars call costs far more in fixed overhead than in work.
+So the counting — trailing-window and cumulative counts, majorities, change points, quote
+edges, transitions, thirds — is a plain-Python pass over each thread's rows (a share of two
+counts is one division, which rounds the same in Python and in Polars). What averages scores
+stays in Polars — the rolling sum behind ``roll_sentiment``, the mean sentiments, a thread's
+stance shares — so those floats are Polars' own, bit for bit; after the join, those three
+queries run in one ``collect_all``. On one frame of hundreds of thousands of posts the Python
+passes cost more per post than Polars expressions would; per thread they cost far less.
+
+Conventions, used throughout and described for readers in ``docs/dashboards.md``:
+
+* A post's stance comes from the classified table. A post with no classification row, or a
+  null stance, counts as ``none``.
+* *Classified* posts are the ones that take a side: stance ``pro_us``, ``pro_ussr`` or
+  ``neutralist``. ``none`` posts sit in the window but never in a share's denominator.
+* The rolling window is *trailing*: at position ``i`` it covers the ``window`` posts ending at
+  ``i`` (fewer at the start of a thread). ``window_n`` is the number of classified posts in it;
+  every rolling share is ``null`` when ``window_n`` is 0.
+* ``roll_majority`` is the stance with the most posts in the window; it is ``null`` when the
+  window has no classified post or when two stances tie for the top.
+* A *change point* is a position where the rolling majority is set and differs from the last
+  majority that was set before it. Null stretches (ties, empty windows) are skipped over, not
+  treated as a stance: ``pro_us, null, null, pro_ussr`` is one change point (at the
+  ``pro_ussr`` position, before ``pro_us``), and ``pro_us, null, pro_us`` is none. The first
+  majority of a thread is not a change point.
+* Quote edges: one edge per distinct (quoting post, quoted post) pair in the same thread. A
+  post that quotes the same post several times gives one edge; a post that quotes several
+  posts gives one edge per quoted post. Quotes whose ``quoted_post_id`` is null, points to a
+  post not in the table, or to the post itself, are skipped. The ``transitions`` table holds
+  every edge (its rows with a ``quoted_post_id``), so pages read the edges from it.
+* Relations between two stances: ``agree`` when both are the same sided stance, ``disagree``
+  when both are sided and differ, ``other`` when either is ``none``.
+* Posts are matched on (thread id, post id) as a Polars join matches them: a null id matches
+  nothing, and a repeated one matches every row that holds it.
+"""
+
+from __future__ import annotations
+
+from discourse.shifts.compute import SHIFT_TABLES, compute_shifts
+from discourse.shifts.rolling import DEFAULT_WINDOW
+from discourse.shifts.stances import join_stances, rolling_mean_expr
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "SHIFT_TABLES",
+    "compute_shifts",
+    "join_stances",
+    "rolling_mean_expr",
+]
