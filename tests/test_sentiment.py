@@ -119,9 +119,25 @@ def test_compound_equals_nltk_on_generated_sentences(words: list, end: str) -> N
     assert vader_compound(text) == _nltk_compound(text)
 
 
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "'", "!", "...", "(", "?!?", "-", "U.S", "a"]),
+                          st.sampled_from(["good", "x", "U.S", "a.b", "", "GREAT"]),
+                          st.sampled_from(["", ".", "'", "!!", ",", ")", "?!?!", "s"])), max_size=8))
+def test_vader_words_equal_nltk_sentitext(parts: list[tuple[str, str, str]]) -> None:
+    from nltk.sentiment.vader import SentiText
+
+    from discourse.fastpaths import vader_words
+
+    analyzer = load_analyzer()
+    text = " ".join("".join(p) for p in parts)
+    expected = SentiText(text, analyzer.constants.PUNC_LIST,
+                         analyzer.constants.REGEX_REMOVE_PUNCTUATION).words_and_emoticons
+    assert vader_words(text, frozenset(analyzer.constants.PUNC_LIST)) == expected
+
 def test_each_distinct_sentence_reaches_vader_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from discourse import sentiment
-    from discourse.stance import cues
+    from discourse.stance import cues, sentence_cues
     from discourse.text import split_sentences
 
     # Authored posts (project's own words); the second and third repeat sentences.
@@ -140,7 +156,7 @@ def test_each_distinct_sentence_reaches_vader_once(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(sentiment, "vader_compound", counting)
     sentiment.score_sentence.cache_clear()
     sentiment._sentence_facts.cache_clear()
-    cues._sentence_cues.cache_clear()
+    sentence_cues.clear_sentence_memo()
     cues.cue_matrix(texts)  # the stance cues score the sentences that name a side
     score_sentiment(_posts(texts))  # sentiment scores every sentence
     cues.cue_matrix(texts)

@@ -85,3 +85,39 @@ def test_first_letter_prefilter_keeps_case_folded_mentions() -> None:
     # The prefilter folds case as the terms do: Kelvin sign K and long s still name the USSR.
     assert find_sides("\u212aremlin") == {"ussr"} and find_sides("\u017foviets") == {"ussr"}
     assert find_sides("KGB and the kremlin") == {"ussr"} and find_sides("kgb") == set()
+
+
+# Authored fragments chosen to sit on every edge of a batch: look-behinds ("went west",
+# "pro-Western", "Chinese communists"), look-aheads ("the West Bengal"), possessives, empty
+# texts, and a NUL that forces the one-by-one scan.
+BATCH_EDGES = [
+    "west and the USSR", "went", "west", "pro-", "Western aid", "Chinese", "communists won",
+    "the West", "Bengal", "USSR's", "", "US", "A", "U.S.", "S.R. and USA", "Uncle Sam",
+]
+
+
+@pytest.mark.parametrize("texts", [
+    [c[0] for c in CASES] + BATCH_EDGES,
+    BATCH_EDGES[::-1],
+    ["", ""],
+    [],
+    ["the US\0USSR", "Moscow"],  # a NUL inside a text: scanned one by one
+    ["Moscow", "Moscow", "", "Moscow"],  # repeats and memo hits inside one batch
+])
+def test_batch_scan_equals_scanning_each_text(texts: list[str]) -> None:
+    from discourse import sides
+
+    expected = [(tag_sides(t), find_sides(t)) for t in texts]
+    sides._scanned.clear()
+    assert sides.scan_sides_many(texts) == expected
+    assert sides.scan_sides_many(texts) == expected  # now every text comes from the memo
+
+
+def test_side_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from discourse import sides
+
+    monkeypatch.setattr(sides, "MEMO_SIZE", 3)
+    sides._scanned.clear()
+    sides.scan_sides_many(["USA", "USSR", "Moscow", "Kremlin", "NATO"])
+    assert len(sides._scanned) == 3 and "NATO" in sides._scanned
+    sides._scanned.clear()

@@ -90,18 +90,20 @@ REPEATING_POSTS = [
 
 
 def test_cached_sentence_cues_equal_fresh_ones() -> None:
-    from discourse.stance import cues as cues_module
+    from discourse.stance import sentence_cues as memo_module
+    from discourse.text import split_sentences
 
     cached = [extract_cues(t) for t in REPEATING_POSTS]
-    cues_module._sentence_cues.cache_clear()
+    memo_module.clear_sentence_memo()
     fresh = [extract_cues(t) for t in REPEATING_POSTS]
     assert cached == fresh
-    assert cues_module._sentence_cues.cache_info().hits > 0  # the repeated sentences were reused
+    distinct = {s for t in REPEATING_POSTS for s in split_sentences(t)}
+    assert len(memo_module._memo) == len(distinct) < sum(len(split_sentences(t)) for t in REPEATING_POSTS)
     assert np.array_equal(cue_matrix(REPEATING_POSTS), np.array([list(c.values()) for c in fresh]))
 
 
 def test_callers_cannot_change_cached_cues() -> None:
-    from discourse.stance import cues as cues_module
+    from discourse.stance.sentence_cues import sentence_cues
 
     text = REPEATING_POSTS[0]
     first = extract_cues(text)
@@ -109,7 +111,7 @@ def test_callers_cannot_change_cached_cues() -> None:
     first["prefers:us"] = 99.0
     cue_matrix([text])[:] = 99.0
     assert extract_cues(text) == expected
-    stored = cues_module._sentence_cues("The USA was a better ally than the USSR.")
+    stored = sentence_cues("The USA was a better ally than the USSR.")
     with pytest.raises(AttributeError):
         stored.values = ()  # type: ignore[misc]
     assert isinstance(stored.columns, tuple) and isinstance(stored.values, tuple)
@@ -150,14 +152,14 @@ def test_reused_ngram_words_on_seed_thread() -> None:
     assert all(w == ngram_text(t) for w, t in zip(words, texts, strict=True) if w is not None)
 
 
-_PHRASE_LISTS = ("_REGRET_WORDS", "_NEUTRAL", "_TAKE_SIDES", "_OPINION", "_REPORTED", "_EXPLANATION",
-                 "_PERSONAL", "_ADVICE")
+_PHRASE_LISTS = ("REGRET_WORDS", "NEUTRAL", "TAKE_SIDES", "OPINION", "REPORTED", "EXPLANATION",
+                 "PERSONAL", "ADVICE")
 
 
 def _phrase_words() -> list[str]:
     import re
 
-    from discourse.stance import cues as cues_module
+    from discourse.stance import cue_patterns as cues_module
 
     words = {"x", "a", "_us_", "not", "-", "'", "the"}
     for name in _PHRASE_LISTS:
@@ -170,7 +172,7 @@ def _phrase_words() -> list[str]:
 def test_phrase_lists_match_as_written(words: list[str]) -> None:
     import re
 
-    from discourse.stance import cues as cues_module
+    from discourse.stance import cue_patterns as cues_module
 
     text = " ".join(words)
     runs = set(re.findall(r"\w+", text))
@@ -185,10 +187,10 @@ def test_phrase_lists_match_as_written(words: list[str]) -> None:
 def _one_pattern_words() -> list[str]:
     import re
 
-    from discourse.stance import cues as cues_module
+    from discourse.stance import cue_patterns as cues_module
 
     words = {"_us_", "_ussr_", "the", "x", "not", "well", "was", "with", "-", ":", "fair-weather"}
-    for pattern, _, needed in cues_module._ONE_PATTERNS:
+    for pattern, _, needed in cues_module.ONE_PATTERNS:
         words.update(needed or ())
         words.update(w for w in re.findall(r"[a-z']+", pattern.pattern) if len(w) > 1)
     return sorted(words)
@@ -199,11 +201,11 @@ def _one_pattern_words() -> list[str]:
 def test_word_gates_never_skip_a_match(words: list[str]) -> None:
     import re
 
-    from discourse.stance import cues as cues_module
+    from discourse.stance import cue_patterns as cues_module
 
     text = " ".join(words)
     runs = set(re.findall(r"\w+", text))
-    for pattern, cue, needed in cues_module._ONE_PATTERNS:
+    for pattern, cue, needed in cues_module.ONE_PATTERNS:
         if needed is not None and pattern.search(text):
             assert not runs.isdisjoint(needed), (cue, pattern.pattern[:40], text)
 
@@ -225,14 +227,15 @@ GATED_SENTENCES = [
 
 
 def test_word_gates_keep_authored_matches() -> None:
-    from discourse.stance import cues as cues_module
+    from discourse.stance import cue_patterns as cues_module
+    from discourse.stance.sentences import Sentence
 
     matched = set()
     for raw in GATED_SENTENCES:
-        sent = cues_module._Sentence(raw)
-        for index, (pattern, _, needed) in enumerate(cues_module._ONE_PATTERNS):
+        sent = Sentence(raw)
+        for index, (pattern, _, needed) in enumerate(cues_module.ONE_PATTERNS):
             if needed is not None and pattern.search(sent.text):
                 matched.add(index)
                 assert not sent.words.isdisjoint(needed)
-    gated = {i for i, (_, _, needed) in enumerate(cues_module._ONE_PATTERNS) if needed is not None}
+    gated = {i for i, (_, _, needed) in enumerate(cues_module.ONE_PATTERNS) if needed is not None}
     assert matched == gated

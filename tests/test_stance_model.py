@@ -141,14 +141,15 @@ def test_top_features(fitted: StanceClassifier) -> None:
 def test_ngram_counting_equals_vectorizer(fitted: StanceClassifier, ngram_range: tuple[int, int]) -> None:
     import copy
 
-    from discourse.stance.model import _tfidf_transform, ngram_text
+    from discourse.fastpaths import tfidf_transform
+    from discourse.stance.model import ngram_text
 
     texts, _ = texts_and_labels()
     docs = [ngram_text(t) for t in texts[:40]] + ["", "a a a", "_us_ over _ussr_ over _us_"]
     vectorizer = copy.deepcopy(fitted.vectorizer_)
     vectorizer.ngram_range = ngram_range  # same vocabulary, other n-grams looked up
     expected = vectorizer.transform(docs)
-    got = _tfidf_transform(vectorizer, docs)
+    got = tfidf_transform(vectorizer, docs)
     assert type(got) is type(expected) and got.shape == expected.shape
     assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
     assert np.array_equal(got.data, expected.data)

@@ -26,8 +26,9 @@ Decisions (documented in docs/stance.md):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 US = "us"
 USSR = "ussr"
@@ -214,15 +215,38 @@ def match_sides(text: str | None) -> list[SideMatch]:
     ]
 
 
-@lru_cache(maxsize=65536)
+#: Most distinct texts :func:`scan_sides` and :func:`scan_sides_many` remember.
+MEMO_SIZE = 65536
+# Least recently used first; an OrderedDict drops its oldest entry in constant time, where a
+# plain dict would walk over every slot already deleted at its front.
+_scanned: OrderedDict[str, tuple[str, frozenset[str]]] = OrderedDict()
+
+
+def _remember(text: str, scanned: tuple[str, frozenset[str]]) -> None:
+    if len(_scanned) >= MEMO_SIZE:
+        _scanned.popitem(last=False)
+    _scanned[text] = scanned
+
+
 def scan_sides(text: str | None) -> tuple[str, frozenset[str]]:
     """Return ``(tag_sides(text), find_sides(text))`` from one pass over ``text``.
 
-    Memoised: the stance cues and the sentiment stage both ask about the same sentences, and
-    the gazetteer pattern is the costliest regular expression run on them.
+    Memoised (the most recently used :data:`MEMO_SIZE` texts, shared with
+    :func:`scan_sides_many`): the stance cues and the sentiment stage both ask about the same
+    sentences, and the gazetteer pattern is the costliest regular expression run on them.
     """
     if not text:
         return "", frozenset()
+    scanned = _scanned.get(text)
+    if scanned is None:
+        scanned = _scan(text)
+        _remember(text, scanned)
+    else:
+        _scanned.move_to_end(text)
+    return scanned
+
+
+def _scan(text: str) -> tuple[str, frozenset[str]]:
     parts: list[str] = []
     found: set[str] = set()
     end = 0
@@ -237,6 +261,63 @@ def scan_sides(text: str | None) -> tuple[str, frozenset[str]]:
     parts.append(text[end:])
     return "".join(parts), frozenset(found)
 
+
+def scan_sides_many(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
+    """Return :func:`scan_sides` of every text; the texts not in the memo are scanned as one batch.
+
+    The new texts are joined by NUL characters, which no term, look-behind or look-ahead of the
+    pattern can match or cross (a NUL is neither a word character, nor a dot, nor white space,
+    exactly like the start or end of a text), so the matches are those of each text on its own.
+    A batch in which some text holds a NUL is scanned text by text.
+    """
+    known: dict[str, tuple[str, frozenset[str]]] = {"": ("", frozenset())}
+    missing: dict[str, None] = {}  # in first-seen order
+    for text in texts:
+        if text in known or text in missing:
+            continue
+        scanned = _scanned.get(text)
+        if scanned is None:
+            missing[text] = None
+        else:
+            known[text] = scanned
+            _scanned.move_to_end(text)
+    for text, scanned in zip(missing, _scan_joined(list(missing)), strict=True):
+        known[text] = scanned
+        _remember(text, scanned)
+    return [known[text] for text in texts]
+
+
+def _scan_joined(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
+    """Return ``_scan`` of every (non-empty) text from one scan of the texts joined by NULs."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return [_scan(text) for text in texts]
+    bounds = [0]  # where each text starts in ``joined`` (and, last, one past the end)
+    for text in texts:
+        bounds.append(bounds[-1] + len(text) + 1)
+    matches: list[list[re.Match[str]]] = [[] for _ in texts]
+    index = 0
+    for m in _PATTERN.finditer(joined):
+        if m.start() >= bounds[index + 1]:
+            index = bisect_right(bounds, m.start()) - 1
+        matches[index].append(m)
+    out: list[tuple[str, frozenset[str]]] = []
+    for text, start, found_here in zip(texts, bounds, matches, strict=False):
+        if not found_here:
+            out.append((text, frozenset()))
+            continue
+        parts: list[str] = []
+        found: set[str] = set()
+        end = 0
+        for m in found_here:
+            side = m.lastgroup or US
+            found.add(side)
+            parts.append(text[end : m.start() - start])
+            parts.append(f" {PLACEHOLDERS[side]} ")
+            end = m.end() - start
+        parts.append(text[end:])
+        out.append(("".join(parts), frozenset(found)))
+    return out
 
 def find_sides(text: str | None) -> frozenset[str]:
     """Return the sides ``text`` names: a subset of ``{"us", "ussr"}``."""

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from discourse.fastpaths import negation_flags
+
 # Curly quotes and dashes are folded so patterns need one spelling only.
 _FOLD = str.maketrans(
     {
@@ -47,36 +49,6 @@ _TOKEN = re.compile(
     r"|[:;=][-']?[()DPp]+"
     r"|[^\w\s]"
 )
-
-
-@lru_cache(maxsize=1)
-def _negation_tests():
-    """Return (opens a scope, closes a scope) as ``search`` methods of NLTK's own patterns.
-
-    NLTK routes these patterns through ``nltk.redos`` (the ``regex`` engine under a time
-    limit), which costs tens of microseconds per token; the same two plain patterns compiled
-    by ``re`` match the same tokens (``tests/test_text.py`` compares the two).
-    """
-    from nltk.sentiment.util import (  # lazy: keeps CLI start-up fast
-        CLAUSE_PUNCT,
-        NEGATION,
-    )
-
-    return re.compile(NEGATION, re.VERBOSE).search, re.compile(CLAUSE_PUNCT).search
-
-
-@lru_cache(maxsize=1)
-def _negation_lines():
-    """Return (opens a scope, closes a scope) as NLTK's patterns over tokens joined by newlines.
-
-    With ``MULTILINE``, ``^`` and ``$`` match at every line boundary, so while no token holds a
-    newline the matches fall exactly on the lines whose token the per-token test accepts. One
-    scan of the joined tokens then replaces two tests per token; most sentences hold no
-    negation at all and need nothing more.
-    """
-    from nltk.sentiment.util import CLAUSE_PUNCT, NEGATION
-
-    return re.compile(NEGATION, re.VERBOSE | re.MULTILINE), re.compile(CLAUSE_PUNCT, re.MULTILINE)
 
 
 def normalise_text(text: str | None) -> str:
@@ -164,38 +136,6 @@ def tokenize(text: str | None, *, lower: bool = True) -> list[str]:
         return _TOKEN.findall(text.lower())
     tokens = _TOKEN.findall(text)
     return [t.lower() for t in tokens] if lower else tokens
-
-
-def negation_flags(tokens: list[str]) -> list[bool]:
-    """Return, per token, whether it lies in the scope of a negation (see :func:`mark_negated`).
-
-    ``negation_flags(tokens)[i]`` equals ``is_negated(mark_negated(tokens)[i])`` for tokens that
-    do not already end in ``_NEG`` (lower-cased tokens never do), without building new strings.
-    """
-    flags = [False] * len(tokens)
-    opens_line, closes_line = _negation_lines()
-    joined = "\n".join(tokens)
-    first = opens_line.search(joined)
-    if first is None:  # no token opens a scope (a match on a line would, see _negation_lines)
-        return flags
-    if joined.count("\n") == len(tokens) - 1:  # one line per token
-        openers = {joined.count("\n", 0, m.start()) for m in opens_line.finditer(joined, first.start())}
-        closers = {joined.count("\n", 0, m.start()) for m in closes_line.finditer(joined)}
-        opens, closes = openers.__contains__, closers.__contains__
-        indexed = True
-    else:
-        opens, closes = _negation_tests()
-        indexed = False
-    in_scope = False
-    for i, token in enumerate(tokens):
-        if opens(i if indexed else token):
-            in_scope = not in_scope  # with double_neg_flip every negation word toggles
-        elif in_scope:
-            if closes(i if indexed else token):
-                in_scope = False
-            else:
-                flags[i] = True
-    return flags
 
 
 def mark_negated(tokens: list[str]) -> list[str]:

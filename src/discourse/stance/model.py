@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from discourse.fastpaths import tfidf_transform
 from discourse.sides import tag_sides
 from discourse.stance.cues import (
     CUE_NAMES,
@@ -82,58 +83,6 @@ def _blas_controller():
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
-
-
-def _tfidf_transform(vectorizer: Any, docs: list[str]):
-    """Return ``vectorizer.transform(docs)`` for the vectorizer :meth:`StanceClassifier.fit` builds.
-
-    That vectorizer splits on white space and counts word n-grams; scikit-learn does so with a
-    regular expression and a Python loop per n-gram, a sixth of the prediction time. Here each
-    document's n-grams are looked up in the vocabulary in one pass, counted for all documents
-    at once with ``np.unique`` (which also sorts each row's columns), and the steps of
-    ``TfidfTransformer.transform`` (sublinear tf, idf, l2 norm) are applied in the same order,
-    which gives the same matrix (``tests/test_stance_model.py`` compares them). Any other
-    vectorizer settings go through scikit-learn.
-    """
-    from scipy import sparse
-    from sklearn.preprocessing import normalize
-
-    settings = {
-        "analyzer": "word", "token_pattern": r"\S+", "lowercase": False, "preprocessor": None,
-        "tokenizer": None, "stop_words": None, "strip_accents": None, "binary": False,
-        "input": "content", "norm": "l2", "use_idf": True, "sublinear_tf": True,
-        "dtype": np.float64,
-    }
-    min_n, max_n = vectorizer.ngram_range
-    unusual = any(getattr(vectorizer, k, None) != v for k, v in settings.items())
-    if unusual or not 1 <= min_n <= max_n or not docs:  # (scikit-learn rejects no documents)
-        return vectorizer.transform(docs)
-    vocabulary = vectorizer.vocabulary_
-    lookup = vocabulary.get
-    columns: list[int] = []
-    ends = [0]
-    for doc in docs:
-        tokens = doc.split()  # the same tokens as the pattern \S+
-        grams = tokens if min_n == 1 else []
-        for n in range(max(min_n, 2), max_n + 1):
-            grams = grams + list(map(" ".join, zip(*(tokens[k:] for k in range(n)))))
-        columns += [j for j in map(lookup, grams) if j is not None]
-        ends.append(len(columns))
-    n_docs, n_features = len(docs), len(vocabulary)
-    rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(ends))
-    # One key per (document, column): unique keys come out sorted by row, then by column.
-    keys, counts = np.unique(rows * n_features + np.asarray(columns, dtype=np.int64), return_counts=True)
-    key_rows = keys // n_features
-    indptr = np.zeros(n_docs + 1, dtype=np.int32)
-    np.cumsum(np.bincount(key_rows, minlength=n_docs), out=indptr[1:])
-    matrix = sparse.csr_matrix(
-        (counts.astype(np.float64), (keys - key_rows * n_features).astype(np.int32), indptr),
-        shape=(n_docs, n_features),
-    )
-    np.log(matrix.data, matrix.data)
-    matrix.data += 1.0
-    matrix.data *= vectorizer.idf_[matrix.indices]
-    return normalize(matrix, norm="l2", copy=False)
 
 
 def ngram_text(text: str) -> str:
@@ -232,7 +181,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         # the n-grams where they equal ``ngram_text`` (see ``cue_matrix_with_words``).
         cues, words = cue_matrix_with_words(texts)
         ngram_texts = [w if w is not None else ngram_text(t) for w, t in zip(words, texts, strict=True)]
-        grams = _tfidf_transform(self.vectorizer_, ngram_texts) * self.ngram_weight
+        grams = tfidf_transform(self.vectorizer_, ngram_texts) * self.ngram_weight
         return sparse.hstack([self._cue_block(texts, cues), grams], format="csr")
 
     # --- estimator API -------------------------------------------------------------------

@@ -1,0 +1,343 @@
+"""Library internals rewritten for speed, each giving exactly what the library gives.
+
+Three hot paths of the pipeline call into libraries whose general code costs far more than the
+work these inputs need. Each is re-implemented here, in one place, and compared with the
+library it mirrors by an equivalence test:
+
+* **VADER** (:func:`vader_compound`): NLTK's ``SentimentIntensityAnalyzer.polarity_scores``
+  ``["compound"]``, from the analyzer's own lexicon and word lists. NLTK pairs every word of a
+  sentence with every punctuation mark in two dictionaries, strips punctuation with a
+  time-limited ``regex`` pattern and calls a method per word; the same rules applied to plain
+  lists are about six times faster (``tests/test_sentiment.py``).
+* **Negation marking** (:func:`negation_flags`): NLTK's ``mark_negation(tokens,
+  double_neg_flip=True)`` as one flag per token, its two patterns run by ``re`` over the
+  tokens joined by newlines (``tests/test_text.py``).
+* **TF-IDF transform** (:func:`tfidf_transform`): scikit-learn's ``TfidfVectorizer.transform``
+  for the white-space word n-gram vectorizer the stance model fits, counted for all documents
+  at once (``tests/test_stance_model.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+
+# --- VADER ------------------------------------------------------------------------------------
+# VADER strips exactly the ASCII punctuation of ``string.punctuation`` (its
+# ``REGEX_REMOVE_PUNCTUATION`` is a character class of those characters).
+_PUNCTUATION = string.punctuation
+_DROP_PUNCTUATION = str.maketrans("", "", _PUNCTUATION)
+
+
+def vader_words(text: str, punctuation_marks: frozenset[str]) -> list[str]:
+    """Return the words VADER scores in ``text`` (NLTK's ``SentiText.words_and_emoticons``).
+
+    White-space tokens of one character are dropped. A token made of one of VADER's
+    punctuation marks (``punctuation_marks``) glued before or after a word loses the mark when
+    that word, stripped of ASCII punctuation, also occurs in the text with more than one
+    character. Because such a word holds no ASCII punctuation, the mark can only be the whole
+    run of punctuation at the token's start (or end), which is what is looked up here. And the
+    word always occurs so: NLTK's set is every token with its ASCII punctuation removed, and
+    the token the word came from is the mark (all punctuation) plus the word (none), so the
+    word is in that set exactly when it is longer than one character and holds no punctuation.
+    """
+    tokens = text.split()
+    words = []
+    for token in tokens:
+        if len(token) < 2:
+            continue
+        if token[0] in _PUNCTUATION:
+            word = token.lstrip(_PUNCTUATION)
+            mark = token[: len(token) - len(word)]
+        elif token[-1] in _PUNCTUATION:
+            word = token.rstrip(_PUNCTUATION)
+            mark = token[len(word) :]
+        else:  # most tokens: no punctuation at either end
+            words.append(token)
+            continue
+        bare = len(word) > 1 and word.translate(_DROP_PUNCTUATION) == word
+        words.append(word if bare and mark in punctuation_marks else token)
+    return words
+
+
+class _VaderRules:
+    """NLTK VADER's lexicon and word lists, bound once for :func:`vader_compound`."""
+
+    def __init__(self) -> None:
+        from discourse.sentiment import load_analyzer  # lazy: sentiment imports this module
+
+        analyzer = load_analyzer()
+        constants = analyzer.constants
+        self.lexicon: dict[str, float] = analyzer.lexicon
+        self.boosters: dict[str, float] = constants.BOOSTER_DICT
+        self.idioms: dict[str, float] = constants.SPECIAL_CASE_IDIOMS
+        self.negations: frozenset[str] = frozenset(constants.NEGATE)
+        self.marks: frozenset[str] = frozenset(constants.PUNC_LIST)
+        self.caps_boost: float = constants.C_INCR
+        self.dampen: float = constants.B_DECR
+        self.negation_scale: float = constants.N_SCALAR
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _VaderRules:
+    return _VaderRules()
+
+
+def vader_compound(text: str) -> float:
+    """Return NLTK VADER's compound score of ``text`` (``polarity_scores(text)["compound"]``).
+
+    The rules are those of ``nltk.sentiment.vader.SentimentIntensityAnalyzer`` (3.10), applied
+    to lists built once per sentence instead of through NLTK's per-word method calls and
+    ``SentiText``; values are combined in the same order, so the result is the same float.
+    ``tests/test_sentiment.py`` compares the two on the seed documents and generated sentences.
+    """
+    rules = _rules()
+    lexicon = rules.lexicon
+    boosters = rules.boosters
+    words = vader_words(text, rules.marks)
+    lower = [w.lower() for w in words]
+    n = len(words)
+    upper = sum(map(str.isupper, words))
+    caps_differ = 0 < n - upper < n  # some, but not all, words in capitals
+    # NLTK scores a repeated word at the position of its first occurrence (filled from the
+    # end, so the first occurrence is written last).
+    first = dict(zip(reversed(words), range(n - 1, -1, -1)))
+    sentiments: list[float] = []
+    for word in words:
+        i = first[word]
+        low = lower[i]
+        if low not in lexicon or low in boosters or (low == "kind" and i < n - 1 and lower[i + 1] == "of"):
+            sentiments.append(0)  # words outside the lexicon, boosters and "kind of" add zero
+            continue
+        valence = lexicon[low]
+        if caps_differ and word.isupper():
+            valence = valence + rules.caps_boost if valence > 0 else valence - rules.caps_boost
+        for back in (1, 2, 3):  # up to three preceding words may boost, damp or negate
+            if i < back or lower[i - back] in lexicon:
+                continue
+            before = words[i - back]
+            valence = valence + _booster_scalar(rules, before, lower[i - back], valence, caps_differ, back)
+            valence = _negation_rule(rules, words, lower, i, back, valence)
+            if back == 3:
+                valence = _idiom_rule(rules, words, i, valence)
+        if i > 1 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+            if lower[i - 2] != "at" and lower[i - 2] != "very":
+                valence = valence * rules.negation_scale
+        elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+            valence = valence * rules.negation_scale
+        sentiments.append(valence)
+    if "but" in lower:  # words before "but" count half, words after it one and a half
+        at = lower.index("but")
+        for k, value in enumerate(sentiments):
+            if k < at:
+                sentiments[k] = value * 0.5
+            elif k > at:
+                sentiments[k] = value * 1.5
+    if not sentiments:
+        return 0.0
+    total = float(sum(sentiments))
+    emphasis = min(text.count("!"), 4) * 0.292
+    questions = text.count("?")
+    if questions > 1:
+        emphasis += questions * 0.18 if questions <= 3 else 0.96
+    if total > 0:
+        total += emphasis
+    elif total < 0:
+        total -= emphasis
+    return float(round(total / math.sqrt(total * total + 15), 4))
+
+
+def _booster_scalar(
+    rules: _VaderRules, word: str, low: str, valence: float, caps_differ: bool, back: int
+) -> float:
+    """Return what booster ``word``, ``back`` places before a scored word, adds to its valence."""
+    scalar = 0.0
+    if low in rules.boosters:
+        scalar = rules.boosters[low]
+        if valence < 0:
+            scalar *= -1
+        if word.isupper() and caps_differ:
+            scalar = scalar + rules.caps_boost if valence > 0 else scalar - rules.caps_boost
+    if back == 2 and scalar != 0:
+        scalar = scalar * 0.95
+    elif back == 3 and scalar != 0:
+        scalar = scalar * 0.9
+    return scalar
+
+
+def _negates(rules: _VaderRules, low: str) -> bool:
+    return low in rules.negations or "n't" in low
+
+
+def _negation_rule(
+    rules: _VaderRules, words: list[str], lower: list[str], i: int, back: int, valence: float
+) -> float:
+    """Apply VADER's negation ("not good") and "never so/this" rules for the word ``back`` before."""
+    if back == 1:
+        if _negates(rules, lower[i - 1]):
+            valence = valence * rules.negation_scale
+    elif back == 2:
+        if words[i - 2] == "never" and (words[i - 1] == "so" or words[i - 1] == "this"):
+            valence = valence * 1.5
+        elif _negates(rules, lower[i - 2]):
+            valence = valence * rules.negation_scale
+    elif (words[i - 3] == "never" and (words[i - 2] == "so" or words[i - 2] == "this")) or (
+        words[i - 1] == "so" or words[i - 1] == "this"
+    ):
+        valence = valence * 1.25
+    elif _negates(rules, lower[i - 3]):
+        valence = valence * rules.negation_scale
+    return valence
+
+
+def _idiom_rule(rules: _VaderRules, words: list[str], i: int, valence: float) -> float:
+    """Apply VADER's idiom ("the bomb", "kiss of death") and two-word damper rules."""
+    idioms = rules.idioms
+    one_zero = f"{words[i - 1]} {words[i]}"
+    two_one_zero = f"{words[i - 2]} {words[i - 1]} {words[i]}"
+    two_one = f"{words[i - 2]} {words[i - 1]}"
+    three_two_one = f"{words[i - 3]} {words[i - 2]} {words[i - 1]}"
+    three_two = f"{words[i - 3]} {words[i - 2]}"
+    for sequence in (one_zero, two_one_zero, two_one, three_two_one, three_two):
+        if sequence in idioms:
+            valence = idioms[sequence]
+            break
+    if len(words) - 1 > i:
+        zero_one = f"{words[i]} {words[i + 1]}"
+        if zero_one in idioms:
+            valence = idioms[zero_one]
+    if len(words) - 1 > i + 1:
+        zero_one_two = f"{words[i]} {words[i + 1]} {words[i + 2]}"
+        if zero_one_two in idioms:
+            valence = idioms[zero_one_two]
+    if three_two in rules.boosters or two_one in rules.boosters:
+        valence = valence + rules.dampen
+    return valence
+
+
+# --- negation marking (NLTK mark_negation) -----------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _negation_tests():
+    """Return (opens a scope, closes a scope) as ``search`` methods of NLTK's own patterns.
+
+    NLTK routes these patterns through ``nltk.redos`` (the ``regex`` engine under a time
+    limit), which costs tens of microseconds per token; the same two plain patterns compiled
+    by ``re`` match the same tokens (``tests/test_text.py`` compares the two).
+    """
+    from nltk.sentiment.util import (  # lazy: keeps CLI start-up fast
+        CLAUSE_PUNCT,
+        NEGATION,
+    )
+
+    return re.compile(NEGATION, re.VERBOSE).search, re.compile(CLAUSE_PUNCT).search
+
+
+@lru_cache(maxsize=1)
+def _negation_lines():
+    """Return (opens a scope, closes a scope) as NLTK's patterns over tokens joined by newlines.
+
+    With ``MULTILINE``, ``^`` and ``$`` match at every line boundary, so while no token holds a
+    newline the matches fall exactly on the lines whose token the per-token test accepts. One
+    scan of the joined tokens then replaces two tests per token; most sentences hold no
+    negation at all and need nothing more.
+    """
+    from nltk.sentiment.util import CLAUSE_PUNCT, NEGATION
+
+    return re.compile(NEGATION, re.VERBOSE | re.MULTILINE), re.compile(CLAUSE_PUNCT, re.MULTILINE)
+
+
+
+def negation_flags(tokens: list[str]) -> list[bool]:
+    """Return, per token, whether it lies in the scope of a negation (see :func:`mark_negated`).
+
+    ``negation_flags(tokens)[i]`` equals ``is_negated(mark_negated(tokens)[i])`` for tokens that
+    do not already end in ``_NEG`` (lower-cased tokens never do), without building new strings.
+    """
+    flags = [False] * len(tokens)
+    opens_line, closes_line = _negation_lines()
+    joined = "\n".join(tokens)
+    first = opens_line.search(joined)
+    if first is None:  # no token opens a scope (a match on a line would, see _negation_lines)
+        return flags
+    if joined.count("\n") == len(tokens) - 1:  # one line per token
+        openers = {joined.count("\n", 0, m.start()) for m in opens_line.finditer(joined, first.start())}
+        closers = {joined.count("\n", 0, m.start()) for m in closes_line.finditer(joined)}
+        opens, closes = openers.__contains__, closers.__contains__
+        indexed = True
+    else:
+        opens, closes = _negation_tests()
+        indexed = False
+    in_scope = False
+    for i, token in enumerate(tokens):
+        if opens(i if indexed else token):
+            in_scope = not in_scope  # with double_neg_flip every negation word toggles
+        elif in_scope:
+            if closes(i if indexed else token):
+                in_scope = False
+            else:
+                flags[i] = True
+    return flags
+
+
+# --- TF-IDF transform (scikit-learn TfidfVectorizer) -------------------------------------------
+
+
+def tfidf_transform(vectorizer: Any, docs: list[str]):
+    """Return ``vectorizer.transform(docs)`` for the ``TfidfVectorizer`` that
+    :meth:`discourse.stance.model.StanceClassifier.fit` builds.
+
+    That vectorizer splits on white space and counts word n-grams; scikit-learn does so with a
+    regular expression and a Python loop per n-gram, a sixth of the prediction time. Here each
+    document's n-grams are looked up in the vocabulary in one pass, counted for all documents
+    at once with ``np.unique`` (which also sorts each row's columns), and the steps of
+    ``TfidfTransformer.transform`` (sublinear tf, idf, l2 norm) are applied in the same order,
+    which gives the same matrix (``tests/test_stance_model.py`` compares them). Any other
+    vectorizer settings go through scikit-learn.
+    """
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    settings = {
+        "analyzer": "word", "token_pattern": r"\S+", "lowercase": False, "preprocessor": None,
+        "tokenizer": None, "stop_words": None, "strip_accents": None, "binary": False,
+        "input": "content", "norm": "l2", "use_idf": True, "sublinear_tf": True,
+        "dtype": np.float64,
+    }
+    min_n, max_n = vectorizer.ngram_range
+    unusual = any(getattr(vectorizer, k, None) != v for k, v in settings.items())
+    if unusual or not 1 <= min_n <= max_n or not docs:  # (scikit-learn rejects no documents)
+        return vectorizer.transform(docs)
+    vocabulary = vectorizer.vocabulary_
+    lookup = vocabulary.get
+    columns: list[int] = []
+    ends = [0]
+    for doc in docs:
+        tokens = doc.split()  # the same tokens as the pattern \S+
+        grams = tokens if min_n == 1 else []
+        for n in range(max(min_n, 2), max_n + 1):
+            grams = grams + list(map(" ".join, zip(*(tokens[k:] for k in range(n)))))
+        columns += [j for j in map(lookup, grams) if j is not None]
+        ends.append(len(columns))
+    n_docs, n_features = len(docs), len(vocabulary)
+    rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(ends))
+    # One key per (document, column): unique keys come out sorted by row, then by column.
+    keys, counts = np.unique(rows * n_features + np.asarray(columns, dtype=np.int64), return_counts=True)
+    key_rows = keys // n_features
+    indptr = np.zeros(n_docs + 1, dtype=np.int32)
+    np.cumsum(np.bincount(key_rows, minlength=n_docs), out=indptr[1:])
+    matrix = sparse.csr_matrix(
+        (counts.astype(np.float64), (keys - key_rows * n_features).astype(np.int32), indptr),
+        shape=(n_docs, n_features),
+    )
+    np.log(matrix.data, matrix.data)
+    matrix.data += 1.0
+    matrix.data *= vectorizer.idf_[matrix.indices]
+    return normalize(matrix, norm="l2", copy=False)

@@ -1,0 +1,330 @@
+"""What one sentence adds to its post's cues: the cue rules, applied to batches of sentences.
+
+Each rule reads a :class:`~discourse.stance.sentences.Sentence` (side-tagged, tokenised,
+negation-marked) and appends ``(cue, value)`` pairs; :mod:`discourse.stance.cues` adds them up
+per post. A sentence's cues depend on its own words only, so they are computed once per
+distinct sentence and memoised (:func:`sentence_cues_many`, a bounded memo of immutable
+tuples): forum threads repeat sentences, and in the synthetic benchmark corpora about half of
+all sentences are repeats. The sentences a call has not seen before are prepared together
+(:func:`discourse.stance.sentences.scan_sentences`: one gazetteer scan for the batch) and then
+go through the rules one by one.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import NamedTuple
+
+from discourse.sentiment import score_sentence
+from discourse.sides import SIDES
+from discourse.stance.cue_columns import LEAN_COLUMN_SET, TARGET
+from discourse.stance.cue_patterns import (
+    ADVICE,
+    BOTH,
+    CONCLUSION,
+    COUNTERFACTUAL,
+    EXPLANATION,
+    NEUTRAL,
+    NEUTRAL_REJECTED,
+    NO_BEFORE,
+    ONE_PATTERNS,
+    OPINION,
+    OUTCOME,
+    OUTCOME_PHRASES,
+    PAIR_PATTERNS,
+    PERSONAL,
+    REGRET_CHOICE,
+    REGRET_WORDS,
+    REPORTED,
+    SHOULD,
+    STOP,
+    TAKE_SIDES,
+    WORD_CHAR,
+    YEAR,
+    load_lexicon,
+)
+from discourse.stance.sentences import SIDE_OF, Sentence, scan_sentences, side_of
+from discourse.text import negation_flags
+
+_WINDOW = 5  # tokens either side of a mention that its evaluation may come from
+#: Most distinct sentences kept (about 50 MB): at 100,000 posts of the benchmark corpus that
+#: keeps nearly every repeat a hit.
+MEMO_SIZE = 131072
+# Least recently used first (see ``discourse.sides._scanned`` for why an OrderedDict).
+_memo: OrderedDict[str, SentenceCues] = OrderedDict()
+
+
+def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str, float]:
+    """Sum the valence of words near each mention, each word credited to its nearest mention."""
+    side_of_token = SIDE_OF.get
+    tokens = sent.tokens
+    positions = [(i, s) for i, t in enumerate(tokens) if (s := side_of_token(t))]
+    scores = {side: 0.0 for side in SIDES}
+    if not positions:
+        return scores
+    # stops[k] counts the clause breaks among tokens[:k], so a stretch holds one iff the
+    # counts at its two ends differ.
+    stops = [0]
+    for token in tokens:
+        stops.append(stops[-1] + (token in STOP))
+    for i, value in enumerate(map(lexicon.get, tokens)):
+        if not value:
+            continue
+        best: tuple[int, str] | None = None
+        for pos, side in positions:
+            distance = abs(pos - i)
+            if distance <= _WINDOW and (best is None or distance < best[0]):
+                lo, hi = (pos, i) if pos < i else (i, pos)
+                if stops[hi] == stops[lo]:
+                    best = (distance, side)
+        if best is not None:
+            scores[best[1]] += (-value if sent.negated[i] else value) / 4.0
+    return scores
+
+
+def _sentence_valence(sent: Sentence, lexicon: dict[str, float]) -> float:
+    total = 0.0
+    for token, negated in zip(sent.tokens, sent.negated, strict=True):
+        value = lexicon.get(token)
+        if value:
+            total += (-value if negated else value) / 4.0
+    return total
+
+
+def _other(side: str) -> str:
+    return SIDES[1] if side == SIDES[0] else SIDES[0]
+
+
+class SentenceCues(NamedTuple):
+    """What one sentence adds to its post's cues (immutable, so safe to share from a cache).
+
+    ``columns[k]`` of the post's row (a cue column, or a slot holding a side's sum of VADER
+    compounds; see :data:`~discourse.stance.cue_columns.TARGET`) receives ``+= values[k]``, in
+    order. ``words`` is its white-space word count; ``conclusion`` whether
+    it opens like a verdict ("but", "still", "overall", ...); ``ngram_words`` its side-tagged,
+    lower-case word tokens joined by spaces (punctuation dropped, as the n-gram features want);
+    ``word_end`` whether its last character is a word character (see
+    :func:`discourse.stance.cues.cue_matrix_with_words`); ``moves_lean`` whether it adds to a cue that ``lean`` weighs.
+    """
+
+    columns: tuple[int, ...]
+    values: tuple[float, ...]
+    words: int
+    conclusion: bool
+    ngram_words: str
+    word_end: bool
+    moves_lean: bool
+
+
+def sentence_cues(raw: str) -> SentenceCues:
+    """Return what one sentence adds to its post's cues (memoised, see :func:`sentence_cues_many`)."""
+    return sentence_cues_many([raw])[0]
+
+
+def sentence_cues_many(raws: list[str]) -> list[SentenceCues]:
+    """Return :func:`compute_sentence_cues` of every sentence, each distinct one computed once.
+
+    Sentences met before come from the memo (a hit moves to the young end, so the memo keeps
+    the sentences most recently used, like an LRU cache of :data:`MEMO_SIZE` entries); the rest
+    are prepared as one batch.
+    """
+    memo = _memo
+    known: dict[str, SentenceCues] = {}  # this call's sentences, whatever the memo evicts meanwhile
+    missing: dict[str, None] = {}  # in first-seen order
+    for raw in raws:
+        if raw in known or raw in missing:
+            continue
+        found = memo.get(raw)
+        if found is None:
+            missing[raw] = None
+        else:
+            known[raw] = found
+            memo.move_to_end(raw)
+    if missing:
+        valences = load_lexicon()
+        for raw, sent in zip(missing, scan_sentences(list(missing)), strict=True):
+            known[raw] = found = compute_sentence_cues(raw, sent, valences)
+            if len(memo) >= MEMO_SIZE:
+                memo.popitem(last=False)
+            memo[raw] = found
+    return [known[raw] for raw in raws]
+
+
+def clear_sentence_memo() -> None:
+    """Forget every memoised sentence."""
+    _memo.clear()
+
+
+def compute_sentence_cues(
+    raw: str, sent: Sentence | None = None, valences: dict[str, float] | None = None
+) -> SentenceCues:
+    """Return what sentence ``raw`` adds to its post's cues, without the memo.
+
+    ``sent`` is ``Sentence(raw)`` when the caller has it already; ``valences`` the
+    :func:`~discourse.stance.cue_patterns.load_lexicon`.
+    """
+    added: list[tuple[str, float]] = []
+    sent = Sentence(raw) if sent is None else sent
+    _add_sentence_cues(raw, sent, added, load_lexicon() if valences is None else valences)
+    columns = tuple(TARGET[name] for name, _ in added)
+    return SentenceCues(
+        columns,
+        tuple(value for _, value in added),
+        len(raw.split()),
+        CONCLUSION.match(raw) is not None,
+        " ".join([t for t in sent.tokens if t[0].isalnum() or t[0] == "_"]),  # tokens are never empty
+        WORD_CHAR.match(raw, len(raw) - 1) is not None,
+        not LEAN_COLUMN_SET.isdisjoint(columns),
+    )
+
+
+def _add_sentence_cues(
+    raw: str, sent: Sentence, added: list[tuple[str, float]], lexicon: dict[str, float]
+) -> None:
+    """Append one sentence's cue additions (and its VADER score per side named) to ``added``."""
+    if raw.rstrip().endswith("?"):
+        added.append(("question", 1.0))
+    if OPINION.search(sent.text, sent.words):
+        added.append(("opinion", 1.0))
+    # Every year pattern holds a digit or "ties" ("sixties"); most sentences have neither.
+    if (
+        ("ties" in sent.text or any(d in sent.text for d in "0123456789"))
+        and YEAR.search(sent.text)
+        and not PERSONAL.search(sent.text, sent.words)
+    ):
+        added.append(("narration", 1.0))
+    if REPORTED.search(sent.text, sent.words):
+        added.append(("reported", 1.0))
+    if EXPLANATION.search(sent.text, sent.words):
+        added.append(("explanation", 1.0))
+    sides_here = sent.sides
+    if sides_here:
+        compound = score_sentence(raw)
+        for side in sides_here:
+            added.append((f"mentions:{side}", 1.0))
+            added.append((f"sentiment|{side}", compound))
+    _add_pattern_cues(sent, added)
+    _add_neutrality_cues(sent, added)
+    if not sides_here:
+        return
+    for side, score in _evaluate_near_sides(sent, lexicon).items():
+        if score > 0:
+            added.append((f"praises:{side}", score))
+        elif score < 0:
+            # criticism is counted as a magnitude (adding -score is subtracting score, exactly)
+            added.append((f"criticises:{side}", -score))
+    if COUNTERFACTUAL.search(sent.text):
+        _add_counterfactual_cues(sent, lexicon, added)
+    if REGRET_WORDS.search(sent.text, sent.words):
+        _add_regret_cues(sent, added)
+
+
+def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
+    text = sent.text
+    if not sent.placeholders:
+        return
+    for pattern, cue, winner in PAIR_PATTERNS if sent.placeholders > 1 else ():
+        for m in pattern.finditer(text):
+            a, b = side_of(m.group("a")), side_of(m.group("b"))
+            if a is None or b is None or a == b:
+                continue
+            side = a if winner == "a" else b
+            if sent.side_negated(m, "a"):  # "not US over USSR" flips the preference
+                side = _other(side)
+            added.append((f"{cue}:{side}", 1.0))
+    for pattern, cue, needed in ONE_PATTERNS:
+        if needed is not None and sent.words.isdisjoint(needed):
+            continue
+        for m in pattern.finditer(text):
+            side = side_of(m.group("a"))
+            if side is None:
+                continue
+            if sent.side_negated(m, "a") and cue in ("prefers", "choice"):
+                # "did not prefer X" / "never backed X" say nothing good about X
+                cue = "rejects" if cue == "prefers" else cue
+                if cue == "choice":
+                    continue
+            added.append((f"{cue}:{side}", 1.0))
+    for m in SHOULD.finditer(text):
+        side = side_of(m.group("a"))
+        if side is None:
+            continue
+        negated = sent.side_negated(m, "a") or m.group(0).startswith(("shouldn", "shouldnt"))
+        added.append((f"{'should_not' if negated else 'should'}:{side}", 1.0))
+
+
+def _add_neutrality_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
+    text = sent.text
+    if NEUTRAL_REJECTED.search(text):
+        added.append(("neutrality_rejected", 1.0))
+        return
+    for m in TAKE_SIDES.finditer(text, sent.words):
+        # "don't take sides" / "never join a bloc" is neutrality; "we must pick a side" is not.
+        negated = sent.negated[sent.index_at(m.start())] or NO_BEFORE.search(text[: m.start()])
+        if negated:
+            added.append(("neutrality", 1.0))
+            added.append(("advises_neutrality", 1.0))
+        else:
+            added.append(("neutrality_rejected", 1.0))
+    for m in NEUTRAL.finditer(text, sent.words):
+        if sent.negated[sent.index_at(m.start())]:
+            added.append(("neutrality_rejected", 1.0))
+        else:
+            added.append(("neutrality", 1.0))
+            if ADVICE.regex.search(text[: m.start()]):
+                added.append(("advises_neutrality", 1.0))
+    if sent.placeholders > 1 and BOTH.search(text):
+        added.append(("both_sides", 1.0))
+
+
+def _consequence_valence(sent: Sentence, lexicon: dict[str, float]) -> tuple[float, int]:
+    """Return the valence of the outcome clause of a hypothetical and where that clause starts.
+
+    Negation is re-marked inside the outcome alone: NLTK's scope would otherwise carry the "not"
+    of "if we weren't tied to X" over the whole outcome and flip it a second time.
+    """
+    match = OUTCOME.search(sent.text)
+    if match is None:
+        return _sentence_valence(sent, lexicon), len(sent.tokens)
+    start = sent.index_at(match.start())
+    outcome = sent.tokens[start:]
+    total = 0.0
+    for word, negated in zip(outcome, negation_flags(outcome), strict=True):
+        value = lexicon.get(word)
+        if value:
+            total += (-value if negated else value) / 4.0
+    phrase_text = " ".join(outcome)
+    for phrase, value in OUTCOME_PHRASES.items():
+        if phrase in phrase_text:
+            total += value / 4.0
+    return total, start
+
+
+def _add_counterfactual_cues(
+    sent: Sentence, lexicon: dict[str, float], added: list[tuple[str, float]]
+) -> None:
+    valence, outcome_start = _consequence_valence(sent, lexicon)
+    for i, token in enumerate(sent.tokens):
+        side = side_of(token)
+        if side is None:
+            continue
+        # "if we weren't tied to X, <bad outcome>" is good for X: a negated side in the
+        # condition flips the outcome; a side inside the outcome clause keeps its own sign.
+        negated = sent.negated[i] and i < outcome_start
+        value = -valence if negated else valence
+        if value > 0.1:
+            added.append((f"counterfactual_good:{side}", 1.0))
+        elif value < -0.1:
+            added.append((f"counterfactual_bad:{side}", 1.0))
+        else:
+            added.append((f"counterfactual:{side}", 1.0))
+
+
+def _add_regret_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
+    # The choice called a mistake is the first side after an alignment verb, else the only one.
+    match = REGRET_CHOICE.search(sent.text)
+    if match and not sent.side_negated(match, "a"):
+        side = side_of(match.group("a"))
+        if side:
+            added.append((f"regret:{side}", 1.0))
+
