@@ -15,14 +15,15 @@ starts, so Polars and BLAS see a single core), so that peak RSS figures do not m
 ``baseline``  the naive baseline (see :mod:`baseline`): VADER on the raw text plus a word+char
               TF-IDF logistic regression, one ``.predict([text])`` per post.
 ``stages``    ``run_pipeline`` on a fresh temporary root whose raw folder is the corpus, with the
-              public functions it calls wrapped by timers in that process (the library is not
-              changed): ``plan_run``, ``ingest_entry``, ``analyse_thread``,
-              ``finish_run``, ``build_reports``, and inside them ``find_quotes``/``remove_spans``
-              (quotes), ``classify_posts`` and the ``score_sentiment`` it calls (stance = the rest
-              of ``classify_posts``), ``compute_shifts`` (metrics), ``write_thread_report`` and
-              ``write_index`` (report). What is left (model load, planning, part-file writes and
-              reads, consolidation, manifest) is the ``storage`` row. A second ``run_pipeline``
-              call follows in the same process (nothing changed).
+              functions it calls wrapped by timers in that process (the library is not
+              changed): ``plan_run``, ``process_file``, ``record_run``, the commit, the Parquet
+              export, ``build_reports``, and inside them ``read_entry`` (ingest),
+              ``find_quotes``/``remove_spans`` (quotes), ``classify_posts`` and the
+              ``score_sentiment`` it calls (stance = the rest of ``classify_posts``),
+              ``compute_shifts`` (metrics), ``write_thread_report`` and ``write_index`` (report).
+              What is left (model load, planning, batching rows into the database, the commit,
+              the export, the manifest) is the ``storage`` row. A second ``run_pipeline`` call
+              follows in the same process (nothing changed).
 ``e2e``       the same ``run_pipeline`` call without any timer inside, on another fresh root,
               then again with nothing changed. Skipped with ``--single-run`` (the default for
               ``--quick`` and for 1M posts and more), where the instrumented run's total is the
@@ -234,6 +235,8 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
     import discourse.sentiment as sentiment_mod
     import discourse.shifts as shifts_mod
     import discourse.stance.train as train_mod
+    import discourse.store.database as database_mod
+    import discourse.store.exports as exports_mod
     import discourse.text as text_mod
 
     t = Timers()
@@ -250,9 +253,10 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
                 if value is fn:
                     setattr(module, attr, wrapper)
 
-    for name in ("plan_run", "ingest_entry", "analyse_thread", "finish_run", "build_reports", "record_run"):
+    for name in ("plan_run", "process_file", "read_entry", "build_reports", "record_run"):
         instrument(name, getattr(pipeline_mod, name))
-    instrument("ingest.store", pipeline_mod.store_file_tables)
+    instrument("export", exports_mod.export_tables)
+    database_mod.Transaction.commit = t.wrap("commit", database_mod.Transaction.commit)
     instrument("quotes", build_mod.find_quotes)
     instrument("quotes", build_mod.remove_spans)
     instrument("sentiment", sentiment_mod.score_sentiment)
@@ -290,7 +294,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
     def part(kind: str) -> dict[str, float]:
         d = t.wall if kind == "wall" else t.cpu
         stages = {
-            "ingest": d["ingest_entry"] - d["quotes"] - d["ingest.store"],
+            "ingest": d["read_entry"] - d["quotes"],
             "quotes": d["quotes"],
             "sentiment": d["sentiment"],
             "stance": d["classify_posts"] - d["sentiment"],
@@ -827,7 +831,7 @@ def render_table(doc: dict[str, Any]) -> str:
     if s:
         labels = {"ingest": "ingest (read+parse)", "quotes": "quotes", "sentiment": "sentiment",
                   "stance": "stance", "metrics": "metrics", "report": "report",
-                  "storage": "storage (parts, consolidate, manifest)"}
+                  "storage": "storage (database, exports)"}
         for name in STAGES:
             row = s[name]
             lines.append(f"{'stage: ' + labels[name]:<34}{_f(row['seconds'], ',.1f'):>10}{_f(row['posts_per_s']):>12}"
@@ -856,8 +860,7 @@ def render_table(doc: dict[str, Any]) -> str:
     lines.append("peak RSS:                               " + ", ".join(peaks))
     by_step = (doc.get("stages_total") or {}).get("peak_rss_by_step")
     if by_step:
-        order = ("model_load", "plan_run", "ingest_entry", "analyse_thread", "finish_run", "build_reports",
-                 "record_run", "other")
+        order = ("model_load", "plan_run", "process_file", "record_run", "commit", "export", "build_reports", "other")
         shown = [f"{k} {by_step[k] / 2**20:,.0f}" for k in order if k in by_step]
         lines.append("  peak RSS by step (MiB, stages run):   " + ", ".join(shown))
     timeline = (doc.get("stages_total") or {}).get("throughput_timeline")

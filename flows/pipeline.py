@@ -1,39 +1,35 @@
-"""The ``discourse_pipeline`` Prefect flow: the library's run (``discourse.pipeline``) as tasks.
+"""The ``discourse_pipeline`` Prefect flow: the library's run with Prefect as its executor.
 
-Stages, each task one call into :mod:`discourse.pipeline`:
+The flow has no run sequence of its own: it calls :func:`discourse.pipeline.run_pipeline` with a
+:class:`PrefectExecutor`, which turns each step into a task run —
 
-    load-model -> plan-run -> ingest-file (one per new or changed raw file, concurrent)
-      -> analyse-thread (one per thread, concurrent: classify, measure, write its page)
-      -> finish-run -> build-reports (missing pages, index) -> [evaluate-model]
-      -> record-run -> artifacts
+    load-model -> plan-run -> process-file (one per new or changed raw file, concurrent)
+      -> record-run (the commit) -> build-reports -> [evaluate-model]
 
-The flow makes the same library calls as :func:`discourse.pipeline.run_pipeline` (the tests
-check it call for call and table for table), under the processed folder's lock for the whole
-run (``discourse run`` takes it before importing this module; the flow re-enters it, or takes
-it itself when a worker or ``serve`` starts the run); only the order within the ingest and per-thread stages differs (they run concurrently),
-and the per-thread tasks read the ingested part files where the sequential run hands the
-tables over in memory.
+— and adds what an orchestrator is for: retries, logs, concurrency and artifacts.
 
 Choices (docs/orchestration.md):
 
-* Per-thread tasks run on the flow's ThreadPoolTaskRunner, or on a Dask cluster with
+* ``process-file`` tasks run on the flow's ThreadPoolTaskRunner, or on a Dask cluster with
   ``task_runner="dask"`` (``dask_address`` of an existing scheduler, else a temporary
-  LocalCluster). Ingest, finish and report always run in the flow's process.
-* The model is loaded once per flow run (``load-model``) and handed to every thread task.
-  It is a picklable scikit-learn estimator (about 0.3 MB pickled), so on Dask it travels with
-  each thread task; workers never train or read the models folder. Workers must see the
-  processed and reports folders (one machine, or a shared file system).
-* Batching: one task per thread (never per post); an ingest task returns only the file's
-  thread list, not its posts, so the flow's memory does not grow with the corpus.
-* No Prefect result caching: the tasks write the processed folder, so a cached result would
-  skip the write. The manifest is the cache, keyed on each file's sha256 and the run version
-  (model + settings), never on paths.
-* Task retries (2, one second apart) only for I/O errors (``OSError``); a thread that fails
-  for any other reason fails at once, is recorded in ``thread_errors`` and the others go on.
+  LocalCluster). Each reads one file, classifies and measures its posts, writes its pages and
+  returns its tables; only the flow's process writes the database, in one transaction.
+* The model is loaded once per flow run and handed to every task. It is a picklable
+  scikit-learn estimator (about 0.3 MB pickled), so on Dask it travels with each task; workers
+  never train or read the models folder. Workers must see the raw and reports folders (one
+  machine, or a shared file system).
+* At most ``2 × threads`` files are in flight: finished files are committed while later ones
+  are read, so the flow's memory does not grow with the corpus.
+* No Prefect result caching: the manifest is the cache, keyed on each file's sha256 and the run
+  version (model + settings), never on paths.
+* Task retries (2, one second apart) only for I/O errors (``OSError``), never for the commit; a
+  file whose task fails for any other reason is recorded as failed and the others go on.
 """
 
+import inspect
 import os
-import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -48,11 +44,22 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from discourse import pipeline as lib
 from discourse import store
 from discourse.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_WINDOW, Settings
-from discourse.ingest.build import FileIngest
-from discourse.ingest.run import RawEntry
-from discourse.labels import LabelFileError
-from discourse.orchestrate import hold_run_lock
-from discourse.pipeline import RunPlan, RunSummary
+from discourse.pipeline import RunSummary
+from discourse.plan import RunPlan
+from discourse.schema import (
+    N_CLASSIFIED,
+    N_POSTS,
+    REASON,
+    SHARE_NEUTRALIST,
+    SHARE_NONE,
+    SHARE_PRO_US,
+    SHARE_PRO_USSR,
+    SOURCE_PATH,
+    STATUS,
+    THREAD_ID,
+    THREAD_IDS,
+    TITLE,
+)
 
 # No ``from __future__ import annotations``: Prefect builds the flow's parameter model from the
 # annotations, which must then be objects, not names to look up.
@@ -90,67 +97,96 @@ _IO = {
 }
 
 
-# --- tasks: one library call each -----------------------------------------------------------------
-@task(name="load-model", task_run_name="load-model", **_IO)
-def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
-    """Load the saved stance model (trained and saved first if missing or stale)."""
-    model, metadata = lib.load_model(settings)
-    get_run_logger().info("stance model %s", metadata.get("model_version"))
-    return model, metadata
+# --- the executor: the library's run steps as Prefect task runs ---------------------------------------
+class PrefectExecutor:
+    """Runs each step of :func:`discourse.pipeline.run_pipeline` as a Prefect task run.
+
+    ``stage`` calls a task in the flow's thread; ``map`` submits one task per item to the flow's
+    thread pool or to a Dask cluster, at most ``window`` at a time (so finished files' tables
+    are committed while later files are read, and memory stays bounded), and yields the outcomes
+    in order, a failed task's exception in place of its result.
+    """
+
+    def __init__(self, task_runner: str = "thread", dask_address: str | None = None, window: int | None = None):
+        self.task_runner = task_runner
+        self.dask_address = dask_address
+        self.window = window or 2 * MAX_THREADS
+
+    def stage(self, name: str, fn: Callable[..., Any], /, *args: Any) -> Any:
+        options = _IO if name not in _NO_RETRY else {**_IO, "retries": 0}
+        result = task(fn, name=name, task_run_name=name, **options)(*args)
+        describe = _DESCRIBE.get(name)
+        if describe is not None:
+            get_run_logger().info("%s", describe(result))
+        return result
+
+    def map(
+        self, name: str, fn: Callable[[Any, Any], Any], shared: Any, items: Iterable[Any]
+    ) -> Iterator[tuple[Any, Any]]:
+        items = list(items)
+        if not items:
+            return
+        first, second = list(inspect.signature(fn).parameters)[:2]
+        unit = task(fn, name=name, task_run_name=_RUN_NAMES.get(name, name), **_IO)
+        parameters = [{first: shared, second: item} for item in items]
+        if self.task_runner == "thread":
+            context = FlowRunContext.get()
+            assert context is not None
+            yield from self._submit(context.task_runner, unit, items, parameters)
+            return
+        from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+        from prefect_dask import DaskTaskRunner
+
+        updates: dict[Any, Any] = {}
+        if not get_current_settings().api.url:
+            updates[PREFECT_API_URL] = _embedded_api_url(self.dask_address)
+        runner = DaskTaskRunner(address=self.dask_address) if self.dask_address else DaskTaskRunner()
+        # The task runs carry this process's settings to the workers, the API URL included.
+        with temporary_settings(updates=updates), runner:
+            yield from self._submit(runner, unit, items, parameters)
+
+    def _submit(
+        self, runner: Any, unit: Any, items: list[Any], parameters: list[dict[str, Any]]
+    ) -> Iterator[tuple[Any, Any]]:
+        logger = get_run_logger()
+        pending: deque[tuple[Any, PrefectFuture[Any]]] = deque()
+        done = 0
+        for item, params in zip(items, parameters, strict=True):
+            pending.append((item, runner.submit(unit, params)))
+            while len(pending) >= self.window:
+                done += 1
+                yield self._finish(*pending.popleft(), logger, done, len(items))
+        while pending:
+            done += 1
+            yield self._finish(*pending.popleft(), logger, done, len(items))
+
+    @staticmethod
+    def _finish(item: Any, future: PrefectFuture[Any], logger: Any, done: int, total: int) -> tuple[Any, Any]:
+        try:
+            outcome = future.result()
+        except Exception as error:  # noqa: BLE001 - e.g. a Dask worker lost with the task on it
+            logger.error("%s failed: %s: %s", getattr(item, "source_path", item), type(error).__name__, error)
+            outcome = error
+        logger.info("files: %d/%d done", done, total)
+        return item, outcome
 
 
-@task(name="plan-run", task_run_name="plan-run", **_IO)
-def plan_run(settings: Settings, version: str, force: bool) -> RunPlan:
-    """Compare the raw folder with the manifest by content hash and decide what to process."""
-    return lib.plan_run(settings, version, force=force)
+def _describe_plan(plan: RunPlan) -> str:
+    return (
+        f"plan: {len(plan.to_process)} file(s) to process, {len(plan.unchanged)} unchanged, "
+        f"{len(plan.removed_threads)} thread(s) to remove, {len(plan.stale_reports)} page(s) missing"
+    )
 
 
-@task(name="ingest-file", task_run_name="ingest-file[{entry.source_path}]", **_IO)
-def ingest_file(settings: Settings, entry: RawEntry, sha256: str | None) -> FileIngest:
-    """Read one raw file (content hash ``sha256``) and store its threads' ingest tables."""
-    result = lib.ingest_entry(settings, entry, keep_tables=False)
-    logger = get_run_logger()
-    if result.ok:
-        logger.info("ingested %s (sha256 %.12s): %d thread(s)", entry.source_path, sha256, len(result.thread_ids))
-    else:
-        logger.warning("could not ingest %s: %s", entry.source_path, result.error)
-    return result
-
-
-@task(name="analyse-thread", task_run_name="analyse-thread[{thread_id}]", **_IO)
-def analyse_thread(settings: Settings, thread_id: str, model: Any, run_meta: dict[str, Any]) -> int:
-    """Classify and measure one thread, store its tables, write its page; return the post count."""
-    posts = lib.analyse_thread(settings, thread_id, model, run_meta)
-    get_run_logger().info("analysed %s: %d post(s)", thread_id, posts)
-    return posts
-
-
-@task(name="finish-run", task_run_name="finish-run", **_IO)
-def finish_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thread_errors: dict[str, str]) -> None:
-    """Drop removed and failed threads, then rebuild the consolidated tables."""
-    lib.finish_run(settings, plan, results, thread_errors)
-
-
-@task(name="record-run", task_run_name="record-run", **_IO)
-def record_run(settings: Settings, plan: RunPlan, results: list[FileIngest], thread_errors: dict[str, str]) -> None:
-    """Write the manifest and the ingest report (last, so a run stopped before it is redone)."""
-    lib.record_run(settings, plan, results, thread_errors)
-
-
-@task(name="build-reports", task_run_name="build-reports", **_IO)
-def build_reports(settings: Settings, thread_ids: list[str], run_meta: dict[str, Any]) -> list[Path]:
-    """Write the pages of the given (unchanged) threads and the index; return the written paths."""
-    pages = lib.build_reports(settings, thread_ids, run_meta)
-    get_run_logger().info("wrote %d page(s) to %s", len(pages), settings.reports_dir)
-    return pages
-
-
-@task(name="evaluate-model", task_run_name="evaluate-model", **_IO)
-def evaluate_model(settings: Settings, model_metadata: dict[str, Any]) -> list[Path]:
-    """Evaluate the model against the label files and write the evaluation page; return its paths."""
-    text, paths = lib.evaluate_model(settings, model_metadata)
-    get_run_logger().info("model evaluation:\n%s", text)
-    return paths
+_DESCRIBE: dict[str, Callable[[Any], str]] = {
+    "load-model": lambda loaded: f"stance model {loaded[1].get('model_version')}",
+    "plan-run": _describe_plan,
+    "build-reports": lambda pages: f"wrote {len(pages)} page(s)",
+}
+#: Task run names by step (parameters in braces).
+_RUN_NAMES = {"process-file": "process-file[{entry.source_path}]"}
+#: Steps never retried: a commit is not redone halfway.
+_NO_RETRY = {"record-run"}
 
 
 # --- the flow ---------------------------------------------------------------------------------------
@@ -177,11 +213,10 @@ def discourse_pipeline(
 
     Folders default to the project's (``$DISCOURSE_HOME`` or the checkout): ``data/raw``,
     ``data/processed``, ``reports``, ``models``. ``force`` reprocesses unchanged files too.
-    ``task_runner="dask"`` runs the per-thread tasks on the Dask scheduler at ``dask_address``
+    ``task_runner="dask"`` runs the per-file tasks on the Dask scheduler at ``dask_address``
     (or on a temporary local cluster). ``standalone`` puts the chart library inside every page
     written instead of the reports folder's shared ``assets/`` file (docs/dashboards.md).
     """
-    started = time.perf_counter()
     logger = get_run_logger()
     if dask_address and task_runner != "dask":
         raise ValueError("dask_address needs task_runner='dask'")
@@ -203,40 +238,15 @@ def discourse_pipeline(
     )
     if not settings.raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder {settings.raw_dir} does not exist")
-
-    with hold_run_lock(settings.processed_dir):
-        store.clean_leftovers(settings.processed_dir)
-        model, metadata = load_model(settings)
-        plan = plan_run(settings, lib.run_version(metadata, settings), force)
-        summary = RunSummary(plan=plan)
-        logger.info(
-            "plan: %d file(s) to process, %d unchanged, %d thread(s) to remove, %d page(s) missing",
-            len(plan.to_process),
-            len(plan.unchanged),
-            len(plan.removed_threads),
-            len(plan.stale_reports),
-        )
-        if plan.nothing_to_do:
-            logger.info("nothing changed in %s", settings.raw_dir)
-        else:
-            run_meta = lib.run_metadata(metadata, settings)
-            summary.results = _ingest_all(settings, plan)
-            thread_ids = [t for r in summary.results if r.ok for t in r.thread_ids]
-            summary.thread_errors = _process_threads(settings, thread_ids, model, run_meta, task_runner, dask_address)
-            finish_run(settings, plan, summary.results, summary.thread_errors)
-            summary.reports = [settings.reports_dir / f"{t}.html" for t in summary.processed_threads]
-            summary.reports += build_reports(settings, plan.stale_reports, run_meta)
-            if lib.evaluation_is_stale(settings, metadata):
-                try:
-                    summary.reports += evaluate_model(settings, metadata)
-                except LabelFileError as error:  # the page stays stale; the run's results stand
-                    summary.evaluation_error = str(error)
-                    logger.warning("evaluation page not refreshed: %s", error)
-            record_run(settings, plan, summary.results, summary.thread_errors)
-            for warning in summary.thread_warnings:
-                logger.warning("%s", warning)
-        summary.seconds = time.perf_counter() - started
-        publish_artifacts(settings, summary, metadata)
+    summary = lib.run_pipeline(settings, force=force, executor=PrefectExecutor(task_runner, dask_address))
+    plan = summary.plan
+    if plan.nothing_to_do:
+        logger.info("nothing changed in %s", settings.raw_dir)
+    if summary.evaluation_error:
+        logger.warning("evaluation page not refreshed: %s", summary.evaluation_error)
+    for warning in summary.thread_warnings:
+        logger.warning("%s", warning)
+    publish_artifacts(settings, summary, {"model_version": _model_version(plan)})
     logger.info(
         "done in %.1f s: %d file(s) processed, %d thread(s), %d unchanged, %d failed file(s), %d failed thread(s)",
         summary.seconds,
@@ -249,54 +259,9 @@ def discourse_pipeline(
     return summary
 
 
-def _ingest_all(settings: Settings, plan: RunPlan) -> list[FileIngest]:
-    """Ingest every planned file concurrently; a task that crashed counts as a failed file."""
-    logger = get_run_logger()
-    futures = [ingest_file.submit(settings, entry, plan.hashes.get(entry.source_path)) for entry in plan.to_process]
-    results: list[FileIngest] = []
-    for done, (entry, future) in enumerate(zip(plan.to_process, futures, strict=True), start=1):
-        error = _failure(future)
-        if error is None:
-            results.append(future.result())
-        else:
-            logger.error("ingest of %s crashed: %s", entry.source_path, error)
-            results.append(FileIngest(entry.source_path, plan.hashes.get(entry.source_path), None, error=error))
-        logger.info("files: %d/%d read", done, len(plan.to_process))
-    return results
-
-
-def _process_threads(
-    settings: Settings,
-    thread_ids: list[str],
-    model: Any,
-    run_meta: dict[str, Any],
-    task_runner: str,
-    dask_address: str | None,
-) -> dict[str, str]:
-    """Analyse every thread concurrently; return ``{thread_id: reason}`` of failures."""
-    if not thread_ids:
-        return {}
-    if task_runner == "thread":
-        context = FlowRunContext.get()
-        assert context is not None
-        return _submit_threads(context.task_runner, settings, thread_ids, model, run_meta)
-    return _process_threads_on_dask(settings, thread_ids, model, run_meta, dask_address)
-
-
-def _process_threads_on_dask(
-    settings: Settings, thread_ids: list[str], model: Any, run_meta: dict[str, Any], dask_address: str | None
-) -> dict[str, str]:
-    """Run the per-thread tasks on a Dask cluster through ``prefect_dask.DaskTaskRunner``."""
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-    from prefect_dask import DaskTaskRunner
-
-    updates: dict[Any, Any] = {}
-    if not get_current_settings().api.url:
-        updates[PREFECT_API_URL] = _embedded_api_url(dask_address)
-    runner = DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner()
-    # The task runs carry this process's settings to the workers, the API URL included.
-    with temporary_settings(updates=updates), runner:
-        return _submit_threads(runner, settings, thread_ids, model, run_meta)
+def _model_version(plan: RunPlan) -> str:
+    """The model part of the run version (what the summary's "model version" row shows)."""
+    return plan.model_version.split("|", 1)[0]
 
 
 def _embedded_api_url(dask_address: str | None) -> str:
@@ -311,43 +276,6 @@ def _embedded_api_url(dask_address: str | None) -> str:
     url = str(context.client.api_url).rstrip("/")
     get_run_logger().info("Dask workers report to the embedded Prefect API at %s", url)
     return url
-
-
-def _submit_threads(
-    runner: Any, settings: Settings, thread_ids: list[str], model: Any, run_meta: dict[str, Any]
-) -> dict[str, str]:
-    """Submit one analyse task per thread on ``runner``; wait; collect the failures."""
-    logger = get_run_logger()
-    futures: dict[str, PrefectFuture[int]] = {}
-    for thread_id in thread_ids:
-        parameters = {"settings": settings, "thread_id": thread_id, "model": model, "run_meta": run_meta}
-        futures[thread_id] = runner.submit(analyse_thread, parameters)
-    errors: dict[str, str] = {}
-    for done, (thread_id, future) in enumerate(futures.items(), start=1):
-        error = _failure(future)
-        if error is not None:
-            errors[thread_id] = error
-            logger.error("thread %s failed: %s", thread_id, error)
-        logger.info("threads: %d/%d done", done, len(futures))
-    return errors
-
-
-def _failure(future: PrefectFuture[Any]) -> str | None:
-    """Wait for ``future``; None when it completed, else ``"ErrorType: message"`` of its failure."""
-    try:
-        future.wait()
-        state = future.state
-    except Exception as error:  # noqa: BLE001 - e.g. a Dask worker lost with the task on it
-        return f"{type(error).__name__}: {error}"
-    if state.is_completed():
-        return None
-    try:
-        outcome = state.result(raise_on_failure=False)
-    except Exception as error:  # noqa: BLE001 - a state without a stored exception
-        outcome = error
-    if isinstance(outcome, BaseException):
-        return f"{type(outcome).__name__}: {outcome}"
-    return f"{state.type.value}: {state.message or state.name}"
 
 
 # --- artifacts ---------------------------------------------------------------------------------------
@@ -386,10 +314,10 @@ def _file_rows(summary: RunSummary) -> list[dict[str, Any]]:
         )
     rows += [
         {
-            "file": row["source_path"],
-            "status": "unchanged" if row["status"] == "ok" else "failed (unchanged)",
-            "threads": len(row["thread_ids"] or []),
-            "reason": row["reason"] or "",
+            "file": row[SOURCE_PATH],
+            "status": "unchanged" if row[STATUS] == "ok" else "failed (unchanged)",
+            "threads": len(row[THREAD_IDS] or []),
+            "reason": row[REASON] or "",
         }
         for row in summary.plan.unchanged
     ]
@@ -400,21 +328,21 @@ def _share_rows(settings: Settings) -> list[dict[str, Any]]:
     """Stance shares per thread from ``thread_summary.parquet`` (percent, one decimal)."""
     summary = store.read_table(settings.processed_dir, "thread_summary")
     titles = {
-        row["thread_id"]: row["title"]
+        row[THREAD_ID]: row[TITLE]
         for row in store.read_table(settings.processed_dir, "threads").iter_rows(named=True)
     }
     rows = []
     for row in summary.iter_rows(named=True):
         rows.append(
             {
-                "thread": row["thread_id"],
-                "title": titles.get(row["thread_id"]) or "",
-                "posts": row["n_posts"],
-                "classified": row["n_classified"],
-                "pro_us_pct": _pct(row["share_pro_us"]),
-                "pro_ussr_pct": _pct(row["share_pro_ussr"]),
-                "neutralist_pct": _pct(row["share_neutralist"]),
-                "none_pct": _pct(row["share_none"]),
+                "thread": row[THREAD_ID],
+                "title": titles.get(row[THREAD_ID]) or "",
+                "posts": row[N_POSTS],
+                "classified": row[N_CLASSIFIED],
+                "pro_us_pct": _pct(row[SHARE_PRO_US]),
+                "pro_ussr_pct": _pct(row[SHARE_PRO_USSR]),
+                "neutralist_pct": _pct(row[SHARE_NEUTRALIST]),
+                "none_pct": _pct(row[SHARE_NONE]),
             }
         )
     return rows
@@ -457,9 +385,9 @@ def summary_markdown(
     failures = [(f"file `{r.source_path}`", r.error) for r in summary.failed_files]
     failures += [(f"thread `{t}`", reason) for t, reason in summary.thread_errors.items()]
     failures += [
-        (f"file `{row['source_path']}` (unchanged, failed earlier)", row["reason"])
+        (f"file `{row[SOURCE_PATH]}` (unchanged, failed earlier)", row[REASON])
         for row in plan.unchanged
-        if row["status"] != "ok"
+        if row[STATUS] != "ok"
     ]
     if summary.evaluation_error:
         failures.append(("evaluation page (not refreshed)", summary.evaluation_error))

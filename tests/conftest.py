@@ -61,11 +61,11 @@ def seed_tables(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Both seed documents ingested once per session: {"threads", "posts", "quotes", "dir"}."""
     import polars as pl
 
-    from discourse.ingest import ingest_paths
+    from ingest_util import ingest_paths
 
     processed = tmp_path_factory.mktemp("seed-processed")
     summary = ingest_paths([RAW], processed)
-    assert not summary.failed, [r.error for r in summary.failed]
+    assert not summary.failed_files, [r.error for r in summary.failed_files]
     return {name: pl.read_parquet(processed / f"{name}.parquet") for name in ("threads", "posts", "quotes")} | {
         "dir": processed
     }

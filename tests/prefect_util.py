@@ -82,7 +82,7 @@ def copy_workspace(settings: Any, base: Path) -> Any:
     """A full copy (raw, processed, reports, models) of a workspace; return its Settings."""
     from dataclasses import replace
 
-    shutil.copytree(Path(settings.raw_dir).parent, base)
+    shutil.copytree(Path(settings.raw_dir).parent, base, symlinks=True)  # the exports are relative links
     return replace(
         settings,
         raw_dir=base / "raw",
@@ -200,7 +200,7 @@ def start_server(home: Path) -> Server:
 
 _TRAIN = (
     "import sys; from pathlib import Path; from discourse.config import Settings; "
-    "from discourse.pipeline import load_model; "
+    "from discourse.models import load_model; "
     "models = Path(sys.argv[1]); load_model(Settings.default(models.parent, models_dir=models))"
 )
 

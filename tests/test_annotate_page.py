@@ -28,14 +28,14 @@ from discourse.annotate.page import (
     script_json,
 )
 from discourse.labels import LABEL_COLUMNS, choose_for_labelling
+from ingest_util import store_tables
 
 
 def _processed(tmp_path: Path) -> Path:
     """A processed folder holding the tea-stall and hostile authored threads."""
     processed = tmp_path / "processed"
     for frames in (bu.tea_stall_thread(), bu.hostile_thread()):
-        store.replace_thread(processed, frames["threads"]["thread_id"][0], frames)
-    store.consolidate(processed)
+        store_tables(processed, frames)
     return processed
 
 

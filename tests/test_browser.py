@@ -41,7 +41,7 @@ def real_seed_frames(work: Path) -> dict[str, pl.DataFrame] | None:
     try:
         from discourse import store
         from discourse.classify import classify_posts
-        from discourse.ingest import ingest_paths
+        from ingest_util import ingest_paths
         from discourse.stance.train import train_model
     except ImportError:
         return None
@@ -62,7 +62,7 @@ def write_pages(frames: dict[str, pl.DataFrame], out: Path, *, standalone: bool 
     for thread in frames["threads"].to_dicts():
         written.append(
             report.write_thread_report(
-                thread, frames["posts"], frames["quotes"], frames["classified"], tables, out, RUN_META,
+                thread, frames["posts"], frames["classified"], tables, out, RUN_META,
                 standalone=standalone,
             )
         )

@@ -213,15 +213,6 @@ def test_json_safe_nulls_nan_and_infinity():
     assert charts.json_safe(clean) is clean
 
 
-def test_conformed_skips_only_frames_that_already_conform():
-    posts = bu.tea_stall_thread()["posts"]
-    assert charts.conformed(posts, schema.POSTS) is posts
-    shuffled = posts.select(reversed(posts.columns)).with_columns(pl.col("position").cast(pl.Int32))
-    fixed = charts.conformed(shuffled, schema.POSTS)
-    assert fixed.columns == list(schema.POSTS) and fixed.schema["position"] == pl.Int64
-    assert fixed.equals(posts)
-
-
 def test_post_view_joins_by_post_not_by_row_order():
     frames = bu.tea_stall_thread()
     tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])

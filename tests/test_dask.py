@@ -41,7 +41,7 @@ def test_dask_runner_matches_the_thread_runner(prefect_server, reference_run, tr
         with Client(cluster) as client:
             ran = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
     assert summary.ok, (summary.failed_files, summary.thread_errors)
-    assert "analyse_thread" in ran, ran  # the per-thread tasks ran on Dask
+    assert "process_file" in ran, ran  # the per-file tasks ran on Dask
 
     assert_same_outputs(reference_run.settings.processed_dir, settings.processed_dir)
     pages = sorted(p.name for p in settings.reports_dir.glob("*.html"))
@@ -49,8 +49,8 @@ def test_dask_runner_matches_the_thread_runner(prefect_server, reference_run, tr
     # The workers wrote pages that link the folder's one shared Vega asset.
     assert len(list((settings.reports_dir / "assets").glob("vega-*.js"))) == 1
     # The workers' task runs are on the session's server, next to the flow's own.
-    names = wait_for_task_runs(flow_run_id, expected=9)
-    assert [n for n in names if n.startswith("analyse-thread")] == [
-        "analyse-thread[pakpassion-why-not-ussr]",
-        "analyse-thread[ussr-pakistan-relations-1965]",
+    names = wait_for_task_runs(flow_run_id, expected=6)
+    assert [n for n in names if n.startswith("process-file")] == [
+        "process-file[pakpassion-why-not-ussr.txt]",
+        "process-file[ussr-pakistan-relations-1965.txt]",
     ]

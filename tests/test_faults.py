@@ -96,20 +96,69 @@ def _watch_for_partial_files(root: Path, stop: threading.Event, problems: list[s
         time.sleep(0.02)
 
 
+def _check_one_run(tables: dict[str, pl.DataFrame], where: str) -> list[str]:
+    """What shows that ``tables`` mix two runs: counts that disagree between tables."""
+    problems = []
+    threads = tables["threads"]
+    expected = dict(threads.select("thread_id", "n_posts").iter_rows())
+    for name in ("posts", "classified", "shifts"):
+        counts = dict(tables[name].group_by("thread_id").len().iter_rows())
+        if counts != {t: n for t, n in expected.items() if n}:
+            problems.append(f"{where}: {name} rows per thread {counts} differ from threads {expected}")
+    listed = {t for row in tables["manifest"].iter_rows(named=True) for t in row["thread_ids"] or []}
+    if listed != set(expected):
+        problems.append(f"{where}: manifest names {sorted(listed)}, threads table has {sorted(expected)}")
+    return problems
+
+
+def _read_database(processed: Path) -> dict[str, pl.DataFrame]:
+    import duckdb
+
+    from discourse.store.database import DB_FILE, select_sql
+
+    if not (processed / DB_FILE).exists():
+        return {}
+    conn = duckdb.connect(str(processed / DB_FILE), read_only=True)
+    try:
+        return {table: conn.sql(select_sql(table)).pl() for table in ("threads", "posts", "classified", "shifts", "manifest")}
+    finally:
+        conn.close()
+
+
+def _read_exports(processed: Path) -> dict[str, pl.DataFrame]:
+    import pyarrow.parquet as pq
+
+    if not (processed / "current").exists():
+        return {}
+    folder = (processed / "current").resolve()  # resolved once: one run's set
+    runs = {pq.read_metadata(path).metadata[b"discourse_run"] for path in folder.glob("*.parquet")}
+    assert len(runs) == 1, f"export {folder} mixes runs {runs}"
+    return {table: pl.read_parquet(folder / f"{table}.parquet") for table in ("threads", "posts", "classified", "shifts", "manifest")}
+
+
 def test_sigkill_at_random_points_then_rerun_gives_the_clean_outputs(tmp_path, models, clean_run):
+    # Ten kills at random moments of a run (and of the reruns that finish its work): after each,
+    # the database and the Parquet exports each hold one run's complete state, never a mix.
     clean_root, clean_seconds = clean_run
     root = _make_root(tmp_path, "killed")
+    processed = root / "data" / "processed"
     rng = random.Random(20261123)
     problems: list[str] = []
     stop = threading.Event()
     watcher = threading.Thread(target=_watch_for_partial_files, args=(root, stop, problems), daemon=True)
     watcher.start()
     try:
-        for _ in range(4):
+        for kill in range(10):
+            if kill == 5:  # a changed file makes the later runs do real work again
+                (root / "data" / "raw" / "extra-0.txt").write_text(TINY_THREAD.replace("1954", "1999"), encoding="utf-8")
             proc = subprocess.Popen(_command(root, models), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.3, max(0.5, clean_seconds * 0.9)))
+            time.sleep(rng.uniform(0.3, max(0.5, clean_seconds)))
             proc.send_signal(signal.SIGKILL)
             proc.wait(30)
+            for where, tables in (("database", _read_database(processed)), ("exports", _read_exports(processed))):
+                if tables:
+                    problems += _check_one_run(tables, f"after kill {kill}, {where}")
+        (root / "data" / "raw" / "extra-0.txt").write_text(TINY_THREAD.replace("1954", "1950"), encoding="utf-8")
         final = subprocess.run(_command(root, models), env=_env(), capture_output=True, text=True, timeout=600)
     finally:
         stop.set()
@@ -126,6 +175,7 @@ def test_sigkill_at_random_points_then_rerun_gives_the_clean_outputs(tmp_path, m
         p.name for p in (clean_root / "reports").glob("*.html")
     )
     assert not list((root / "data" / "processed").rglob(".tmp-*"))
+    assert not _check_one_run(_read_database(processed), "final database")
 
 
 def test_two_runs_at_once_one_waits_out_with_a_clear_message(tmp_path, models):

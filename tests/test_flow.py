@@ -1,4 +1,4 @@
-"""The ``discourse_pipeline`` flow: same outputs as ``run_pipeline``, incremental reruns, failures.
+"""The ``discourse_pipeline`` flow: the library's run on Prefect, incremental reruns, failures.
 
 Three groups:
 
@@ -13,8 +13,6 @@ Three groups:
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 import shutil
 import subprocess
@@ -40,6 +38,7 @@ from prefect_util import (  # noqa: E402 - after the assert-rewrite registration
 )
 
 from discourse import pipeline as lib  # noqa: E402
+from discourse.executors import InProcess  # noqa: E402
 from discourse.ingest.build import FileIngest  # noqa: E402
 from discourse.ingest.run import RawEntry  # noqa: E402
 from discourse.pipeline import RunPlan, RunSummary, run_pipeline  # noqa: E402
@@ -55,46 +54,20 @@ NEW_PARAGRAPH = (
 )
 
 
-#: For each library function ``run_pipeline`` calls directly: the flow's tasks doing that work
-#: (an empty list: the flow body calls it itself). A new step in ``run_pipeline`` fails the
-#: equivalence test below until the flow mirrors it.
-FLOW_STEPS = {
-    "load_model": ["load-model"],
-    "plan_run": ["plan-run"],
-    "ingest_entry": ["ingest-file"],
-    "analyse_thread": ["analyse-thread"],
-    "finish_run": ["finish-run"],
-    "build_reports": ["build-reports"],
-    "evaluate_model": ["evaluate-model"],
-    "record_run": ["record-run"],
-    "run_version": [],
-    "run_metadata": [],
-    "evaluation_is_stale": [],
-}
+class RecordingExecutor(InProcess):
+    """The in-process executor, listing the steps the run sequence hands it."""
 
+    def __init__(self) -> None:
+        self.steps: list[str] = []
 
-def _record_direct_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Wrap every function of discourse.pipeline; list those called from outside the module."""
-    calls: list[str] = []
-    depth = [0]
+    def stage(self, name, fn, /, *args):
+        self.steps.append(name)
+        return super().stage(name, fn, *args)
 
-    def wrap(name: str, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            if depth[0] == 0:
-                calls.append(name)
-            depth[0] += 1
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        return wrapper
-
-    for name, fn in list(vars(lib).items()):
-        if inspect.isfunction(fn) and fn.__module__ == lib.__name__ and name != "run_pipeline":
-            monkeypatch.setattr(lib, name, wrap(name, fn))
-    return calls
+    def map(self, name, fn, shared, items):
+        for item, outcome in super().map(name, fn, shared, items):
+            self.steps.append(f"{name}[{item.source_path}]")
+            yield item, outcome
 
 
 def _mtimes(folder: Path, pattern: str = "*") -> dict[str, int]:
@@ -254,33 +227,24 @@ def test_flow_does_what_run_pipeline_does_and_publishes_artifacts(
     pages = {"index.html", f"{FORUM_ID}.html", f"{ARTICLE_ID}.html", "evaluation.html", "evaluation.json"}
     assert {p.name for p in summary.reports} == pages
 
-    # The same work as the sequential reference implementation, to the row.
+    # The same work as the in-process run, to the row ...
     plain = make_workspace(tmp_path / "plain", trained_models, labels=True)
-    calls = _record_direct_calls(monkeypatch)
-    assert run_pipeline(plain).ok
-    monkeypatch.undo()
+    recorder = RecordingExecutor()
+    assert run_pipeline(plain, executor=recorder).ok
     assert_same_outputs(settings.processed_dir, plain.processed_dir)
     assert sorted(p.name for p in settings.reports_dir.iterdir()) == sorted(p.name for p in plain.reports_dir.iterdir())
-    # ... step for step: each library call of run_pipeline is a task of the flow (or its body).
-    unmirrored = sorted(set(calls) - set(FLOW_STEPS))
-    assert not unmirrored, f"run_pipeline calls discourse.pipeline.{unmirrored}, which the flow does not mirror"
-    expected = Counter(task for call in calls for task in FLOW_STEPS[call])
-
-    # One task per file and one per thread (never per post), then the run-level tasks.
-    names = wait_for_task_runs(reference_run.flow_run_id, expected=10)
-    ran = Counter(n.split("[")[0] for n in names if n != "load-model" or "load_model" in calls)
-    assert ran == expected, (ran, calls)
+    # ... and step for step: the flow has no sequence of its own, each step the library's run
+    # hands its executor is one task run (one per file, never per thread or post).
+    names = wait_for_task_runs(reference_run.flow_run_id, expected=len(recorder.steps))
+    assert names == sorted(recorder.steps), (names, recorder.steps)
     assert names == sorted(
         [
             "build-reports",
             "evaluate-model",
-            f"analyse-thread[{ARTICLE_ID}]",
-            f"analyse-thread[{FORUM_ID}]",
-            "finish-run",
-            f"ingest-file[{ARTICLE}]",
-            "ingest-file[pakpassion-why-not-ussr.txt]",
             "load-model",
             "plan-run",
+            f"process-file[{ARTICLE}]",
+            "process-file[pakpassion-why-not-ussr.txt]",
             "record-run",
         ]
     ), names
@@ -308,7 +272,8 @@ def test_rerun_with_nothing_changed_recomputes_nothing(reference_run, tmp_path: 
     assert summary.plan.nothing_to_do and not summary.results and not summary.reports
     assert summary.seconds < 15
     assert _mtimes(settings.processed_dir, "*.parquet") | _mtimes(settings.reports_dir) == before
-    assert wait_for_task_runs(flow_run_id, expected=2) == ["load-model", "plan-run"]
+    # The model's version is known from the models folder: the plan needs no model loaded.
+    assert wait_for_task_runs(flow_run_id, expected=1) == ["plan-run"]
     markdown = flow_run_artifacts(flow_run_id)["discourse-run-summary"].data
     assert markdown.startswith("# discourse run: nothing changed") and "| files unchanged (skipped) | 2 |" in markdown
 
@@ -318,7 +283,7 @@ def test_new_changed_and_deleted_files_are_processed_alone(reference_run, tmp_pa
     from conftest import TINY_THREAD
 
     settings = copy_workspace(reference_run.settings, tmp_path / "copy")
-    forum_parts = _mtimes(settings.processed_dir / "parts" / FORUM_ID)
+    forum_page = _mtimes(settings.reports_dir, f"{FORUM_ID}.html")
     original = (settings.raw_dir / ARTICLE).read_bytes()
     (settings.raw_dir / ARTICLE).write_bytes(original + NEW_PARAGRAPH.encode())
     (settings.raw_dir / "seato-tiny.txt").write_text(TINY_THREAD, encoding="utf-8")
@@ -327,7 +292,7 @@ def test_new_changed_and_deleted_files_are_processed_alone(reference_run, tmp_pa
     assert changed.ok
     assert sorted(r.source_path for r in changed.results) == ["seato-tiny.txt", ARTICLE]
     assert [row["source_path"] for row in changed.plan.unchanged] == ["pakpassion-why-not-ussr.txt"]
-    assert _mtimes(settings.processed_dir / "parts" / FORUM_ID) == forum_parts  # untouched
+    assert _mtimes(settings.reports_dir, f"{FORUM_ID}.html") == forum_page  # not analysed again
     posts = pl.read_parquet(settings.processed_dir / "posts.parquet")
     reference_posts = pl.read_parquet(reference_run.settings.processed_dir / "posts.parquet")
     count = lambda frame, tid: frame.filter(pl.col("thread_id") == tid).height  # noqa: E731
@@ -355,21 +320,23 @@ def test_failing_thread_is_recorded_and_the_others_finish(
     reference_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = copy_workspace(reference_run.settings, tmp_path / "copy")
-    real_analyse = lib.analyse_thread
+    real_analyse = lib._analyse
     calls: dict[str, int] = {}
 
-    def analyse_thread(settings, thread_id, model, run_meta, ingested=None):
+    def analyse(job, tables):
+        [thread_id] = tables["threads"]["thread_id"].to_list()  # one thread per bundled file
         calls[thread_id] = calls.get(thread_id, 0) + 1
         if thread_id == FORUM_ID:
             raise ValueError("model exploded on this thread")
         if calls[thread_id] == 1:
-            raise OSError("transient read error")  # retried, then succeeds
-        return real_analyse(settings, thread_id, model, run_meta, ingested)
+            raise OSError("transient read error")  # the file's task is retried, then succeeds
+        return real_analyse(job, tables)
 
-    monkeypatch.setattr(lib, "analyse_thread", analyse_thread)
+    monkeypatch.setattr(lib, "_analyse", analyse)
     summary, flow_run_id = run_flow(settings, force=True)
     assert summary.thread_errors == {FORUM_ID: "ValueError: model exploded on this thread"}
-    assert calls == {FORUM_ID: 1, ARTICLE_ID: 2}  # no retry for a ValueError, one for the OSError
+    # No retry for a ValueError (the file's batch, then the thread alone); one for the OSError.
+    assert calls == {FORUM_ID: 2, ARTICLE_ID: 2}
     assert summary.processed_threads == [ARTICLE_ID]
     manifest = pl.read_parquet(settings.processed_dir / "manifest.parquet").sort("source_path")
     assert manifest["status"].to_list() == ["failed", "ok"]
@@ -395,6 +362,7 @@ def test_new_model_version_reclassifies_everything_through_the_flow(
         return model, {**metadata, "model_version": f"{metadata['model_version']}+next"}
 
     monkeypatch.setattr(lib, "load_model", load_model)
+    monkeypatch.setattr(lib, "known_model_version", lambda settings: None)  # what a new model changes
     summary, _ = run_flow(settings)
     assert sorted(r.source_path for r in summary.results) == ["pakpassion-why-not-ussr.txt", ARTICLE]
     assert not summary.plan.unchanged and summary.ok
@@ -416,9 +384,27 @@ def test_discourse_run_uses_the_embedded_api_and_shows_progress(trained_models: 
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
     assert "Starting temporary server" in output  # Prefect's embedded API, nothing started by hand
-    assert "Beginning flow run" in output and "files: 2/2 read" in output and "threads: 2/2 done" in output
+    assert "Beginning flow run" in output and "files: 2/2 done" in output
     assert "processed 2 file(s), 2 thread(s)" in output
     assert (settings.reports_dir / "index.html").is_file()
+
+
+def test_a_run_with_nothing_to_do_never_starts_prefect(trained_models: Path, tmp_path: Path) -> None:
+    """``discourse run`` plans first; with nothing changed it neither imports nor starts Prefect."""
+    import os
+    import sys
+
+    settings = make_workspace(tmp_path / "project", trained_models)
+    assert run_pipeline(settings).ok
+    args = ["run", "--root", str(tmp_path / "project"), "--raw-dir", str(settings.raw_dir),
+            "--processed-dir", str(settings.processed_dir), "--reports-dir", str(settings.reports_dir),
+            "--models-dir", str(settings.models_dir)]
+    env = {k: v for k, v in os.environ.items() if k != "DISCOURSE_HOME"}
+    done = subprocess.run([sys.executable, "-c", _LOCKED_RUN, *args], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "nothing changed" in done.stdout and "IMPORTED []" in done.stdout
+    print(done.stdout.strip().splitlines()[-1])  # the wall time, for the record
 
 
 # --- a label file that is not CSV --------------------------------------------------------------------

@@ -11,10 +11,11 @@ import pytest
 from conftest import RAW, TINY_THREAD
 from discourse import schema
 from discourse.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, main
-from discourse.ingest import detect_format, ingest_paths, read_source
+from discourse.ingest import detect_format, read_source
 from discourse.ingest.decode import decode_text
 from discourse.ingest.errors import IngestError
 from discourse.ingest.records import RawFile
+from ingest_util import ingest_paths
 
 
 def test_seed_tables_match_their_schemas(seed_tables):
@@ -77,7 +78,7 @@ def test_bad_file_is_reported_and_the_others_are_processed(tmp_path, name):
     (raw / name).write_bytes(data)
     (raw / "good.txt").write_text(TINY_THREAD, encoding="utf-8")
     summary = ingest_paths([raw], tmp_path / "processed")
-    [failed] = summary.failed
+    [failed] = summary.failed_files
     assert failed.source_path == name
     assert pytest.approx(0) == 0 and __import__("re").search(reason, failed.error), failed.error
     report = pl.read_parquet(tmp_path / "processed" / "ingest_report.parquet")

@@ -10,12 +10,14 @@ import polars as pl
 import pytest
 
 from conftest import TINY_THREAD
-from discourse import store
+from discourse import pipeline, store
 from discourse.cli import EXIT_OK, EXIT_PARTIAL, main
 from discourse.config import Settings
-from discourse.ingest import find_raw_files, ingest_paths
+from discourse.ingest import find_raw_files
 from discourse.names import assign_file_ids, file_id_for, safe_name, thread_id_for
-from discourse.pipeline import finish_run, ingest_entry, plan_run, record_run
+from discourse.plan import plan_run
+from discourse.report.folder import page_name
+from ingest_util import ingest_paths, store_tables
 
 CSV_POSTS = "text,author\nThe pact bound Karachi to Washington.,Ayesha\nNon-alignment kept Delhi free.,Vikram\n"
 TSV_POSTS = "text\tauthor\nMoscow mediated at Tashkent.\tOleg\n"
@@ -41,13 +43,17 @@ def _settings(tmp_path: Path, raw: Path) -> Settings:
     return Settings.default(tmp_path, raw_dir=raw)
 
 
-def _run_without_model(settings: Settings) -> tuple[object, list]:
-    """The run's file stages (plan, ingest, finish, record) without classification."""
-    plan = plan_run(settings, "test-version")
-    results = [ingest_entry(settings, entry, keep_tables=False) for entry in plan.to_process]
-    finish_run(settings, plan, results, {})
-    record_run(settings, plan, results, {})
-    return plan, results
+def _stored(processed: Path) -> list[str]:
+    return sorted(store.read_table(processed, "threads")["thread_id"])
+
+
+def _run_without_model(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> tuple[object, list]:
+    """The run's file stages (plan, ingest, commit) without classification or pages."""
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "load_model", lambda settings: (None, {"model_version": "test-version"}))
+        patch.setattr(pipeline, "build_reports", lambda *args: [])
+        summary = pipeline.run_pipeline(settings)
+    return summary.plan, summary.results
 
 
 # --- thread ids never collide ------------------------------------------------------------------
@@ -64,7 +70,7 @@ def test_files_that_map_to_one_id_keep_distinct_threads(tmp_path):
     )
     assert file_id_for("a.txt") == file_id_for("a.csv") and file_id_for("sub/b.txt") == file_id_for("sub-b.txt")
     summary = ingest_paths([raw], tmp_path / "processed")
-    assert not summary.failed
+    assert not summary.failed_files
     threads = pl.read_parquet(tmp_path / "processed" / "threads.parquet")
     assert threads.height == 5 and threads["thread_id"].n_unique() == 5
     assert sorted(threads["source_path"]) == ["a.csv", "a.tsv", "a.txt", "sub-b.txt", "sub/b.txt"]
@@ -75,7 +81,7 @@ def test_file_keeps_its_id_when_a_clashing_file_is_added_or_removed(tmp_path):
     raw = _raw(tmp_path, {"a.txt": TINY_THREAD})
     processed = tmp_path / "processed"
     ingest_paths([raw], processed)
-    assert store.list_threads(processed) == ["a"]
+    assert _stored(processed) == ["a"]
     (raw / "a.csv").write_text(CSV_POSTS, encoding="utf-8")
     ingest_paths([raw], processed)
     threads = dict(pl.read_parquet(processed / "threads.parquet").select("source_path", "thread_id").iter_rows())
@@ -88,33 +94,32 @@ def test_file_keeps_its_id_when_a_clashing_file_is_added_or_removed(tmp_path):
     assert assign_file_ids(["x.txt", "x.txt"])[0] != assign_file_ids(["x.txt", "x.txt"])[1]
 
 
-def test_removing_one_of_two_clashing_files_keeps_the_others_thread(tmp_path):
+def test_removing_one_of_two_clashing_files_keeps_the_others_thread(tmp_path, monkeypatch):
     raw = _raw(tmp_path, {"a.txt": TINY_THREAD, "a.csv": CSV_POSTS})
     settings = _settings(tmp_path, raw)
-    _run_without_model(settings)
-    stored = store.list_threads(settings.processed_dir)
+    _run_without_model(settings, monkeypatch)
+    stored = _stored(settings.processed_dir)
     assert len(stored) == 2
     (raw / "a.txt").unlink()
-    plan, _ = _run_without_model(settings)
+    plan, _ = _run_without_model(settings, monkeypatch)
     assert len(plan.removed_threads) == 1 and not plan.to_process  # a.csv is unchanged
     kept = pl.read_parquet(settings.processed_dir / "threads.parquet")
     assert kept["source_path"].to_list() == ["a.csv"] and kept["thread_id"].to_list()[0] in stored
     assert pl.read_parquet(settings.processed_dir / "posts.parquet").height == 2
 
 
-def test_file_whose_manifest_id_is_shared_is_reprocessed_under_its_own_id(tmp_path):
+def test_file_whose_manifest_id_is_shared_is_reprocessed_under_its_own_id(tmp_path, monkeypatch):
     raw = _raw(tmp_path, {"a.txt": TINY_THREAD, "a.csv": CSV_POSTS})
     settings = _settings(tmp_path, raw)
-    _run_without_model(settings)
+    _run_without_model(settings, monkeypatch)
     # A manifest where both files name the thread "a", as two clashing files once got.
     manifest = store.read_table(settings.processed_dir, "manifest")
     manifest = manifest.with_columns(pl.lit(["a"]).alias("thread_ids"))
-    store.write_table(settings.processed_dir, "manifest", manifest)
-    one_thread = store.read_table(settings.processed_dir, "threads").head(1)
-    store.replace_thread(settings.processed_dir, "a", {"threads": one_thread})
-    plan, results = _run_without_model(settings)
+    one_thread = store.read_table(settings.processed_dir, "threads").head(1).with_columns(thread_id=pl.lit("a"))
+    store_tables(settings.processed_dir, {"manifest": manifest, "threads": one_thread})
+    plan, results = _run_without_model(settings, monkeypatch)
     assert [e.source_path for e in plan.to_process] == ["a.txt"]  # its id changed: read again
-    assert "a" in store.list_threads(settings.processed_dir)  # still a.csv's, not deleted
+    assert "a" in _stored(settings.processed_dir)  # still a.csv's, not deleted
 
 
 # --- unsafe names ---------------------------------------------------------------------------
@@ -122,7 +127,7 @@ def test_double_dot_names_are_sanitised_and_never_stop_the_run(tmp_path, capsys)
     raw = _raw(tmp_path, {"notes..v2.txt": TINY_THREAD, "dump.csv": "thread_id,text\nv1..v2,Hello there\n..,Again\n"})
     for name in ("notes..v2", "v1..v2", "..", "a...b"):
         assert ".." not in safe_name(name) and "--" not in safe_name(name)
-        store.thread_dir(tmp_path, safe_name(name))  # accepted by the store
+        page_name(safe_name(name))  # accepted as a page name
     processed = tmp_path / "processed"
     assert main(["ingest", str(raw), "--processed-dir", str(processed)]) == EXIT_OK
     threads = pl.read_parquet(processed / "threads.parquet")
@@ -141,9 +146,9 @@ def test_a_thread_id_the_store_refuses_fails_that_file_alone(tmp_path, monkeypat
     monkeypatch.setattr(build, "thread_id_for", refused_for_b)
     raw = _raw(tmp_path, {"a.txt": TINY_THREAD, "b.txt": TINY_THREAD})
     summary = ingest_paths([raw], tmp_path / "processed")
-    [failed] = summary.failed
+    [failed] = summary.failed_files
     assert failed.source_path == "b.txt" and "not a safe file name" in failed.error
-    assert store.list_threads(tmp_path / "processed") == ["a"]
+    assert _stored(tmp_path / "processed") == ["a"]
 
 
 # --- bad rows ---------------------------------------------------------------------------------
@@ -171,7 +176,7 @@ def test_ragged_csv_row_keeps_the_good_rows_and_the_whole_reason(tmp_path):
     raw = _raw(tmp_path, {"posts.csv": text})
     processed = tmp_path / "processed"
     summary = ingest_paths([raw], processed)
-    assert not summary.failed and [len(r.bad_rows) for r in summary.results] == [2]
+    assert not summary.failed_files and [len(r.bad_rows) for r in summary.results] == [2]
     posts = pl.read_parquet(processed / "posts.parquet")
     assert posts["author"].to_list() == ["Ayesha", "Nadia"]
     bad = _report(processed).filter(pl.col("status") == "bad_row")
@@ -185,21 +190,23 @@ def test_ragged_csv_row_keeps_the_good_rows_and_the_whole_reason(tmp_path):
 def test_file_with_only_bad_rows_fails_and_lists_them(tmp_path):
     raw = _raw(tmp_path, {"posts.jsonl": '{"text": 5}\n{also bad\n', "ok.txt": TINY_THREAD})
     summary = ingest_paths([raw], tmp_path / "processed")
-    [failed] = summary.failed
+    [failed] = summary.failed_files
     assert failed.error == "no row could be read: 2 malformed, 0 with empty text"
     report = _report(tmp_path / "processed").filter(pl.col("source_path") == "posts.jsonl")
     assert report["status"].to_list() == ["failed", "bad_row", "bad_row"]
 
 
-def test_unchanged_file_keeps_its_bad_rows_in_the_next_report(tmp_path):
+def test_unchanged_file_keeps_its_bad_rows_in_the_next_report(tmp_path, monkeypatch):
     raw = _raw(tmp_path, {"posts.jsonl": '{"text": "Kept."}\n{broken\n'})
     settings = _settings(tmp_path, raw)
-    _run_without_model(settings)
+    _run_without_model(settings, monkeypatch)
     first = _report(settings.processed_dir).select("status", "line").rows()
-    plan, _ = _run_without_model(settings)
-    assert not plan.to_process
+    (raw / "other.txt").write_text(TINY_THREAD, encoding="utf-8")  # something to do
+    plan, _ = _run_without_model(settings, monkeypatch)
+    assert [e.source_path for e in plan.to_process] == ["other.txt"]
     assert first == [("ok", None), ("bad_row", 2)]
-    assert _report(settings.processed_dir).select("status", "line").rows() == [("unchanged", None), ("bad_row", 2)]
+    report = _report(settings.processed_dir).filter(pl.col("source_path") == "posts.jsonl")
+    assert report.select("status", "line").rows() == [("unchanged", None), ("bad_row", 2)]
 
 
 # --- output folders inside the raw folder -----------------------------------------------------
@@ -214,7 +221,8 @@ def test_processed_and_reports_folders_inside_raw_are_never_read_back(tmp_path):
     assert [r.source_path for r in ingest_paths([raw], processed, exclude=[raw / "reports"]).results] == ["t.txt"]
     assert pl.read_parquet(processed / "posts.parquet").height == 3
     settings = Settings.default(tmp_path, raw_dir=raw, processed_dir=processed, reports_dir=raw / "reports")
-    assert [e.source_path for e in plan_run(settings, "v").to_process] == ["t.txt"]
+    manifest = store.read_table(processed, "manifest")
+    assert [e.source_path for e in plan_run(settings, "v", manifest, set()).to_process] == ["t.txt"]
 
 
 # --- links and special files --------------------------------------------------------------------

@@ -133,13 +133,12 @@ def test_choice_skips_posts_already_labelled() -> None:
 
 
 def test_label_export_cli_leaves_out_labelled_posts(tmp_path: Path, capsys) -> None:
-    from discourse import store
     from discourse.cli import main
+    from ingest_util import store_tables
 
     posts, classified = _two_threads()
     processed, labels_dir = tmp_path / "processed", tmp_path / "labels"
-    store.write_table(processed, "posts", posts)
-    store.write_table(processed, "classified", classified)
+    store_tables(processed, {"posts": posts, "classified": classified})
     labels_dir.mkdir()
     (labels_dir / "mine.csv").write_text("thread_id,post_id,stance\nlong,0,none\n", encoding="utf-8")
     args = ["label", "export", "--n", "2", "--processed-dir", str(processed), "--labels-dir", str(labels_dir)]

@@ -108,8 +108,8 @@ def test_deployment_from_prefect_yaml_runs_on_a_process_worker(prefect_server, t
     assert keys <= set(artifacts)
     assert artifacts["discourse-run-summary"].data.startswith("# discourse run: 2 thread(s) processed from 2 file(s)")
     assert (settings.reports_dir / "index.html").resolve().as_uri() in artifacts["discourse-report-index"].data
-    names = wait_for_task_runs(flow_run.id, expected=9)
-    assert "analyse-thread[pakpassion-why-not-ussr]" in names and "build-reports" in names
+    names = wait_for_task_runs(flow_run.id, expected=6)
+    assert "process-file[pakpassion-why-not-ussr.txt]" in names and "build-reports" in names
 
 
 @pytest.mark.prefect

@@ -11,7 +11,7 @@ import pytest
 
 from discourse import report, schema, store
 from discourse.cli import EXIT_OK, main
-from discourse.ingest import ingest_paths, threads_to_tables
+from discourse.ingest import threads_to_tables
 from discourse.ingest.build import FileIngest, list_thread_warnings
 from discourse.ingest.quality import (
     QUALITY_COLUMNS,
@@ -20,6 +20,7 @@ from discourse.ingest.quality import (
     thread_warnings,
 )
 from discourse.ingest.records import ParsedThread, RawPost, RawQuote
+from ingest_util import ingest_paths
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 DAY = datetime(2024, 4, 2, 9, 30, tzinfo=UTC)
@@ -199,18 +200,17 @@ def test_counts_reach_the_threads_table_and_the_ingest_report(tmp_path):
 
 def test_a_file_not_read_again_keeps_its_sums_in_the_report(tmp_path):
     from discourse.config import Settings
-    from discourse.pipeline import RunPlan, record_run
+    from discourse.pipeline import run_pipeline
 
     raw = write_raw(tmp_path / "raw", {"gappy.json": GAPPY_TOPIC})
-    settings = Settings.default(tmp_path, raw_dir=raw, processed_dir=tmp_path / "processed")
-    summary = ingest_paths([raw], settings.processed_dir)
-    manifest_row = {"source_path": "gappy.json", "source_sha256": summary.results[0].source_sha256,
-                    "thread_ids": summary.thread_ids, "model_version": "m", "status": "ok", "reason": None,
-                    "processed_at": NOW}
-    record_run(settings, RunPlan(model_version="m", unchanged=[manifest_row]), [], {})
-    row = store.read_table(settings.processed_dir, "ingest_report").row(0, named=True)
-    assert row["status"] == "unchanged"
-    assert [row[c] for c in QUALITY_COLUMNS] == [1, 1, 1, 1]
+    settings = Settings.default(tmp_path, raw_dir=raw)
+    assert run_pipeline(settings).ok
+    write_raw(raw, {"empty.json": EMPTY_TOPIC})  # something to do, gappy.json unchanged
+    summary = run_pipeline(settings)
+    assert [row["source_path"] for row in summary.plan.unchanged] == ["gappy.json"]
+    rows = {r["source_path"]: r for r in store.read_table(settings.processed_dir, "ingest_report").iter_rows(named=True)}
+    assert rows["gappy.json"]["status"] == "unchanged"
+    assert [rows["gappy.json"][c] for c in QUALITY_COLUMNS] == [1, 1, 1, 1]
 
 
 def test_ingest_prints_a_warning_for_a_thread_of_empty_posts_and_still_succeeds(tmp_path, capsys):
@@ -248,7 +248,7 @@ def test_pages_show_the_phrases_as_text(tmp_path):
     metrics = shifts.compute_shifts(tables["posts"], tables["quotes"], classified)
     thread = tables["threads"].row(0, named=True)
     page = report.write_thread_report(
-        thread, tables["posts"], tables["quotes"], classified, metrics, tmp_path, {}
+        thread, tables["posts"], classified, metrics, tmp_path, {}
     ).read_text(encoding="utf-8")
     notice = ("<strong>Gaps in what was read:</strong> 1 of 4 posts has no text of their own; "
               "1 of 4 posts has no date; 1 of 4 posts has no author; 1 marked quote matches no post in the file.")

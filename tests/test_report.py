@@ -32,7 +32,7 @@ def write(frames: dict[str, pl.DataFrame], out: Path, *, tables="compute", stand
         tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
     thread = frames["threads"].to_dicts()[0]
     return report.write_thread_report(
-        thread, frames["posts"], frames["quotes"], frames["classified"], tables, out, RUN_META, standalone=standalone
+        thread, frames["posts"], frames["classified"], tables, out, RUN_META, standalone=standalone
     )
 
 
@@ -256,7 +256,7 @@ def test_pages_refuse_missing_or_other_threads_metric_tables(tmp_path):
             write(frames, tmp_path, tables=tables)
         with pytest.raises(ValueError, match="pass the compute_shifts tables of this thread"):
             report.export_images(
-                thread, frames["posts"], frames["quotes"], frames["classified"], tables, tmp_path, "svg"
+                thread, frames["posts"], frames["classified"], tables, tmp_path, "svg"
             )
     assert list(tmp_path.iterdir()) == []
 
@@ -266,7 +266,7 @@ def test_multi_thread_frames_are_filtered(tmp_path):
     both = {k: pl.concat([one[k], two[k]]) for k in ("posts", "quotes", "classified")}
     tables = shifts.compute_shifts(both["posts"], both["quotes"], both["classified"])
     path = report.write_thread_report(
-        one["threads"].to_dicts()[0], both["posts"], both["quotes"], both["classified"], tables, tmp_path, {}
+        one["threads"].to_dicts()[0], both["posts"], both["classified"], tables, tmp_path, {}
     )
     data = page_data(path.read_text(encoding="utf-8"))
     assert data["datasets"][data["detail"]["dataset"]]["n"] == 7
@@ -325,7 +325,7 @@ def test_export_images(tmp_path, fmt):
     frames = bu.tea_stall_thread()
     tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
     paths = report.export_images(
-        frames["threads"].to_dicts()[0], frames["posts"], frames["quotes"], frames["classified"], tables, tmp_path, fmt=fmt
+        frames["threads"].to_dicts()[0], frames["posts"], frames["classified"], tables, tmp_path, fmt=fmt
     )
     names = sorted(p.name for p in paths)
     assert names == sorted(
@@ -338,14 +338,14 @@ def test_export_images(tmp_path, fmt):
         else:
             assert b"<svg" in head
     with pytest.raises(ValueError):
-        report.export_images(frames["threads"].to_dicts()[0], frames["posts"], frames["quotes"], frames["classified"], tables, tmp_path, fmt="gif")
+        report.export_images(frames["threads"].to_dicts()[0], frames["posts"], frames["classified"], tables, tmp_path, fmt="gif")
 
 
 def test_thread_without_posts_still_gets_a_page(tmp_path):
     frames = bu.tea_stall_thread()
     empty = {name: schema.empty(schema.TABLES[name]) for name in ("posts", "quotes", "classified")}
     path = report.write_thread_report(
-        frames["threads"].to_dicts()[0], empty["posts"], empty["quotes"], empty["classified"], None, tmp_path, {}
+        frames["threads"].to_dicts()[0], empty["posts"], empty["classified"], None, tmp_path, {}
     )
     data = page_data(path.read_text(encoding="utf-8"))
     assert data["datasets"][data["detail"]["dataset"]]["n"] == 0
@@ -480,7 +480,7 @@ def test_old_temp_files_are_removed_and_fresh_ones_kept(tmp_path):
 
 def test_build_reports_removes_leftover_temp_pages(tmp_path, monkeypatch):
     """The page-writing step starts by removing what an interrupted write left behind."""
-    from discourse import pipeline
+    from discourse import pipeline, store
     from discourse.config import Settings
 
     settings = Settings.default(tmp_path)
@@ -489,7 +489,8 @@ def test_build_reports_removes_leftover_temp_pages(tmp_path, monkeypatch):
     leftover.write_text("<!DOCTYPE html><p>half a pa", encoding="utf-8")
     hour_ago = time.time() - 3600
     os.utime(leftover, (hour_ago, hour_ago))
-    pipeline.build_reports(settings, None, {})
+    with store.open_store(settings.processed_dir) as db:
+        pipeline.build_reports(settings, db, None, {})
     assert not leftover.exists()
     assert (settings.reports_dir / "index.html").is_file()
 
@@ -531,7 +532,7 @@ def test_thousand_thread_reports_folder_stays_small(tmp_path, monkeypatch):
         key = (thread["thread_id"],)
         own = {name: parts.get(key) for name, parts in by_thread.items()}  # None: no rows
         metric = {name: own[name] for name in tables}
-        report.write_thread_report(thread, own["posts"], own["quotes"], own["classified"], metric, out, RUN_META)
+        report.write_thread_report(thread, own["posts"], own["classified"], metric, out, RUN_META)
     report.write_index(corpus["threads"], tables["thread_summary"], out, RUN_META)
     files = [p for p in out.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
@@ -545,23 +546,23 @@ def test_first_evaluation_page_is_linked_from_the_existing_index(tmp_path, monke
     """The index is written before a run's evaluation: writing the folder's first evaluation
     page rewrites the index so it links the page; later evaluations leave the index alone."""
     import discourse.stance.evaluate as evaluate_mod
-    from discourse import pipeline
+    from discourse import models
     from discourse.config import Settings
     from test_stance_evaluate import _fake_results
 
     threads, summaries = index_inputs()
     tables = {"threads": threads, "thread_summary": summaries, "posts": pl.DataFrame({"post_id": ["1"]}),
               "quotes": pl.DataFrame()}
-    monkeypatch.setattr(pipeline.store, "read_table", lambda folder, name: tables[name])
+    monkeypatch.setattr(models.store, "read_tables", lambda folder, names: {name: tables[name] for name in names})
     monkeypatch.setattr(evaluate_mod, "run_evaluation", lambda *args, **kwargs: _fake_results())
     settings = Settings.default(tmp_path)
     settings.labels_dir.mkdir(parents=True)
     index = report.write_index(threads, summaries, settings.reports_dir, RUN_META)
     assert 'href="evaluation.html"' not in index.read_text(encoding="utf-8")
-    _text, paths = pipeline.evaluate_model(settings, {"model_version": "m1"})
+    _text, paths = models.evaluate_model(settings, {"model_version": "m1"})
     assert index in paths and 'href="evaluation.html"' in index.read_text(encoding="utf-8")
     before = index.stat().st_mtime_ns, index.stat().st_ino
-    _text, paths = pipeline.evaluate_model(settings, {"model_version": "m1"})
+    _text, paths = models.evaluate_model(settings, {"model_version": "m1"})
     assert index not in paths and (index.stat().st_mtime_ns, index.stat().st_ino) == before
 
 

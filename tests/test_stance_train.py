@@ -252,7 +252,7 @@ def test_run_model_is_unpickled_once_and_user_models_are_kept(tmp_path, authored
     import joblib
 
     from discourse.config import Settings
-    from discourse.pipeline import load_model as run_model
+    from discourse.models import load_model as run_model
 
     settings = Settings.default(tmp_path, models_dir=tmp_path / "models")
     real_default = train.default_model
@@ -285,8 +285,9 @@ def test_run_applies_thread_prior_setting_and_keys_results_on_it(tmp_path, autho
     """``--no-thread-prior`` turns adaptation off on the loaded model without retraining, and
     results made without it are not reused for a run with it (the manifest key differs)."""
     from discourse.config import Settings
-    from discourse.pipeline import load_model as run_model
-    from discourse.pipeline import run_metadata, run_version
+    from discourse.models import load_model as run_model
+    from discourse.models import run_metadata
+    from discourse.plan import run_version
     from discourse.report import _run_items
 
     real_default = train.default_model
@@ -315,10 +316,10 @@ def test_no_thread_prior_flag_reaches_the_settings(command) -> None:
 
 @pytest.fixture
 def faked_evaluation(tmp_path, monkeypatch):
-    """``pipeline.evaluate_model`` over a faked ``run_evaluation`` (its ``params`` are recorded
+    """``models.evaluate_model`` over a faked ``run_evaluation`` (its ``params`` are recorded
     in ``seen``), a run model with version m1, and one gold file; yields (seen, on, off)."""
     import discourse.stance.evaluate as evaluate_mod
-    from discourse import pipeline
+    from discourse import models
     from discourse.config import Settings
 
     seen = []
@@ -328,8 +329,10 @@ def faked_evaluation(tmp_path, monkeypatch):
         return {"cv": evaluate_mod.compare_with_baseline(["pro_us", "none"], ["pro_us", "none"])}
 
     monkeypatch.setattr(evaluate_mod, "run_evaluation", fake_run_evaluation)
-    monkeypatch.setattr(pipeline.store, "read_table", lambda *a, **k: pl.DataFrame({"post_id": ["1"]}))
-    monkeypatch.setattr(pipeline, "load_model", lambda settings: (None, {"model_version": "m1"}))
+    monkeypatch.setattr(
+        models.store, "read_tables", lambda folder, tables: {t: pl.DataFrame({"post_id": ["1"]}) for t in tables}
+    )
+    monkeypatch.setattr(models, "load_model", lambda settings: (None, {"model_version": "m1"}))
     on = Settings.default(tmp_path)
     off = Settings.default(tmp_path, thread_prior=False)
     on.labels_dir.mkdir(parents=True)
@@ -340,30 +343,30 @@ def faked_evaluation(tmp_path, monkeypatch):
 def test_evaluate_follows_the_thread_prior_setting(faked_evaluation) -> None:
     """`discourse evaluate --no-thread-prior` evaluates models without adaptation, says so, and
     a run with adaptation on then sees the page as stale (and the reverse)."""
-    from discourse import pipeline
+    from discourse import models
 
     seen, on, off = faked_evaluation
-    text, _paths = pipeline.evaluate_model(off)
+    text, _paths = models.evaluate_model(off)
     assert seen[-1] == {"adapt_prior": None} and text.startswith("thread prior off")
     assert "Thread prior: off" in (off.reports_dir / "evaluation.html").read_text(encoding="utf-8")
-    assert pipeline.evaluation_is_stale(on, {"model_version": "m1"})
-    assert not pipeline.evaluation_is_stale(off, {"model_version": "m1"})
-    text, _paths = pipeline.evaluate_model(on)
+    assert models.evaluation_is_stale(on, {"model_version": "m1"})
+    assert not models.evaluation_is_stale(off, {"model_version": "m1"})
+    text, _paths = models.evaluate_model(on)
     assert seen[-1] is None and not text.startswith("thread prior off")
-    assert not pipeline.evaluation_is_stale(on, {"model_version": "m1"})
-    assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})
+    assert not models.evaluation_is_stale(on, {"model_version": "m1"})
+    assert models.evaluation_is_stale(off, {"model_version": "m1"})
 
 
 def test_evaluate_keys_the_page_on_the_callers_model_without_reloading_it(faked_evaluation, monkeypatch) -> None:
     """Regression: evaluate_model unpickled the run model (~0.3 s) only to read the metadata
     that run_pipeline and the flow already held."""
-    from discourse import pipeline
+    from discourse import models
 
     _seen, _on, off = faked_evaluation
-    monkeypatch.setattr(pipeline, "load_model", lambda settings: pytest.fail("model reloaded"))
-    pipeline.evaluate_model(off, {"model_version": "m2"})
-    assert pipeline.evaluation_is_stale(off, {"model_version": "m1"})
-    assert not pipeline.evaluation_is_stale(off, {"model_version": "m2"})
+    monkeypatch.setattr(models, "load_model", lambda settings: pytest.fail("model reloaded"))
+    models.evaluate_model(off, {"model_version": "m2"})
+    assert models.evaluation_is_stale(off, {"model_version": "m1"})
+    assert not models.evaluation_is_stale(off, {"model_version": "m2"})
 
 
 # --- which label rows name an ingested post ------------------------------------------------------
@@ -408,11 +411,11 @@ def test_train_refuses_labels_that_match_no_post_and_names_the_nearest_thread(au
 def train_cli(tmp_path, authored_csv, posts, monkeypatch):
     """``discourse train`` arguments over a processed folder holding ``posts`` (the small
     authored set stands in for the shipped one, so training takes a moment)."""
-    from discourse import store
+    from ingest_util import store_tables
 
     monkeypatch.setattr(train, "authored_path", lambda: authored_csv)
     processed = tmp_path / "processed"
-    store.write_table(processed, "posts", posts)
+    store_tables(processed, {"posts": posts})
     return ["--processed-dir", str(processed), "--models-dir", str(tmp_path / "models")]
 
 
@@ -461,3 +464,23 @@ def test_label_weight_reaches_the_fit_and_the_model_version(authored_csv, labels
     assert meta_one["label_weight"] == 1.0 and meta_many["label_weight"] == 20.0
     assert meta_one["model_version"] != meta_many["model_version"]
     assert not np.allclose(one.linear_.coef_, many.linear_.coef_)
+
+
+def test_a_run_knows_its_model_version_without_loading_it_until_the_model_changes(
+    authored_csv, tmp_path, monkeypatch
+) -> None:
+    """Regression: a run with nothing to do imported scikit-learn and unpickled the model only
+    to read its version (about 1 s of every no-change run)."""
+    from discourse import models
+    from discourse.config import Settings
+
+    assert train.sidecar_path(Path(train.MODEL_FILE)).name == models.SIDECAR_FILE
+    monkeypatch.setattr(train, "authored_path", lambda: authored_csv)  # a small set: quick to train
+    folder = tmp_path / "models"
+    settings = Settings.default(tmp_path, models_dir=folder)
+    assert models.known_model_version(settings) is None  # never resolved here yet
+    _model, metadata = models.load_model(settings)
+    assert models.known_model_version(settings) == metadata["model_version"]
+    sidecar = folder / models.SIDECAR_FILE
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('"n_training"', '"n_training" '), encoding="utf-8")
+    assert models.known_model_version(settings) is None  # the saved model changed: load it to know

@@ -1,4 +1,4 @@
-"""Atomic writes, per-thread parts, consolidation, safe names and the run lock."""
+"""Atomic writes, the database and its transactions, the Parquet exports, safe names and the run lock."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from discourse import schema, store
-from discourse.atomic import write_parquet_atomic, write_text_atomic
+from discourse.atomic import write_atomic, write_text_atomic
 from discourse.names import assign_file_ids, safe_name, thread_id_for
 
 
@@ -23,18 +23,17 @@ def _posts(thread_id: str, n: int) -> pl.DataFrame:
 
 
 def test_atomic_write_leaves_no_partial_file_when_the_writer_fails(tmp_path):
-    target = tmp_path / "t.parquet"
-    write_parquet_atomic(_posts("a", 2), target)
+    target = tmp_path / "t.html"
+    write_text_atomic(target, "<p>whole</p>")
 
     def explode(_tmp: Path) -> None:
+        _tmp.write_text("<p>ha", encoding="utf-8")
         raise RuntimeError("disk on fire")
-
-    from discourse.atomic import write_atomic
 
     with pytest.raises(RuntimeError):
         write_atomic(target, explode)
-    assert pl.read_parquet(target).height == 2
-    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+    assert target.read_text(encoding="utf-8") == "<p>whole</p>"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.html"]
 
 
 def test_written_files_are_world_readable(tmp_path):
@@ -48,28 +47,107 @@ def _umask() -> int:
     return mask
 
 
-def test_replace_thread_drops_stale_tables(tmp_path):
-    store.replace_thread(tmp_path, "t1", {"posts": _posts("t1", 3)})
-    store.update_thread(tmp_path, "t1", {"classified": schema.empty(schema.CLASSIFIED)})
-    store.replace_thread(tmp_path, "t1", {"posts": _posts("t1", 2)})
-    assert sorted(p.name for p in (tmp_path / "parts" / "t1").iterdir()) == ["posts.parquet"]
+def _commit(folder: Path, tables: dict[str, pl.DataFrame], remove: tuple[str, ...] = ()) -> None:
+    with store.open_store(folder) as db, db.transaction() as tx:
+        tx.remove_threads(remove)
+        tx.append(tables)
 
 
-def test_consolidate_orders_rows_and_survives_removed_threads(tmp_path):
-    store.replace_thread(tmp_path, "b", {"posts": _posts("b", 2)})
-    store.replace_thread(tmp_path, "a", {"posts": _posts("a", 12)})
-    store.consolidate(tmp_path, ("posts",))
-    posts = store.read_table(tmp_path, "posts")
-    assert posts["thread_id"].to_list()[:1] == ["a"] and posts["position"].to_list()[:12] == list(range(12))
-    store.remove_threads(tmp_path, ["a"])
-    store.consolidate(tmp_path, ("posts",))
-    assert store.read_table(tmp_path, "posts")["thread_id"].unique().to_list() == ["b"]
+def _threads(*ids: str) -> pl.DataFrame:
+    return schema.conform(pl.DataFrame({"thread_id": list(ids), "n_posts": [1] * len(ids)}), schema.THREADS)
 
 
-@pytest.mark.parametrize("bad", ["../escape", "/abs/path", "a/b", "", "..", ".hidden", "x\x00y", "UPPER"])
-def test_unsafe_thread_ids_never_become_paths(tmp_path, bad):
-    with pytest.raises(ValueError, match="not a safe file name"):
-        store.thread_dir(tmp_path, bad)
+def test_a_thread_replaced_in_a_transaction_loses_its_rows_in_every_table(tmp_path):
+    classified = schema.conform(pl.DataFrame({"thread_id": ["t1"], "post_id": ["0"], "stance": ["none"]}), schema.CLASSIFIED)
+    _commit(tmp_path, {"threads": _threads("t1"), "posts": _posts("t1", 3), "classified": classified})
+    _commit(tmp_path, {"threads": _threads("t1"), "posts": _posts("t1", 2)}, remove=("t1",))
+    assert store.read_table(tmp_path, "posts").height == 2
+    assert store.read_table(tmp_path, "classified").is_empty()
+
+
+def test_rows_read_back_in_thread_then_key_order_across_batches(tmp_path, monkeypatch):
+    # Guards the stored order: threads sorted by id, each thread's rows by its table's keys
+    # (stable), whatever the order and the batches in which they were appended.
+    from discourse.store import database
+
+    monkeypatch.setattr(database, "FLUSH_BYTES", 1)  # every append is its own INSERT
+    parts = {t: _posts(t, n).reverse() for t, n in (("c", 7), ("a", 3), ("b", 0), ("d", 11))}
+    with store.open_store(tmp_path) as db, db.transaction() as tx:
+        for thread_id, frame in parts.items():
+            tx.append({"threads": _threads(thread_id), "posts": frame})
+    expected = pl.concat([parts[t] for t in sorted(parts)]).sort(["thread_id", "position"], maintain_order=True)
+    assert store.read_table(tmp_path, "posts").equals(schema.conform(expected, schema.POSTS))
+    with store.run_lock(tmp_path), store.open_store(tmp_path) as db:
+        assert db.read("posts", ["d"]).equals(schema.conform(parts["d"].reverse(), schema.POSTS))
+        assert db.thread_ids() == ["a", "b", "c", "d"]
+    assert store.read_table(tmp_path, "quotes").schema == schema.empty(schema.QUOTES).schema
+
+
+def test_a_failed_run_commits_nothing_and_leaves_the_exports_alone(tmp_path):
+    _commit(tmp_path, {"threads": _threads("a"), "posts": _posts("a", 2)})
+    with pytest.raises(RuntimeError, match="boom"):
+        with store.open_store(tmp_path) as db, db.transaction() as tx:
+            tx.remove_threads(["a"])
+            tx.append({"threads": _threads("b"), "posts": _posts("b", 5)})
+            raise RuntimeError("boom")
+    with store.open_store(tmp_path) as db:
+        assert db.thread_ids() == ["a"] and db.read("posts").height == 2
+    assert store.read_table(tmp_path, "posts")["thread_id"].to_list() == ["a", "a"]
+
+
+def test_a_thread_stored_twice_is_never_committed(tmp_path):
+    _commit(tmp_path, {"threads": _threads("a"), "posts": _posts("a", 1)})
+    with pytest.raises(RuntimeError, match="stored twice"):
+        _commit(tmp_path, {"threads": _threads("a"), "posts": _posts("a", 1)})  # "a" was not removed first
+    assert store.read_table(tmp_path, "threads").height == 1
+
+
+def test_exports_switch_as_one_set_and_keep_the_previous_one(tmp_path):
+    import pyarrow.parquet as pq
+
+    for run in range(3):
+        _commit(tmp_path, {"threads": _threads(f"t{run}"), "posts": _posts(f"t{run}", 1)})
+    exports = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert exports == ["run-000002", "run-000003"]  # the current set and the one before it
+    assert os.readlink(tmp_path / "current") == "exports/run-000003"
+    for table in schema.TABLES:
+        path = tmp_path / f"{table}.parquet"
+        assert path.is_symlink() and pq.read_metadata(path).metadata[b"discourse_run"] == b"3"
+    assert store.read_table(tmp_path, "threads")["thread_id"].to_list() == ["t0", "t1", "t2"]
+
+
+def test_an_export_behind_the_database_is_written_again_when_the_store_opens(tmp_path):
+    # A run killed between its commit and its export leaves the database ahead of the files.
+    from discourse.store.database import Transaction, connect
+
+    _commit(tmp_path, {"threads": _threads("a"), "posts": _posts("a", 1)})
+    conn = connect(tmp_path)
+    tx = Transaction(conn)
+    tx.append({"threads": _threads("b"), "posts": _posts("b", 1)})
+    tx.commit()
+    conn.close()
+    assert store.read_table(tmp_path, "threads").height == 1  # still the first run's export
+    with store.open_store(tmp_path):
+        pass
+    assert store.read_table(tmp_path, "threads")["thread_id"].to_list() == ["a", "b"]
+
+
+def test_a_database_made_before_a_column_existed_gains_it(tmp_path):
+    from discourse.store.database import connect
+
+    conn = connect(tmp_path)
+    conn.execute('ALTER TABLE threads DROP COLUMN "n_unlinked_quotes"')
+    conn.close()
+    _commit(tmp_path, {"threads": _threads("a")})
+    assert store.read_table(tmp_path, "threads")["n_unlinked_quotes"].to_list() == [None]
+
+
+@pytest.mark.parametrize("bad", ["../escape", "/abs/path", "a/b", "", "..", ".hidden", "x\x00y"])
+def test_unsafe_thread_ids_never_become_paths(bad):
+    from discourse.report.folder import page_name
+
+    with pytest.raises(ValueError, match="cannot be used as a file name"):
+        page_name(bad)
 
 
 @pytest.mark.parametrize(
@@ -80,7 +158,9 @@ def test_safe_name_is_one_harmless_component(original):
     assert "/" not in name and "\\" not in name and "\x00" not in name
     assert name not in ("", ".", "..") and not name.startswith(".")
     assert len(name) <= 96 and name.split(".")[0] not in ("con", "nul")
-    store.thread_dir(Path("/tmp"), name)  # accepted by the store
+    from discourse.report.folder import page_name
+
+    assert page_name(name) == f"{name}.html"  # accepted as a page name
 
 
 def test_thread_ids_are_stable_and_distinct():
@@ -115,43 +195,32 @@ def test_second_run_on_the_same_folder_is_refused_with_a_clear_message(tmp_path)
 
 
 def test_leftovers_of_an_interrupted_run_are_cleaned(tmp_path):
-    (tmp_path / "parts" / ".tmp-t1.abc").mkdir(parents=True)
+    (tmp_path / "parts" / "t1").mkdir(parents=True)  # the part-file layout the database replaces
+    (tmp_path / "exports" / ".tmp-run-000004").mkdir(parents=True)
     (tmp_path / ".tmp-posts.parquet.xyz").write_bytes(b"partial")
-    assert store.clean_leftovers(tmp_path) == 2
-    assert list(tmp_path.rglob(".tmp-*")) == []
+    assert store.clean_leftovers(tmp_path) == 3
+    assert list(tmp_path.rglob(".tmp-*")) == [] and not (tmp_path / "parts").exists()
 
 
-def test_streamed_consolidation_equals_one_global_sort(tmp_path, monkeypatch):
-    # Guards the streaming rewrite of consolidate(): many small row groups, parts visited in
-    # thread order and each sorted on its own must give exactly the old concat-then-sort table.
-    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 5)
-    parts = {t: _posts(t, n).reverse() for t, n in (("c", 7), ("a", 3), ("b", 0), ("d", 11))}
-    for thread_id, frame in parts.items():
-        store.replace_thread(tmp_path, thread_id, {"posts": frame})
-    counts = store.consolidate(tmp_path, ("posts", "quotes"))
-    expected = pl.concat([parts[t] for t in sorted(parts)]).sort(["thread_id", "position"], maintain_order=True)
-    written = store.read_table(tmp_path, "posts")
-    assert counts == {"posts": 21, "quotes": 0}
-    assert written.equals(schema.conform(expected, schema.POSTS))
-    import pyarrow.parquet as pq
+def test_the_lock_is_reentrant_in_its_thread_and_refused_to_another(tmp_path):
+    import threading
 
-    assert pq.ParquetFile(store.table_path(tmp_path, "posts")).num_row_groups == 2  # a+c, then d
-    assert store.read_table(tmp_path, "quotes").schema == schema.empty(schema.QUOTES).schema
+    refused: list[BaseException] = []
 
+    def other() -> None:
+        try:
+            with store.run_lock(tmp_path):
+                pass
+        except store.LockedError as error:
+            refused.append(error)
 
-def test_part_files_skip_fsync_but_consolidated_tables_are_flushed(tmp_path, monkeypatch):
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    store.replace_thread(tmp_path, "t1", {"posts": _posts("t1", 2)})
-    assert synced == []
-    store.consolidate(tmp_path, ("posts",))
-    assert len(synced) == 1 and ".tmp-posts.parquet" in synced[0]
+    with store.run_lock(tmp_path), store.run_lock(tmp_path):
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    assert len(refused) == 1
+    other()
+    assert len(refused) == 1  # free once the holder left
 
 
 def test_split_by_thread_matches_filtering_each_thread():
@@ -184,3 +253,15 @@ def test_released_ingest_result_keeps_its_thread_list_and_report_row():
     assert result.thread_ids == ["a", "b"]
     assert result.report_row(now) == before and result.n_posts == 5
     assert result.release().thread_ids == ["a", "b"]  # releasing twice keeps what the first kept
+
+
+def test_a_copy_that_followed_the_links_is_exported_again_as_links(tmp_path):
+    import shutil
+
+    _commit(tmp_path / "a", {"threads": _threads("x"), "posts": _posts("x", 2)})
+    shutil.copytree(tmp_path / "a", tmp_path / "b")  # plain copy: links become files and folders
+    assert not (tmp_path / "b" / "current").is_symlink()
+    with store.open_store(tmp_path / "b"):
+        pass
+    assert (tmp_path / "b" / "current").is_symlink() and (tmp_path / "b" / "posts.parquet").is_symlink()
+    assert store.read_table(tmp_path / "b", "posts").height == 2

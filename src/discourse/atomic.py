@@ -7,9 +7,9 @@ any point leaves the old file or the new one, because the kernel's page cache ou
 
 Durability against a machine crash or power loss is a separate, costlier promise (an
 ``fsync`` costs ~3 ms here, more than writing a small file). ``durable=True`` (the default)
-flushes each file before the rename. Bulk writers (per-thread part files, pages) pass
-``durable=False`` and the run calls :func:`sync_to_disk` once before it writes its manifest,
-the commit point that tells the next run what is done.
+flushes each file before the rename. Bulk writers (pages) pass ``durable=False`` and the run
+calls :func:`sync_to_disk` once before it commits its manifest, the point that tells the next
+run what is done.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import polars as pl
 
 
 def _file_mode() -> int:
@@ -65,11 +64,6 @@ def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> Path:
 def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
     """Write bytes to ``path`` atomically."""
     return write_atomic(path, lambda tmp: tmp.write_bytes(data), durable=durable)
-
-
-def write_parquet_atomic(frame: pl.DataFrame, path: Path, *, durable: bool = True) -> Path:
-    """Write a frame to a Parquet file atomically (zstd-compressed, with statistics)."""
-    return write_atomic(path, lambda tmp: frame.write_parquet(tmp, compression="zstd"), durable=durable)
 
 
 def sync_to_disk() -> None:

@@ -17,6 +17,9 @@ import polars as pl
 from discourse import schema
 from discourse.sentiment import score_sentiment
 
+#: The probability columns, in the order of ``schema.STANCES``.
+PROBABILITY_COLUMNS = (schema.P_PRO_US, schema.P_PRO_USSR, schema.P_NEUTRALIST, schema.P_NONE)
+
 # A reply made only of agreement phrases (and filler) agrees with what it quotes.
 _AGREE_PHRASE = (
     r"(?:this is (?:the )?(?:truth|true|correct|right|it|spot on)|so true|very true|true|"
@@ -49,10 +52,10 @@ def is_agreement(text: str | None) -> bool:
 def _first_quotes(quotes: pl.DataFrame) -> pl.DataFrame:
     """Return, per quoting post, the first quoted post id that is known."""
     return (
-        quotes.filter(pl.col("quoted_post_id").is_not_null())
-        .sort(schema.THREAD_ID, schema.POST_ID, "span_start")
+        quotes.filter(pl.col(schema.QUOTED_POST_ID).is_not_null())
+        .sort(schema.THREAD_ID, schema.POST_ID, schema.SPAN_START)
         .group_by(schema.THREAD_ID, schema.POST_ID, maintain_order=True)
-        .agg(pl.col("quoted_post_id").first())
+        .agg(pl.col(schema.QUOTED_POST_ID).first())
     )
 
 
@@ -64,11 +67,11 @@ def _inherit(frame: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFrame:
     candidates = (
         frame.filter(pl.col("_agrees"))
         .join(links, on=[schema.THREAD_ID, schema.POST_ID], how="inner")
-        .select(schema.THREAD_ID, schema.POST_ID, "quoted_post_id", schema.POSITION)
+        .select(schema.THREAD_ID, schema.POST_ID, schema.QUOTED_POST_ID, schema.POSITION)
     )
     if candidates.height == 0:
         return frame
-    stance_cols = ["stance", "confidence", "p_pro_us", "p_pro_ussr", "p_neutralist", "p_none"]
+    stance_cols = [schema.STANCE, schema.CONFIDENCE, *PROBABILITY_COLUMNS]
     # Resolve in thread order so an agreement with an agreement takes the final stance.
     current = {
         (row[0], row[1]): row[2:]
@@ -86,10 +89,9 @@ def _inherit(frame: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFrame:
     update = pl.DataFrame(
         updates,
         schema={
-            schema.THREAD_ID: pl.String, schema.POST_ID: pl.String, "stance": pl.String,
-            "confidence": pl.Float64, "p_pro_us": pl.Float64, "p_pro_ussr": pl.Float64,
-            "p_neutralist": pl.Float64, "p_none": pl.Float64,
-            "cues": pl.List(pl.String), "stance_source": pl.String,
+            schema.THREAD_ID: pl.String, schema.POST_ID: pl.String, schema.STANCE: pl.String,
+            schema.CONFIDENCE: pl.Float64, **dict.fromkeys(PROBABILITY_COLUMNS, pl.Float64),
+            schema.CUES: pl.List(pl.String), schema.STANCE_SOURCE: pl.String,
         },
         orient="row",
     )
@@ -112,31 +114,31 @@ def classify_posts(
     """
     if posts.height == 0:
         return schema.empty(schema.CLASSIFIED)
-    texts = posts.get_column("own_text").fill_null("").to_list()
+    texts = posts.get_column(schema.OWN_TEXT).fill_null("").to_list()
     # The thread ids batch the thread-prior adaptation (StanceClassifier.adapt_prior).
     labels, proba, cues = model.predict_explained(
         texts, top_k=TOP_CUES, groups=posts.get_column(schema.THREAD_ID).to_list()
     )
     classes = [str(c) for c in model.classes_]
     columns = {}
-    for stance in schema.STANCES:
-        columns[f"p_{stance}"] = proba[:, classes.index(stance)] if stance in classes else 0.0
+    for stance, name in zip(schema.STANCES, PROBABILITY_COLUMNS, strict=True):
+        columns[name] = proba[:, classes.index(stance)] if stance in classes else 0.0
     top = proba.max(axis=1)
     abstained = [str(lab) != classes[i] for lab, i in zip(labels, proba.argmax(axis=1), strict=True)]
     cue_lists = [["low_confidence", *c] if a else c for c, a in zip(cues, abstained, strict=True)]
     version = model_version or getattr(model, "model_version_", None)
     frame = posts.select(schema.THREAD_ID, schema.POST_ID, schema.POSITION).with_columns(
-        pl.Series("stance", [str(x) for x in labels], dtype=pl.String),
-        pl.Series("confidence", top, dtype=pl.Float64),
+        pl.Series(schema.STANCE, [str(x) for x in labels], dtype=pl.String),
+        pl.Series(schema.CONFIDENCE, top, dtype=pl.Float64),
         *[pl.Series(name, values, dtype=pl.Float64) if not isinstance(values, float)
           else pl.lit(values, pl.Float64).alias(name) for name, values in columns.items()],
-        pl.Series("cues", cue_lists, dtype=pl.List(pl.String)),
-        pl.lit("model").alias("stance_source"),
+        pl.Series(schema.CUES, cue_lists, dtype=pl.List(pl.String)),
+        pl.lit("model").alias(schema.STANCE_SOURCE),
         pl.Series("_agrees", [is_agreement(t) for t in texts], dtype=pl.Boolean),
     )
     frame = _inherit(frame, quotes)
     sentiment = score_sentiment(posts)
     frame = pl.concat(
         [frame, sentiment.drop(schema.THREAD_ID, schema.POST_ID)], how="horizontal"
-    ).with_columns(pl.lit(version, pl.String).alias("model_version"))
+    ).with_columns(pl.lit(version, pl.String).alias(schema.MODEL_VERSION))
     return schema.conform(frame, schema.CLASSIFIED)

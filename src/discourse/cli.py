@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="reprocess every file even if unchanged")
     _standalone_option(run)
     run.add_argument(
-        "--task-runner", choices=("thread", "dask"), default="thread", help="how per-thread tasks run (default: thread)"
+        "--task-runner", choices=("thread", "dask"), default="thread", help="how per-file tasks run (default: thread)"
     )
     run.add_argument("--dask-address", help="tcp://HOST:PORT of an existing Dask scheduler (with --task-runner dask)")
     run.set_defaults(handler=cmd_run)
@@ -219,7 +219,7 @@ def settings_from(args: argparse.Namespace) -> Any:
 
 # --- commands --------------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from discourse.ingest import ingest_paths
+    from discourse.slices import ingest_files
     from discourse.progress import progress_bar
 
     settings = settings_from(args)
@@ -228,22 +228,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not path.exists():
             raise UsageError(f"{path} does not exist")
     with progress_bar("ingest") as advance:
-        summary = ingest_paths(
-            paths,
-            settings.processed_dir,
-            fmt=settings.fmt,
-            columns=settings.columns or None,
-            max_bytes=settings.max_bytes,
-            progress=advance,
-            base_url=settings.base_url,
-            exclude=(settings.reports_dir, settings.models_dir),
-        )
-    from discourse.ingest.build import list_thread_warnings
-
+        summary = ingest_files(settings, paths, progress=advance)
     ok = [r for r in summary.results if r.ok]
-    print(f"ingested {len(ok)} file(s): {len(summary.thread_ids)} thread(s), {summary.n_posts} post(s) -> {settings.processed_dir}")
-    _report_thread_warnings(list_thread_warnings(summary.results))
-    return _report_notices(summary.results, _report_failures(summary.failed))
+    threads = sum(len(r.thread_ids) for r in ok)
+    print(f"ingested {len(ok)} file(s): {threads} thread(s), {summary.n_posts} post(s) -> {settings.processed_dir}")
+    _report_thread_warnings(summary.thread_warnings)
+    return _report_notices(summary.results, _report_failures(summary.failed_files))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -266,10 +256,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_run(summary: Any, settings: Any) -> int:
+    from discourse.schema import STATUS
+
     plan = summary.plan
     if plan.nothing_to_do:
         print(f"nothing changed in {settings.raw_dir}: {len(plan.unchanged)} file(s) up to date ({summary.seconds:.1f} s)")
-        return _report_failures([r for r in plan.unchanged if r["status"] != "ok"], manifest=True)
+        return _report_failures([r for r in plan.unchanged if r[STATUS] != "ok"], manifest=True)
     # A thread stored without a manifest row is planned for removal but comes back when its
     # file is processed again: only the ones that did not come back were removed.
     removed = set(plan.removed_threads) - set(summary.processed_threads)
@@ -290,8 +282,10 @@ def _print_run(summary: Any, settings: Any) -> int:
 
 
 def _report_failures(failed: list[Any], *, manifest: bool = False) -> int:
+    from discourse.schema import REASON, SOURCE_PATH
+
     for item in failed:
-        source, reason = (item["source_path"], item["reason"]) if manifest else (item.source_path, item.error)
+        source, reason = (item[SOURCE_PATH], item[REASON]) if manifest else (item.source_path, item.error)
         print(f"  FAILED {source}: {reason}", file=sys.stderr)
     if failed:
         print(f"{len(failed)} file(s) failed; see the ingest report", file=sys.stderr)
@@ -342,49 +336,37 @@ def _report_notices(results: list[Any], code: int) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from discourse import store
-    from discourse.pipeline import classify_thread, load_model
-
-    settings = settings_from(args)
-    thread_ids = _ingested_threads(settings)
-    model, metadata = load_model(settings)
+    from discourse.slices import classify_stored
     from discourse.progress import progress_bar
 
-    with store.run_lock(settings.processed_dir), progress_bar("classify", counted=True) as advance:
-        posts = 0
-        for done, thread_id in enumerate(thread_ids, start=1):
-            posts += classify_thread(settings, thread_id, model)
-            advance(thread_id, done, len(thread_ids))
-        store.consolidate(settings.processed_dir, ("classified",))
-    print(f"classified {posts} post(s) in {len(thread_ids)} thread(s) with model {metadata['model_version']}")
+    settings = settings_from(args)
+    with progress_bar("classify", counted=True) as advance:
+        try:
+            threads, posts, metadata = classify_stored(settings, progress=advance)
+        except FileNotFoundError as error:
+            raise UsageError(str(error)) from None
+    print(f"classified {posts} post(s) in {threads} thread(s) with model {metadata['model_version']}")
     return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from discourse import store
-    from discourse.pipeline import build_reports, export_images, load_model, measure_thread, run_metadata
+    from discourse.slices import export_images, report_stored
 
     settings = settings_from(args)
-    thread_ids = _ingested_threads(settings)
-    missing = [t for t in thread_ids if store.read_thread(settings.processed_dir, t, "classified").is_empty()]
-    if missing:
-        raise UsageError(f"{len(missing)} thread(s) are not classified yet (e.g. {missing[0]}); run 'discourse classify' first")
-    _model, metadata = load_model(settings)
-    with store.run_lock(settings.processed_dir):
-        for thread_id in thread_ids:
-            measure_thread(settings, thread_id)
-        store.consolidate(settings.processed_dir, ("shifts", "change_points", "transitions", "author_tracks", "thread_summary"))
-        pages = build_reports(settings, None, run_metadata(metadata, settings))
-        images = []
-        for fmt in [f for f, wanted in (("png", args.png), ("svg", args.svg)) if wanted]:
-            images += export_images(settings, thread_ids, fmt)
+    try:
+        pages = report_stored(settings)
+    except (FileNotFoundError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    images = []
+    for fmt in [f for f, wanted in (("png", args.png), ("svg", args.svg)) if wanted]:
+        images += export_images(settings, fmt)
     print(f"wrote {len(pages)} page(s) to {settings.reports_dir}" + (f" and {len(images)} image(s)" if images else ""))
     return EXIT_OK
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from discourse.labels import LabelMatch, LabelMatchError
-    from discourse.pipeline import train_and_save
+    from discourse.models import train_and_save
 
     settings = settings_from(args)
     try:
@@ -400,7 +382,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from discourse.pipeline import evaluate_model
+    from discourse.models import evaluate_model
 
     settings = settings_from(args)
     text, paths = evaluate_model(settings)
@@ -454,7 +436,7 @@ def cmd_label_export(args: argparse.Namespace) -> int:
         print(f"wrote an annotation page for {n} post(s) to {path}; open it in a browser, label, "
               "download the CSV, then 'discourse label import FILE'")
         return EXIT_OK
-    from discourse.pipeline import export_labels
+    from discourse.models import export_labels
 
     path, n = export_labels(settings, args.n, args.out)
     print(f"wrote {n} post(s) to annotate to {path}")
@@ -463,7 +445,7 @@ def cmd_label_export(args: argparse.Namespace) -> int:
 
 def cmd_label_import(args: argparse.Namespace) -> int:
     from discourse.labels import LabelImportError
-    from discourse.pipeline import import_labels
+    from discourse.models import import_labels
 
     settings = settings_from(args)
     if not args.file.is_file():
@@ -483,15 +465,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     serve_flow(settings, cron=args.cron, name=args.name)
     return EXIT_OK
-
-
-def _ingested_threads(settings: Any) -> list[str]:
-    from discourse import store
-
-    thread_ids = store.list_threads(settings.processed_dir)
-    if not thread_ids:
-        raise UsageError(f"no ingested threads in {settings.processed_dir}; run 'discourse ingest' first")
-    return thread_ids
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,13 +27,14 @@ from pathlib import Path
 import polars as pl
 
 from discourse import schema
+from discourse.schema import ANNOTATOR, NOTE, POSITION, SENTIMENT, STANCE
 
 #: The manifest's columns, in order (all text but ``position`` and ``length``).
 MANIFEST_COLUMNS = (
-    "item_id", "url", "position", "kind", "voice", "sha256", "length",
-    "stance", "sentiment", "annotator", "note",
+    "item_id", "url", POSITION, "kind", "voice", "sha256", "length",
+    STANCE, SENTIMENT, ANNOTATOR, NOTE,
 )
-SECOND_COLUMNS = ("item_id", "stance", "sentiment", "annotator")
+SECOND_COLUMNS = ("item_id", STANCE, SENTIMENT, ANNOTATOR)
 KINDS = ("forum_post", "qa_answer", "blog_comment", "news_comment", "letter", "op_ed", "blog_post")
 #: Kinds that are posts in a discussion (what the tool is fed), reported apart.
 FORUM_KINDS = ("forum_post", "qa_answer", "blog_comment", "news_comment")
@@ -73,7 +74,7 @@ def read_manifest(labels_dir: Path) -> pl.DataFrame:
         When a required column is missing or a label is not one of the schema's labels.
     """
     frame = _read_labelled(devset_dir(labels_dir) / MANIFEST_FILE, MANIFEST_COLUMNS)
-    return frame.with_columns(pl.col("position").cast(pl.Int64), pl.col("length").cast(pl.Int64))
+    return frame.with_columns(pl.col(POSITION).cast(pl.Int64), pl.col("length").cast(pl.Int64))
 
 
 def read_second(labels_dir: Path) -> pl.DataFrame:
@@ -94,7 +95,7 @@ def _read_labelled(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
 
 
 def _check_labels(frame: pl.DataFrame, path: Path) -> None:
-    for column, allowed in (("stance", schema.STANCES), ("sentiment", schema.SENTIMENT_LABELS)):
+    for column, allowed in ((STANCE, schema.STANCES), (SENTIMENT, schema.SENTIMENT_LABELS)):
         bad = frame.filter(~pl.col(column).is_in(list(allowed)))
         if bad.height:
             row = bad.row(0, named=True)

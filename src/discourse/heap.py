@@ -1,7 +1,7 @@
 """Keep the cyclic garbage collector's work in step with what each file allocates.
 
 A long run keeps a large, long-lived heap: the model, and the bounded per-sentence memos of
-``sentiment``, ``sides``, ``text`` and ``stance.cues`` (about a million tracked objects once
+``sentiment``, ``sides``, ``text`` and ``stance.sentence_cues`` (about a million tracked objects once
 they are full). CPython's full collections scan every tracked object, so as the memos fill,
 each one costs more; on a 200,000-post run the collector paused for 8.4 s of 246 s of CPU
 time, 5.6 s of it in 17 full collections.

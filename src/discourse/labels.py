@@ -24,13 +24,22 @@ import polars as pl
 
 from discourse import schema
 from discourse.atomic import write_text_atomic
+from discourse.schema import (
+    ANNOTATOR,
+    CONFIDENCE,
+    NOTE,
+    OWN_TEXT,
+    SENTIMENT,
+    STANCE,
+    STANCE_SOURCE,
+)
 
 EXCERPT_CHARS = 400
 EXPORT_COLUMNS = (
-    schema.THREAD_ID, schema.POST_ID, "excerpt", "predicted_stance", "confidence",
-    "stance", "sentiment", "annotator", "note",
+    schema.THREAD_ID, schema.POST_ID, "excerpt", "predicted_stance", CONFIDENCE,
+    STANCE, SENTIMENT, ANNOTATOR, NOTE,
 )
-REQUIRED_COLUMNS = (schema.THREAD_ID, schema.POST_ID, "stance")
+REQUIRED_COLUMNS = (schema.THREAD_ID, schema.POST_ID, STANCE)
 #: The columns of a label file, in order (docs/annotation.md, "Label files").
 LABEL_COLUMNS = tuple(schema.LABELS)
 #: Unmatched label groups (one label file, one thread) listed in a match report; the counts
@@ -89,18 +98,18 @@ def choose_for_labelling(
     """
     keys = [schema.THREAD_ID, schema.POST_ID]
     candidates = (
-        classified.filter(pl.col("stance_source") != "inherited")
-        .select(*keys, pl.col("stance").alias("predicted_stance"), "confidence")
+        classified.filter(pl.col(STANCE_SOURCE) != "inherited")
+        .select(*keys, pl.col(STANCE).alias("predicted_stance"), CONFIDENCE)
         .join(posts.select(keys), on=keys, how="semi")
     )
     if labelled is not None and labelled.height:
-        if "stance" in labelled.columns:
-            labelled = labelled.filter(pl.col("stance").is_not_null() & (pl.col("stance") != ""))
+        if STANCE in labelled.columns:
+            labelled = labelled.filter(pl.col(STANCE).is_not_null() & (pl.col(STANCE) != ""))
         candidates = candidates.join(labelled.select(keys).unique(), on=keys, how="anti")
-    turn = pl.col("confidence").rank("ordinal").over(schema.THREAD_ID).alias("turn")
+    turn = pl.col(CONFIDENCE).rank("ordinal").over(schema.THREAD_ID).alias("turn")
     return (
         candidates.with_columns(turn)
-        .sort("turn", "confidence", *keys, nulls_last=True)
+        .sort("turn", CONFIDENCE, *keys, nulls_last=True)
         .head(n)
         .drop("turn")
     )
@@ -120,16 +129,16 @@ def export_for_labelling(
     """
     keys = [schema.THREAD_ID, schema.POST_ID]
     picked = choose_for_labelling(posts, classified, n, labelled=labelled).join(
-        posts.select(*keys, "own_text"), on=keys, how="left", maintain_order="left"
+        posts.select(*keys, OWN_TEXT), on=keys, how="left", maintain_order="left"
     )
     empty = pl.lit("", dtype=pl.String)
     return picked.select(
         *keys,
-        pl.col("own_text").fill_null("").str.replace_all(r"\s+", " ").str.strip_chars()
+        pl.col(OWN_TEXT).fill_null("").str.replace_all(r"\s+", " ").str.strip_chars()
         .str.slice(0, EXCERPT_CHARS).alias("excerpt"),
         "predicted_stance",
-        pl.col("confidence").round(3),
-        empty.alias("stance"), empty.alias("sentiment"), empty.alias("annotator"), empty.alias("note"),
+        pl.col(CONFIDENCE).round(3),
+        empty.alias(STANCE), empty.alias(SENTIMENT), empty.alias(ANNOTATOR), empty.alias(NOTE),
     )
 
 
@@ -183,7 +192,7 @@ def validate_labels(csv_path: Path, posts: pl.DataFrame) -> tuple[pl.DataFrame, 
             errors.append(f"unknown post {key[0]}/{key[1]}{_thread_hint(key[0], threads, hints)}")
         elif key in seen:
             errors.append(f"post {key[0]}/{key[1]} is labelled again (first on line {seen[key]})")
-        stance, sentiment = row.get("stance", ""), row.get("sentiment", "")
+        stance, sentiment = row.get(STANCE, ""), row.get(SENTIMENT, "")
         if stance not in schema.STANCES:
             errors.append(f"stance {stance!r} is not one of {', '.join(schema.STANCES)}")
         if sentiment and sentiment not in schema.SENTIMENT_LABELS:
@@ -193,9 +202,9 @@ def validate_labels(csv_path: Path, posts: pl.DataFrame) -> tuple[pl.DataFrame, 
             continue
         seen[key] = line
         good.append({
-            schema.THREAD_ID: key[0], schema.POST_ID: key[1], "stance": stance,
-            "sentiment": sentiment or None, "annotator": row.get("annotator") or None,
-            "note": row.get("note") or None,
+            schema.THREAD_ID: key[0], schema.POST_ID: key[1], STANCE: stance,
+            SENTIMENT: sentiment or None, ANNOTATOR: row.get(ANNOTATOR) or None,
+            NOTE: row.get(NOTE) or None,
         })
     if not rows:
         problems.append((1, "the file has no label rows"))
@@ -378,7 +387,7 @@ def match_labels(labels: pl.DataFrame, posts: pl.DataFrame, *, labels_dir: Path 
     rows plus (listed groups × ingested threads).
     """
     keys = [schema.THREAD_ID, schema.POST_ID]
-    rows = labels.filter(pl.col("stance").is_not_null() & (pl.col("stance") != ""))
+    rows = labels.filter(pl.col(STANCE).is_not_null() & (pl.col(STANCE) != ""))
     if "label_file" not in rows.columns:
         rows = rows.with_columns(pl.lit(None, pl.String).alias("label_file"))
     post_keys = posts.select(keys).unique()

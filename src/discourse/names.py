@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 
 MAX_NAME = 96
 _UNSAFE_RE = re.compile(r"[^a-z0-9._-]+")
+# What thread_id_for produces: safe names, possibly joined by "--".
+_THREAD_ID_RE = re.compile(rf"[a-z0-9][a-z0-9._-]{{0,{2 * MAX_NAME}}}")
 _DASH_RUN_RE = re.compile(r"-{2,}")
 _DOT_RUN_RE = re.compile(r"\.{2,}")
 # A clash suffix: "-" and hex digits of the source path's sha1 (8, more only if still taken).
@@ -133,6 +135,17 @@ def _suffixed(natural: str, source_path: str, taken: set[str]) -> str:
     while f"{natural}-{digest[:8]}-{count}" in taken:
         count += 1
     return f"{natural}-{digest[:8]}-{count}"
+
+
+def check_thread_id(thread_id: str) -> str:
+    """Return ``thread_id`` if it is a name :func:`thread_id_for` can make; else raise ValueError.
+
+    Thread ids become page file names; a run checks them before storing anything, so that a
+    bad id fails its file alone.
+    """
+    if not isinstance(thread_id, str) or not _THREAD_ID_RE.fullmatch(thread_id) or ".." in thread_id:
+        raise ValueError(f"thread id {thread_id!r} is not a safe file name")
+    return thread_id
 
 
 def file_id_of(thread_id: str) -> str:

@@ -40,10 +40,10 @@ NEGATIVE_AT = -0.05
 OUTPUT_COLUMNS = (
     schema.THREAD_ID,
     schema.POST_ID,
-    "sentiment",
-    "sentiment_label",
-    "sentiment_us",
-    "sentiment_ussr",
+    schema.SENTIMENT,
+    schema.SENTIMENT_LABEL,
+    schema.SENTIMENT_US,
+    schema.SENTIMENT_USSR,
 )
 
 
@@ -134,7 +134,7 @@ def score_post(text: str | None) -> tuple[float, float | None, float | None, flo
 
 def score_sentiment(posts: pl.DataFrame) -> pl.DataFrame:
     """Score every post's ``own_text``; see the module docstring for the output contract."""
-    texts = posts.get_column("own_text").to_list() if posts.height else []
+    texts = posts.get_column(schema.OWN_TEXT).to_list() if posts.height else []
     overall: list[float] = []
     toward_us: list[float | None] = []
     toward_ussr: list[float | None] = []
@@ -146,9 +146,9 @@ def score_sentiment(posts: pl.DataFrame) -> pl.DataFrame:
         toward_ussr.append(ussr)
         labels.append(label_tone(tone))
     frame = posts.select(schema.THREAD_ID, schema.POST_ID).with_columns(
-        pl.Series("sentiment", overall, dtype=pl.Float64),
-        pl.Series("sentiment_label", labels, dtype=pl.String),
-        pl.Series("sentiment_us", toward_us, dtype=pl.Float64),
-        pl.Series("sentiment_ussr", toward_ussr, dtype=pl.Float64),
+        pl.Series(schema.SENTIMENT, overall, dtype=pl.Float64),
+        pl.Series(schema.SENTIMENT_LABEL, labels, dtype=pl.String),
+        pl.Series(schema.SENTIMENT_US, toward_us, dtype=pl.Float64),
+        pl.Series(schema.SENTIMENT_USSR, toward_ussr, dtype=pl.Float64),
     )
     return frame.select(OUTPUT_COLUMNS)

@@ -33,6 +33,7 @@ import polars as pl
 from discourse import schema
 from discourse.atomic import write_text_atomic
 from discourse.labels import LABEL_COLUMNS, choose_for_labelling
+from discourse.schema import OWN_TEXT, SPAN_END, SPAN_START, TEXT, TITLE
 
 #: Longest post text put on the page; longer posts are cut with a note saying how much.
 MAX_POST_CHARS = 20_000
@@ -98,25 +99,25 @@ def annotation_items(
     spans = (
         quotes.join(chosen.select(keys), on=keys, how="semi")
         .group_by(keys)
-        .agg(pl.struct("span_start", "span_end").alias("spans"))
+        .agg(pl.struct(SPAN_START, SPAN_END).alias("spans"))
     )
-    titles = threads.select(schema.THREAD_ID, "title").unique(schema.THREAD_ID, keep="first")
+    titles = threads.select(schema.THREAD_ID, TITLE).unique(schema.THREAD_ID, keep="first")
     rows = (
         chosen.select(keys)
-        .join(posts.select(*keys, schema.POSITION, "text", "own_text"), on=keys, how="left", maintain_order="left")
+        .join(posts.select(*keys, schema.POSITION, TEXT, OWN_TEXT), on=keys, how="left", maintain_order="left")
         .join(spans, on=keys, how="left", maintain_order="left")
         .join(titles, on=schema.THREAD_ID, how="left", maintain_order="left")
     )
     items = []
     for row in rows.iter_rows(named=True):
-        text = row["text"] if row["text"] is not None else (row["own_text"] or "")
-        pairs = [(s["span_start"], s["span_end"]) for s in row["spans"] or []]
+        text = row[TEXT] if row[TEXT] is not None else (row[OWN_TEXT] or "")
+        pairs = [(s[SPAN_START], s[SPAN_END]) for s in row["spans"] or []]
         segments = post_segments(text[:MAX_POST_CHARS], pairs)
         items.append({
             "thread_id": row[schema.THREAD_ID],
             "post_id": row[schema.POST_ID],
             "position": row[schema.POSITION],
-            "title": row["title"] or "",
+            "title": row[TITLE] or "",
             "segments": [[quoted, piece] for quoted, piece in segments],
             "cut": max(0, len(text) - MAX_POST_CHARS),
         })

@@ -41,7 +41,6 @@ from discourse.charts.style import (
 from discourse.charts.views import (
     EXCERPT_CHARS,
     MIN_EXCERPT_CHARS,
-    conformed,
     edge_view,
     excerpt_length,
     post_view,
@@ -64,7 +63,6 @@ __all__ = [
     "author_tracks_plan",
     "comparison_chart",
     "comparison_plan",
-    "conformed",
     "edge_view",
     "excerpt_length",
     "json_safe",

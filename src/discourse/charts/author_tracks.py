@@ -8,21 +8,34 @@ import polars as pl
 
 from discourse.charts.plan import DATASETS, ChartPlan, named
 from discourse.charts.style import WIDTH, note_plan, position_domain, position_x, round_columns, stance_color
-from discourse.schema import POSITION, POST_ID
+from discourse.schema import (
+    AUTHOR,
+    CONFIDENCE,
+    FIRST_POSITION,
+    FIRST_STANCE,
+    LAST_POSITION,
+    LAST_STANCE,
+    MEAN_SENTIMENT,
+    N_POSTS,
+    N_STANCE_CHANGES,
+    POSITION,
+    POST_ID,
+    STANCE,
+)
 
 #: Most authors drawn in the author-track chart (the ones with the most posts).
 MAX_AUTHORS = 30
 
 _TRACK_COLUMNS = (
-    "author",
+    AUTHOR,
     "author_rank",
-    "n_posts",
-    "first_position",
-    "last_position",
-    "first_stance",
-    "last_stance",
-    "n_stance_changes",
-    "mean_sentiment",
+    N_POSTS,
+    FIRST_POSITION,
+    LAST_POSITION,
+    FIRST_STANCE,
+    LAST_STANCE,
+    N_STANCE_CHANGES,
+    MEAN_SENTIMENT,
 )
 
 
@@ -34,34 +47,34 @@ def author_tracks_plan(
     width: int = WIDTH,
 ) -> ChartPlan:
     """The plan of :func:`author_tracks_chart` (same arguments)."""
-    known = view.filter(pl.col("author").is_not_null())
+    known = view.filter(pl.col(AUTHOR).is_not_null())
     if known.height == 0:
         return note_plan(
             "author_note", "This source does not record who wrote each post.", width=width
         )
     top = (
-        known.group_by("author")
+        known.group_by(AUTHOR)
         .agg(pl.len().alias("n"), pl.col(POSITION).min().alias("first"))
         .sort(["n", "first"], descending=[True, False])
         .head(max_authors)
         .sort("first")
         .with_row_index("author_rank")
-        .select("author", pl.col("author_rank").cast(pl.Int64))
+        .select(AUTHOR, pl.col("author_rank").cast(pl.Int64))
     )
-    dots_data = known.join(top, on="author", how="inner").select(
-        POSITION, POST_ID, "author", "author_rank", "stance", "confidence"
+    dots_data = known.join(top, on=AUTHOR, how="inner").select(
+        POSITION, POST_ID, AUTHOR, "author_rank", STANCE, CONFIDENCE
     )
     if tracks is None or tracks.height == 0:
-        tracks = dots_data.group_by("author").agg(
-            pl.len().alias("n_posts"),
-            pl.col(POSITION).min().alias("first_position"),
-            pl.col(POSITION).max().alias("last_position"),
+        tracks = dots_data.group_by(AUTHOR).agg(
+            pl.len().alias(N_POSTS),
+            pl.col(POSITION).min().alias(FIRST_POSITION),
+            pl.col(POSITION).max().alias(LAST_POSITION),
         )
-    tracks = tracks.join(top, on="author", how="inner")
+    tracks = tracks.join(top, on=AUTHOR, how="inner")
     tracks = tracks.select([c for c in _TRACK_COLUMNS if c in tracks.columns])
-    if "mean_sentiment" in tracks.columns:
-        tracks = tracks.with_columns(round_columns(["mean_sentiment"]))
-    more = known["author"].n_unique() > max_authors
+    if MEAN_SENTIMENT in tracks.columns:
+        tracks = tracks.with_columns(round_columns([MEAN_SENTIMENT]))
+    more = known[AUTHOR].n_unique() > max_authors
     return ChartPlan(
         _author_tracks_layout,
         (

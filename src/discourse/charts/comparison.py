@@ -9,26 +9,33 @@ import polars as pl
 from discourse import schema
 from discourse.charts.plan import DATASETS, ChartPlan, named
 from discourse.charts.style import SENTIMENT_SERIES, label_expr, round_columns, stance_color
-from discourse.charts.views import conformed
-from discourse.schema import STANCES, THREAD_ID
+from discourse.schema import (
+    MEAN_SENTIMENT,
+    MEAN_SENTIMENT_US,
+    MEAN_SENTIMENT_USSR,
+    N_POSTS,
+    STANCES,
+    THREAD_ID,
+    TITLE,
+)
 
 _SUMMARY_NAMES = {
-    "mean_sentiment": "All posts",
-    "mean_sentiment_us": "Toward the US side",
-    "mean_sentiment_ussr": "Toward the Soviet side",
+    MEAN_SENTIMENT: "All posts",
+    MEAN_SENTIMENT_US: "Toward the US side",
+    MEAN_SENTIMENT_USSR: "Toward the Soviet side",
 }
 
 
 def comparison_plan(threads: pl.DataFrame, summaries: pl.DataFrame) -> ChartPlan:
     """The plan of :func:`comparison_chart` (same arguments)."""
-    titles = conformed(threads, schema.THREADS).select(
-        THREAD_ID, pl.coalesce(pl.col("title"), pl.col(THREAD_ID)).alias("title")
+    titles = schema.conform(threads, schema.THREADS).select(
+        THREAD_ID, pl.coalesce(pl.col(TITLE), pl.col(THREAD_ID)).alias(TITLE)
     )
-    summary = conformed(summaries, schema.THREAD_SUMMARY).join(
+    summary = schema.conform(summaries, schema.THREAD_SUMMARY).join(
         titles, on=THREAD_ID, how="left"
-    ).with_columns(pl.coalesce(pl.col("title"), pl.col(THREAD_ID)).alias("title"))
+    ).with_columns(pl.coalesce(pl.col(TITLE), pl.col(THREAD_ID)).alias(TITLE))
     # A readable label that stays unique even when two threads share a title.
-    short = pl.col("title").str.slice(0, 70)
+    short = pl.col(TITLE).str.slice(0, 70)
     summary = summary.with_columns(
         pl.when(short.is_duplicated())
         .then(short + " · " + pl.col(THREAD_ID).str.slice(0, 30))
@@ -37,7 +44,7 @@ def comparison_plan(threads: pl.DataFrame, summaries: pl.DataFrame) -> ChartPlan
     )
     summary = summary.with_row_index("thread_rank").with_columns(pl.col("thread_rank").cast(pl.Int64))
     shares = summary.unpivot(
-        index=[THREAD_ID, "label", "thread_rank", "n_posts"],
+        index=[THREAD_ID, "label", "thread_rank", N_POSTS],
         on=[f"share_{s}" for s in STANCES],
         variable_name="series",
         value_name="share",

@@ -11,7 +11,7 @@ import polars as pl
 
 from discourse.charts.plan import DATASETS, ChartPlan, named
 from discourse.charts.style import RELATION_COLORS, RELATIONS, WIDTH, note_plan, position_domain
-from discourse.schema import POSITION
+from discourse.schema import POSITION, QUOTED_POSITION
 
 def quote_arcs_plan(
     edges: pl.DataFrame, *, x_domain: list[float] | None = None, width: int = WIDTH
@@ -21,7 +21,7 @@ def quote_arcs_plan(
         return note_plan(
             "quote_note", "No post in this thread quotes another post of the thread.", width=width
         )
-    domain = x_domain or position_domain(pl.concat([edges[POSITION], edges["quoted_position"]]))
+    domain = x_domain or position_domain(pl.concat([edges[POSITION], edges[QUOTED_POSITION]]))
     return ChartPlan(
         _quote_arcs_layout,
         (("width", width),),

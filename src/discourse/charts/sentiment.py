@@ -8,7 +8,7 @@ import polars as pl
 
 from discourse.charts.plan import DATASETS, ChartPlan, named
 from discourse.charts.style import SENTIMENT_SERIES, WIDTH, label_expr, position_domain, position_x
-from discourse.schema import POSITION, POST_ID
+from discourse.schema import POSITION, POST_ID, SENTIMENT, SENTIMENT_US, SENTIMENT_USSR
 from discourse.shifts import DEFAULT_WINDOW
 
 def sentiment_plan(
@@ -16,7 +16,7 @@ def sentiment_plan(
 ) -> ChartPlan:
     """The plan of :func:`sentiment_chart` (same arguments)."""
     data = view.select(
-        POSITION, POST_ID, "sentiment", "sentiment_us", "sentiment_ussr", *SENTIMENT_SERIES
+        POSITION, POST_ID, SENTIMENT, SENTIMENT_US, SENTIMENT_USSR, *SENTIMENT_SERIES
     )
     return ChartPlan(
         _sentiment_layout,

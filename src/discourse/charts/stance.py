@@ -21,7 +21,18 @@ from discourse.charts.style import (
     position_x,
     stance_color,
 )
-from discourse.schema import POSITION, POST_ID, STANCES
+from discourse.schema import (
+    AUTHOR,
+    CONFIDENCE,
+    CUES,
+    POSITION,
+    POST_ID,
+    STANCE,
+    STANCES,
+    STANCE_AFTER,
+    STANCE_BEFORE,
+    WINDOW_N,
+)
 from discourse.shifts import DEFAULT_WINDOW
 
 #: Most change points drawn as rules on the stance chart (more would hide the shares).
@@ -30,13 +41,13 @@ MAX_CHANGE_RULES = 150
 _STANCE_COLUMNS = [
     POSITION,
     POST_ID,
-    "author",
+    AUTHOR,
     "created",
-    "stance",
-    "confidence",
-    "cues",
+    STANCE,
+    CONFIDENCE,
+    CUES,
     "excerpt",
-    "window_n",
+    WINDOW_N,
     *ROLLS,
 ]
 
@@ -54,7 +65,7 @@ def stance_plan(
     n_changes = 0 if change_points is None else change_points.height
     if 0 < n_changes <= MAX_CHANGE_RULES:
         data[DATASETS["stance_changes"]] = change_points.select(
-            POSITION, POST_ID, "stance_before", "stance_after"
+            POSITION, POST_ID, STANCE_BEFORE, STANCE_AFTER
         )
     # The layout only needs to know whether there are changes to mark, or how many there
     # are when they are too many to mark (the subtitle says so); this keeps shapes few.

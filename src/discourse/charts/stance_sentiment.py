@@ -8,45 +8,45 @@ import polars as pl
 
 from discourse.charts.plan import DATASETS, ChartPlan, named
 from discourse.charts.style import SENTIMENT_ORDER, STANCE_COLORS, STANCE_LABELS, label_expr, rounded
-from discourse.schema import STANCES
+from discourse.schema import SENTIMENT, SENTIMENT_LABEL, SENTIMENT_US, SENTIMENT_USSR, STANCE, STANCES
 
-_SIDE_COLUMNS = {"sentiment_us": "Toward the US side", "sentiment_ussr": "Toward the Soviet side"}
+_SIDE_COLUMNS = {SENTIMENT_US: "Toward the US side", SENTIMENT_USSR: "Toward the Soviet side"}
 _SIDES = tuple(_SIDE_COLUMNS.values())
 
 
 def stance_sentiment_plan(view: pl.DataFrame) -> ChartPlan:
     """The plan of :func:`stance_sentiment_chart` (same argument)."""
     labelled = view.select(
-        "stance",
-        "sentiment",
+        STANCE,
+        SENTIMENT,
         *[pl.col(col).alias(side) for col, side in _SIDE_COLUMNS.items()],
         pl.coalesce(
-            pl.col("sentiment_label"),
-            pl.when(pl.col("sentiment") >= 0.05)
+            pl.col(SENTIMENT_LABEL),
+            pl.when(pl.col(SENTIMENT) >= 0.05)
             .then(pl.lit("positive"))
-            .when(pl.col("sentiment") <= -0.05)
+            .when(pl.col(SENTIMENT) <= -0.05)
             .then(pl.lit("negative"))
-            .when(pl.col("sentiment").is_not_null())
+            .when(pl.col(SENTIMENT).is_not_null())
             .then(pl.lit("neutral")),
             pl.lit("unscored"),
-        ).alias("sentiment_label"),
+        ).alias(SENTIMENT_LABEL),
     )
     total = max(labelled.height, 1)
     counts = (
-        labelled.group_by("stance", "sentiment_label")
+        labelled.group_by(STANCE, SENTIMENT_LABEL)
         .agg(
             pl.len().cast(pl.Int64).alias("posts"),
-            rounded(pl.col("sentiment").mean()).alias("mean"),
+            rounded(pl.col(SENTIMENT).mean()).alias("mean"),
             (pl.len() / total).alias("share"),
         )
-        .sort("stance", "sentiment_label")
+        .sort(STANCE, SENTIMENT_LABEL)
     )
     # Every stance gets both sides (a null mean when none of its posts names that side).
     sides = (
-        labelled.unpivot(on=list(_SIDES), index="stance", variable_name="side", value_name="value")
-        .group_by("stance", "side")
+        labelled.unpivot(on=list(_SIDES), index=STANCE, variable_name="side", value_name="value")
+        .group_by(STANCE, "side")
         .agg(rounded(pl.col("value").mean()).alias("mean"), pl.col("value").count().alias("posts"))
-        .sort("stance", "side")
+        .sort(STANCE, "side")
     )
     return ChartPlan(
         _stance_sentiment_layout,

@@ -10,13 +10,34 @@ the ``shifts`` table and quote edges from the ``transitions`` table
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 
 import polars as pl
 
 from discourse import schema
 from discourse.charts.style import ROLLS, round_columns, rounded
-from discourse.schema import POSITION, POST_ID, THREAD_ID
+from discourse.schema import (
+    AUTHOR,
+    CONFIDENCE,
+    CREATED_AT,
+    CUES,
+    OWN_TEXT,
+    POSITION,
+    POST_ID,
+    QUOTED_AUTHOR,
+    QUOTED_POSITION,
+    QUOTED_POST_ID,
+    QUOTED_STANCE,
+    QUOTE_RELATION,
+    ROLL_SENTIMENT,
+    SENTIMENT,
+    SENTIMENT_LABEL,
+    SENTIMENT_US,
+    SENTIMENT_USSR,
+    STANCE,
+    TEXT,
+    THREAD_ID,
+    WINDOW_N,
+)
 from discourse.shifts import DEFAULT_WINDOW, rolling_mean_expr
 
 #: Longest excerpt shown in a tooltip or the detail list.
@@ -24,16 +45,6 @@ EXCERPT_CHARS = 280
 #: Characters of excerpt a page may hold in all; longer threads get shorter excerpts.
 EXCERPT_BUDGET = 1_500_000
 MIN_EXCERPT_CHARS = 100
-
-
-def conformed(frame: pl.DataFrame, table: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """:func:`discourse.schema.conform` of ``frame``, or ``frame`` itself when it already has
-    exactly the table's columns and dtypes (the usual case: tables read from the store). The
-    check costs microseconds; a conform costs a few hundred, several times per page."""
-    have = frame.schema
-    if list(have) == list(table) and list(have.values()) == list(table.values()):
-        return frame
-    return schema.conform(frame, table)
 
 
 def excerpt_length(n_posts: int) -> int:
@@ -76,32 +87,32 @@ def post_view(
     ``excerpt_chars`` (default: :func:`excerpt_length` of the thread), cues are joined into
     one string and scores are rounded to 3 decimals.
     """
-    posts = conformed(posts, schema.POSTS)
-    classified = conformed(classified, schema.CLASSIFIED)
+    posts = schema.conform(posts, schema.POSTS)
+    classified = schema.conform(classified, schema.CLASSIFIED)
     n = excerpt_chars if excerpt_chars is not None else excerpt_length(posts.height)
     scores = classified.unique([THREAD_ID, POST_ID], keep="first", maintain_order=True).select(
         THREAD_ID,
         POST_ID,
-        "stance",
-        "confidence",
-        "sentiment",
-        "sentiment_us",
-        "sentiment_ussr",
-        pl.col("cues").list.head(6).list.join(", ").alias("cues"),
-        "sentiment_label",
+        STANCE,
+        CONFIDENCE,
+        SENTIMENT,
+        SENTIMENT_US,
+        SENTIMENT_USSR,
+        pl.col(CUES).list.head(6).list.join(", ").alias(CUES),
+        SENTIMENT_LABEL,
     )
-    rolls = conformed(shifts, schema.SHIFTS).select(
-        THREAD_ID, POST_ID, "window_n", *ROLLS, "roll_sentiment"
+    rolls = schema.conform(shifts, schema.SHIFTS).select(
+        THREAD_ID, POST_ID, WINDOW_N, *ROLLS, ROLL_SENTIMENT
     )
     joined = (
         posts.select(
             THREAD_ID,
             POST_ID,
             POSITION,
-            "author",
-            "created_at",
-            pl.col("created_at").dt.strftime("%Y-%m-%d %H:%M").alias("created"),
-            _squeezed(pl.coalesce(pl.col("own_text"), pl.col("text"))).alias("_text"),
+            AUTHOR,
+            CREATED_AT,
+            pl.col(CREATED_AT).dt.strftime("%Y-%m-%d %H:%M").alias("created"),
+            _squeezed(pl.coalesce(pl.col(OWN_TEXT), pl.col(TEXT))).alias("_text"),
         )
         .join(scores, on=[THREAD_ID, POST_ID], how="left")
         .join(rolls, on=[THREAD_ID, POST_ID], how="left")
@@ -111,19 +122,19 @@ def post_view(
         THREAD_ID,
         POST_ID,
         POSITION,
-        "author",
-        "created_at",
-        pl.col("stance").fill_null("none"),
-        *round_columns(["confidence", "sentiment", "sentiment_us", "sentiment_ussr"]),
-        "cues",
-        "sentiment_label",
+        AUTHOR,
+        CREATED_AT,
+        pl.col(STANCE).fill_null("none"),
+        *round_columns([CONFIDENCE, SENTIMENT, SENTIMENT_US, SENTIMENT_USSR]),
+        CUES,
+        SENTIMENT_LABEL,
         "created",
-        "window_n",
-        *round_columns([*ROLLS, "roll_sentiment"]),
+        WINDOW_N,
+        *round_columns([*ROLLS, ROLL_SENTIMENT]),
         _excerpt("_text", n).alias("excerpt"),
         # Rolling means over the unrounded scores, then rounded like every other score.
-        rounded(rolling_mean_expr("sentiment_us", window)).alias("roll_sentiment_us"),
-        rounded(rolling_mean_expr("sentiment_ussr", window)).alias("roll_sentiment_ussr"),
+        rounded(rolling_mean_expr(SENTIMENT_US, window)).alias("roll_sentiment_us"),
+        rounded(rolling_mean_expr(SENTIMENT_USSR, window)).alias("roll_sentiment_ussr"),
     )
 
 
@@ -138,29 +149,29 @@ def edge_view(transitions: pl.DataFrame, view: pl.DataFrame) -> pl.DataFrame:
     position.
     """
     edges = (
-        conformed(transitions, schema.TRANSITIONS)
-        .filter(pl.col("quoted_post_id").is_not_null())
+        schema.conform(transitions, schema.TRANSITIONS)
+        .filter(pl.col(QUOTED_POST_ID).is_not_null())
         # The table is stored sorted with nulls last; the chart's rows keep the edges' own
         # order (nulls first), whatever order the table was read in.
-        .sort(THREAD_ID, POSITION, "quoted_position", maintain_order=True)
+        .sort(THREAD_ID, POSITION, QUOTED_POSITION, maintain_order=True)
     )
-    authors = view.select(THREAD_ID, POST_ID, "author")
+    authors = view.select(THREAD_ID, POST_ID, AUTHOR)
     return (
         edges.join(authors, on=[THREAD_ID, POST_ID], how="left")
         .join(
-            authors.rename({POST_ID: "quoted_post_id", "author": "quoted_author"}),
-            on=[THREAD_ID, "quoted_post_id"],
+            authors.rename({POST_ID: QUOTED_POST_ID, AUTHOR: QUOTED_AUTHOR}),
+            on=[THREAD_ID, QUOTED_POST_ID],
             how="left",
         )
         .select(
             POSITION,
-            "quoted_position",
-            pl.col("quote_relation").alias("relation"),
+            QUOTED_POSITION,
+            pl.col(QUOTE_RELATION).alias("relation"),
             POST_ID,
-            "quoted_post_id",
-            "author",
-            "quoted_author",
-            "stance",
-            "quoted_stance",
+            QUOTED_POST_ID,
+            AUTHOR,
+            QUOTED_AUTHOR,
+            STANCE,
+            QUOTED_STANCE,
         )
     )

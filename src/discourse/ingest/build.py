@@ -21,11 +21,46 @@ from discourse.ingest.quality import QUALITY_COLUMNS, thread_warnings
 from discourse.ingest.records import Notice, ParsedThread, RawFile
 from discourse.names import thread_id_for
 from discourse.quotes import find_quotes, remove_spans
+from discourse.schema import (
+    AUTHOR,
+    AUTHOR_JOINED,
+    AUTHOR_META,
+    AUTHOR_TITLE,
+    CHECKED_AT,
+    CREATED_AT,
+    EDITED,
+    EDIT_NOTE,
+    FORMAT,
+    INGESTED_AT,
+    LINE,
+    METHOD,
+    N_NO_AUTHOR,
+    N_NO_DATE,
+    N_NO_OWN_TEXT,
+    N_POSTS,
+    N_THREADS,
+    N_UNLINKED_QUOTES,
+    OWN_TEXT,
+    QUOTED_AUTHOR,
+    QUOTED_POST_ID,
+    REASON,
+    REPLY_TO,
+    SCORE,
+    SOURCE_PATH,
+    SOURCE_SHA256,
+    SPAN_END,
+    SPAN_START,
+    STATUS,
+    TEXT,
+    TITLE,
+    URL,
+    WORD_COUNT,
+)
 
 
 #: The threads table's columns a file's result keeps after :meth:`FileIngest.release`.
 _WORD = re.compile(r"\w")
-_KEPT_COLUMNS: tuple[str, ...] = (schema.THREAD_ID, "n_posts", *QUALITY_COLUMNS)
+_KEPT_COLUMNS: tuple[str, ...] = (schema.THREAD_ID, N_POSTS, *QUALITY_COLUMNS)
 
 
 @dataclass
@@ -82,7 +117,7 @@ class FileIngest:
 
     def _post_counts(self) -> list[int] | None:
         """Posts per thread, or None when the file gave no threads table."""
-        counts = self._thread_column("n_posts")
+        counts = self._thread_column(N_POSTS)
         return None if counts is None else [int(n or 0) for n in counts]
 
     def thread_quality(self) -> dict[str, list[Any]]:
@@ -99,15 +134,15 @@ class FileIngest:
         counts = self._post_counts()
         read = self.ok and counts is not None  # an unchanged file carried into the report has no table
         return {
-            "source_path": self.source_path,
-            "source_sha256": self.source_sha256,
-            "format": self.format,
-            "status": "ok" if self.ok else "failed",
-            "reason": self.error,
-            "line": None,
-            "n_threads": 0 if counts is None else len(counts),
-            "n_posts": self.n_posts,
-            "checked_at": checked_at,
+            SOURCE_PATH: self.source_path,
+            SOURCE_SHA256: self.source_sha256,
+            FORMAT: self.format,
+            STATUS: "ok" if self.ok else "failed",
+            REASON: self.error,
+            LINE: None,
+            N_THREADS: 0 if counts is None else len(counts),
+            N_POSTS: self.n_posts,
+            CHECKED_AT: checked_at,
             **{name: sum(int(n or 0) for n in self._thread_column(name) or []) if read else None
                for name in QUALITY_COLUMNS},
         }
@@ -118,15 +153,15 @@ class FileIngest:
         for notice in self.notices:
             rows.append(
                 {
-                    "source_path": self.source_path,
-                    "source_sha256": self.source_sha256,
-                    "format": self.format,
-                    "status": notice.kind,
-                    "reason": notice.reason,
-                    "line": notice.line,
-                    "n_threads": None,
-                    "n_posts": None,
-                    "checked_at": checked_at,
+                    SOURCE_PATH: self.source_path,
+                    SOURCE_SHA256: self.source_sha256,
+                    FORMAT: self.format,
+                    STATUS: notice.kind,
+                    REASON: notice.reason,
+                    LINE: notice.line,
+                    N_THREADS: None,
+                    N_POSTS: None,
+                    CHECKED_AT: checked_at,
                     **dict.fromkeys(QUALITY_COLUMNS),
                 }
             )
@@ -231,17 +266,17 @@ def threads_to_tables(
                     schema.THREAD_ID: thread_id,
                     schema.POST_ID: post_ids[position],
                     schema.POSITION: position,
-                    "author": post.author,
-                    "author_title": post.author_title,
-                    "author_joined": post.author_joined,
-                    "author_meta": json.dumps(post.author_meta, ensure_ascii=False) if post.author_meta else None,
-                    "created_at": created_at,
-                    "reply_to": post.reply_to,
-                    "text": post.text,
-                    "own_text": own_text,
-                    "edited": post.edited,
-                    "edit_note": post.edit_note,
-                    "word_count": len(own_text.split()),
+                    AUTHOR: post.author,
+                    AUTHOR_TITLE: post.author_title,
+                    AUTHOR_JOINED: post.author_joined,
+                    AUTHOR_META: json.dumps(post.author_meta, ensure_ascii=False) if post.author_meta else None,
+                    CREATED_AT: created_at,
+                    REPLY_TO: post.reply_to,
+                    TEXT: post.text,
+                    OWN_TEXT: own_text,
+                    EDITED: post.edited,
+                    EDIT_NOTE: post.edit_note,
+                    WORD_COUNT: len(own_text.split()),
                 }
             )
             for quote in quotes:
@@ -252,28 +287,28 @@ def threads_to_tables(
                     {
                         schema.THREAD_ID: thread_id,
                         schema.POST_ID: post_ids[position],
-                        "quoted_post_id": post_ids[quote.source] if quote.source is not None else None,
-                        "quoted_author": author,
-                        "span_start": quote.start,
-                        "span_end": quote.end,
-                        "method": quote.method,
-                        "score": quote.score,
+                        QUOTED_POST_ID: post_ids[quote.source] if quote.source is not None else None,
+                        QUOTED_AUTHOR: author,
+                        SPAN_START: quote.start,
+                        SPAN_END: quote.end,
+                        METHOD: quote.method,
+                        SCORE: quote.score,
                     }
                 )
         thread_rows.append(
             {
                 schema.THREAD_ID: thread_id,
-                "source_path": source_path,
-                "source_sha256": sha256,
-                "format": thread.format,
-                "title": thread.title,
-                "url": thread.url,
-                "n_posts": len(thread.posts),
-                "ingested_at": now,
-                "n_no_own_text": no_own_text,
-                "n_no_date": no_date,
-                "n_no_author": no_author,
-                "n_unlinked_quotes": unlinked,
+                SOURCE_PATH: source_path,
+                SOURCE_SHA256: sha256,
+                FORMAT: thread.format,
+                TITLE: thread.title,
+                URL: thread.url,
+                N_POSTS: len(thread.posts),
+                INGESTED_AT: now,
+                N_NO_OWN_TEXT: no_own_text,
+                N_NO_DATE: no_date,
+                N_NO_AUTHOR: no_author,
+                N_UNLINKED_QUOTES: unlinked,
             }
         )
     if not post_rows:

@@ -13,9 +13,21 @@ from collections.abc import Mapping
 import polars as pl
 
 from discourse import schema
+from discourse.schema import (
+    AUTHOR,
+    CREATED_AT,
+    METHOD,
+    N_NO_AUTHOR,
+    N_NO_DATE,
+    N_NO_OWN_TEXT,
+    N_POSTS,
+    N_UNLINKED_QUOTES,
+    OWN_TEXT,
+    QUOTED_POST_ID,
+)
 
 #: The count columns, added to ``schema.THREADS`` and ``schema.INGEST_REPORT``.
-QUALITY_COLUMNS = ("n_no_own_text", "n_no_date", "n_no_author", "n_unlinked_quotes")
+QUALITY_COLUMNS = (N_NO_OWN_TEXT, N_NO_DATE, N_NO_AUTHOR, N_UNLINKED_QUOTES)
 
 #: A thread is flagged when more than this share of its posts has no words of its own.
 EMPTY_SHARE_WARNING = 0.5
@@ -35,12 +47,12 @@ def count_thread_quality(posts: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFr
     Vectorised over the frames, so it costs no per-post Python work.
     """
     flags = {
-        "n_no_own_text": ~pl.col("own_text").fill_null("").str.contains(r"\w"),
-        "n_no_date": pl.col("created_at").is_null(),
-        "n_no_author": pl.col("author").is_null(),
+        N_NO_OWN_TEXT: ~pl.col(OWN_TEXT).fill_null("").str.contains(r"\w"),
+        N_NO_DATE: pl.col(CREATED_AT).is_null(),
+        N_NO_AUTHOR: pl.col(AUTHOR).is_null(),
     }
     sums = [flag.sum().cast(pl.Int64).alias(name) for name, flag in flags.items()]
-    unlinked = (pl.col("method") == "marker") & pl.col("quoted_post_id").is_null()
+    unlinked = (pl.col(METHOD) == "marker") & pl.col(QUOTED_POST_ID).is_null()
     ids = posts[schema.THREAD_ID]
     if ids.len() and ids.n_unique() == 1:
         # One thread (most files): plain sums cost a fraction of a group-by and a join.
@@ -48,12 +60,12 @@ def count_thread_quality(posts: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFr
         return posts.select(
             pl.lit(ids[0], dtype=pl.String).alias(schema.THREAD_ID),
             *sums,
-            pl.lit(n_unlinked, dtype=pl.Int64).alias("n_unlinked_quotes"),
+            pl.lit(n_unlinked, dtype=pl.Int64).alias(N_UNLINKED_QUOTES),
         )
     per_thread = posts.group_by(schema.THREAD_ID, maintain_order=True).agg(sums)
-    n_unlinked = quotes.group_by(schema.THREAD_ID).agg(unlinked.sum().alias("n_unlinked_quotes"))
+    n_unlinked = quotes.group_by(schema.THREAD_ID).agg(unlinked.sum().alias(N_UNLINKED_QUOTES))
     return per_thread.join(n_unlinked, on=schema.THREAD_ID, how="left", maintain_order="left").select(
-        schema.THREAD_ID, *flags, pl.col("n_unlinked_quotes").fill_null(0).cast(pl.Int64)
+        schema.THREAD_ID, *flags, pl.col(N_UNLINKED_QUOTES).fill_null(0).cast(pl.Int64)
     )
 
 
@@ -63,13 +75,13 @@ def thread_warnings(threads: pl.DataFrame) -> list[str]:
     ``threads`` has ``thread_id``, ``n_posts`` and ``n_no_own_text``.
     """
     flagged = threads.filter(
-        pl.col("n_posts").gt(0)
-        & (pl.col("n_no_own_text").fill_null(0) > pl.col("n_posts") * EMPTY_SHARE_WARNING)
+        pl.col(N_POSTS).gt(0)
+        & (pl.col(N_NO_OWN_TEXT).fill_null(0) > pl.col(N_POSTS) * EMPTY_SHARE_WARNING)
     )
     return [
         f"thread {thread_id}: {empty} of {total} posts have no text of their own "
         "(does the reader take the post body for a quote, or miss it?)"
-        for thread_id, empty, total in flagged.select(schema.THREAD_ID, "n_no_own_text", "n_posts").iter_rows()
+        for thread_id, empty, total in flagged.select(schema.THREAD_ID, N_NO_OWN_TEXT, N_POSTS).iter_rows()
     ]
 
 
@@ -79,19 +91,19 @@ def describe_quality(row: Mapping[str, object]) -> list[str]:
     ``row`` is a ``threads`` row (``n_posts`` and :data:`QUALITY_COLUMNS`); a count that is
     zero or null (a table written before the counts existed) gives no phrase.
     """
-    total = _count(row, "n_posts")
+    total = _count(row, N_POSTS)
     phrases = []
     for column, thing, their in (
-        ("n_no_own_text", "text of its own", "text of their own"),
-        ("n_no_date", "a date", "date"),
-        ("n_no_author", "an author", "author"),
+        (N_NO_OWN_TEXT, "text of its own", "text of their own"),
+        (N_NO_DATE, "a date", "date"),
+        (N_NO_AUTHOR, "an author", "author"),
     ):
         count = _count(row, column)
         if count >= total > 0:
             phrases.append(f"no post has {thing}")
         elif count:
             phrases.append(f"{count} of {total} posts {'has' if count == 1 else 'have'} no {their}")
-    unlinked = _count(row, "n_unlinked_quotes")
+    unlinked = _count(row, N_UNLINKED_QUOTES)
     if unlinked:
         phrases.append(f"{unlinked} marked quote{'s match' if unlinked != 1 else ' matches'} no post in the file")
     return phrases

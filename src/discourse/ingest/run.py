@@ -1,21 +1,19 @@
-"""Ingest many raw files at once and store the result in a processed folder."""
+"""Find the raw files of a run, read one, and cut a file's tables into its threads."""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
-from discourse import schema, store
+from discourse import schema
 from discourse.ingest.build import FileIngest, read_source
-from discourse.ingest.decode import DEFAULT_MAX_BYTES
-from discourse.names import assign_file_ids, file_id_of
+from discourse.names import assign_file_ids
 
 
 @dataclass(frozen=True)
@@ -30,25 +28,6 @@ class RawEntry:
     source_path: str
     problem: str | None = None
     file_id: str | None = None
-
-
-@dataclass
-class IngestSummary:
-    """What an ingest run did: per-file outcomes and the threads it stored."""
-
-    results: list[FileIngest] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[FileIngest]:
-        return [r for r in self.results if not r.ok]
-
-    @property
-    def thread_ids(self) -> list[str]:
-        return [t for r in self.results for t in r.thread_ids]
-
-    @property
-    def n_posts(self) -> int:
-        return sum(r.tables["posts"].height for r in self.results if r.ok)
 
 
 def find_raw_files(
@@ -169,74 +148,11 @@ def _is_excluded(path: Path, excluded: list[Path]) -> bool:
     return any(path == folder or path.is_relative_to(folder) for folder in excluded)
 
 
-def previous_file_ids(processed_dir: Path) -> dict[str, str]:
-    """Source path -> file id of the threads stored in ``processed_dir`` (for stable ids)."""
-    threads = store.read_table(processed_dir, "threads").select("source_path", schema.THREAD_ID)
-    return {source: file_id_of(thread_id) for source, thread_id in threads.iter_rows() if source and thread_id}
-
-
 def read_entry(entry: RawEntry, **options: object) -> FileIngest:
     """Read one listed file (see :func:`discourse.ingest.read_source` for the options)."""
     if entry.problem is not None:
         return FileIngest(entry.source_path, None, None, error=entry.problem)
     return read_source(entry.path, entry.source_path, file_id=entry.file_id, **options)  # type: ignore[arg-type]
-
-
-def ingest_paths(
-    paths: Iterable[Path],
-    processed_dir: Path,
-    *,
-    fmt: str | None = None,
-    columns: dict[str, str] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    progress: Callable[[str], None] | None = None,
-    base_url: str | None = None,
-    exclude: Iterable[Path] = (),
-) -> IngestSummary:
-    """Ingest every file under ``paths`` into ``processed_dir`` and rebuild its tables.
-
-    Each good file's threads replace any earlier version of those threads; each bad file is
-    recorded in ``ingest_report.parquet`` with its reason and the others are still processed,
-    and so is each malformed row left out of a file that was read. Nothing under ``paths`` is
-    ever written, and nothing under ``processed_dir`` or ``exclude`` is read.
-    """
-    now = datetime.now(UTC)
-    summary = IngestSummary()
-    processed_dir = Path(processed_dir)
-    with store.run_lock(processed_dir):
-        store.clean_leftovers(processed_dir)
-        entries = find_raw_files(
-            paths, exclude=(processed_dir, *exclude), previous_ids=previous_file_ids(processed_dir)
-        )
-        for entry in entries:
-            if progress is not None:
-                progress(entry.source_path)
-            result = read_entry(entry, fmt=fmt, columns=columns, max_bytes=max_bytes, now=now, base_url=base_url)
-            summary.results.append(result)
-            if result.ok:
-                store_file_tables(processed_dir, result)
-        store.consolidate(processed_dir, ("threads", "posts", "quotes"))
-        write_ingest_report(processed_dir, summary.results, now)
-    return summary
-
-
-def store_file_tables(processed_dir: Path, result: FileIngest) -> dict[str, dict[str, pl.DataFrame]]:
-    """Write each thread of a successfully read file into its own part folder.
-
-    Returns each thread's tables by thread id, for callers that go on working in memory. A
-    thread id the store refuses as a file name (which :mod:`discourse.names` never makes)
-    fails this file alone, before any of its threads is written: one bad name never stops a run.
-    """
-    try:
-        for thread_id in result.thread_ids:
-            store.thread_dir(processed_dir, thread_id)
-    except ValueError as error:
-        result.error, result.tables = str(error), {}
-        return {}
-    by_thread = split_by_thread(result.tables)
-    for thread_id in result.thread_ids:
-        store.replace_thread(processed_dir, thread_id, by_thread[thread_id])
-    return by_thread
 
 
 def split_by_thread(tables: dict[str, pl.DataFrame]) -> dict[str, dict[str, pl.DataFrame]]:
@@ -249,10 +165,3 @@ def split_by_thread(tables: dict[str, pl.DataFrame]) -> dict[str, dict[str, pl.D
             part = parts.get((thread_id,))
             out[thread_id][name] = part if part is not None else frame.clear()
     return out
-
-
-def write_ingest_report(processed_dir: Path, results: list[FileIngest], now: datetime) -> Path:
-    """Write the run's per-file outcomes, and each file's bad rows and warnings, to ``ingest_report.parquet``."""
-    rows = [row for r in results for row in r.report_rows(now)]
-    frame = pl.DataFrame(rows, schema=schema.INGEST_REPORT, orient="row") if rows else schema.empty(schema.INGEST_REPORT)
-    return store.write_table(processed_dir, "ingest_report", frame)

@@ -23,7 +23,6 @@ IMAGE_FORMATS = ("png", "svg")
 def export_images(
     thread: Mapping[str, Any],
     posts: pl.DataFrame,
-    quotes: pl.DataFrame,
     classified: pl.DataFrame,
     tables: Mapping[str, pl.DataFrame] | None,
     out_dir: Path,
@@ -36,9 +35,8 @@ def export_images(
     """Write each chart of a thread as ``out_dir/<thread_id>-<chart>.<fmt>`` (png or svg).
 
     The arguments are those of :func:`discourse.report.write_thread_report`: ``tables`` (the
-    run's metric tables) is required whenever the thread has posts, and ``quotes`` is not read
-    (the quote links come from ``tables["transitions"]``). Raises ValueError for another
-    ``fmt``.
+    run's metric tables) is required whenever the thread has posts (the quote links come from
+    ``tables["transitions"]``). Raises ValueError for another ``fmt``.
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"image format must be one of {IMAGE_FORMATS}, got {fmt!r}")

@@ -15,9 +15,21 @@ from discourse.report.folder import INDEX_PAGE, evaluation_link, page_name
 from discourse.report.formatting import meta_item, percent, run_items, shown, signed
 from discourse.report.render import plan_block, render_page, write_page
 from discourse.report.thread import thirds_text
-from discourse.schema import THREAD_ID
+from discourse.schema import (
+    MEAN_SENTIMENT,
+    N_CHANGE_POINTS,
+    N_POSTS,
+    QUOTE_AGREEMENT_RATE,
+    SHARE_NEUTRALIST,
+    SHARE_NONE,
+    SHARE_PRO_US,
+    SHARE_PRO_USSR,
+    SOURCE_PATH,
+    THREAD_ID,
+    TITLE,
+)
 
-_SHARES = ("share_pro_us", "share_pro_ussr", "share_neutralist", "share_none")
+_SHARES = (SHARE_PRO_US, SHARE_PRO_USSR, SHARE_NEUTRALIST, SHARE_NONE)
 
 
 def _row(r: Mapping[str, Any]) -> dict[str, Any]:
@@ -28,15 +40,15 @@ def _row(r: Mapping[str, Any]) -> dict[str, Any]:
     except ValueError:  # an id that cannot be a file name has no page to link
         href = None
     return {
-        "title": r.get("title") or thread_id,
+        "title": r.get(TITLE) or thread_id,
         "href": href,
-        "source_path": shown(r.get("source_path")),
+        "source_path": shown(r.get(SOURCE_PATH)),
         "quality": "; ".join(describe_quality(r)),
-        "numbers": [shown(r.get("n_posts")), *(percent(r.get(k)) for k in _SHARES)],
+        "numbers": [shown(r.get(N_POSTS)), *(percent(r.get(k)) for k in _SHARES)],
         "thirds": thirds_text(r),
-        "changes": shown(r.get("n_change_points")),
-        "agreement": percent(r.get("quote_agreement_rate")),
-        "sentiment": signed(r.get("mean_sentiment")),
+        "changes": shown(r.get(N_CHANGE_POINTS)),
+        "agreement": percent(r.get(QUOTE_AGREEMENT_RATE)),
+        "sentiment": signed(r.get(MEAN_SENTIMENT)),
     }
 
 
@@ -55,7 +67,7 @@ def write_index(
     out_dir = Path(out_dir)
     threads = schema.conform(threads, schema.THREADS)
     summaries = schema.conform(summaries, schema.THREAD_SUMMARY)
-    table = threads.join(summaries.drop("n_posts"), on=THREAD_ID, how="left").sort(THREAD_ID)
+    table = threads.join(summaries.drop(N_POSTS), on=THREAD_ID, how="left").sort(THREAD_ID)
     context = {
         "meta": [meta_item(label, text) for label, text in run_items(run_meta)],
         "rows": [_row(r) for r in table.iter_rows(named=True)],

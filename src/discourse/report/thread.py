@@ -21,13 +21,42 @@ from discourse.ingest.quality import describe_quality
 from discourse.report.folder import evaluation_link, page_name
 from discourse.report.formatting import http_url, meta_item, percent, run_items, shown, signed, stance_name
 from discourse.report.render import plan_block, render_page, write_page
-from discourse.schema import POSITION, THREAD_ID
-from discourse.shifts import DEFAULT_WINDOW, SHIFT_TABLES
+from discourse.schema import (
+    AUTHOR,
+    CONFIDENCE,
+    CUES,
+    DOMINANT_FIRST_THIRD,
+    DOMINANT_LAST_THIRD,
+    DOMINANT_SECOND_THIRD,
+    FORMAT,
+    INGESTED_AT,
+    MEAN_SENTIMENT,
+    MEAN_SENTIMENT_US,
+    MEAN_SENTIMENT_USSR,
+    MOST_QUOTED_COUNT,
+    MOST_QUOTED_POST_ID,
+    N_CHANGE_POINTS,
+    N_CLASSIFIED,
+    N_POSTS,
+    POSITION,
+    POST_ID,
+    QUOTE_AGREEMENT_RATE,
+    SHARE_NEUTRALIST,
+    SHARE_NONE,
+    SHARE_PRO_US,
+    SHARE_PRO_USSR,
+    SOURCE_PATH,
+    STANCE,
+    THREAD_ID,
+    TITLE,
+    URL,
+)
+from discourse.shifts import DEFAULT_WINDOW
 
 #: Threads longer than this are drawn on canvas instead of SVG (faster with many marks).
 SVG_MAX_POSTS = 3000
 #: The post columns the detail list shows.
-DETAIL_COLUMNS = ("position", "author", "stance", "confidence", "cues", "excerpt")
+DETAIL_COLUMNS = (POSITION, AUTHOR, STANCE, CONFIDENCE, CUES, "excerpt")
 
 
 # --- thread data ---------------------------------------------------------------------------------
@@ -49,14 +78,14 @@ class ThreadData:
 
     @property
     def has_authors(self) -> bool:
-        return self.view["author"].drop_nulls().len() > 0
+        return self.view[AUTHOR].drop_nulls().len() > 0
 
 
 def _only(frame: pl.DataFrame | None, thread_id: str, table: Mapping[str, pl.DataType]) -> pl.DataFrame:
     """The rows of one thread, conformed to ``table``."""
     if frame is None:
         return schema.empty(table)
-    frame = charts.conformed(frame, table)
+    frame = schema.conform(frame, table)
     ids = frame[THREAD_ID]
     # Frames read per thread from the store hold that thread only: skip the filter then.
     if ids.len() == 0 or (ids.n_unique() == 1 and ids[0] == thread_id):
@@ -82,7 +111,7 @@ def prepare_thread(
     """
     posts = _only(posts, thread_id, schema.POSTS)
     classified = _only(classified, thread_id, schema.CLASSIFIED)
-    own = {n: _only((tables or {}).get(n), thread_id, schema.TABLES[n]) for n in SHIFT_TABLES}
+    own = {n: _only((tables or {}).get(n), thread_id, schema.TABLES[n]) for n in schema.METRIC_TABLES}
     if own["shifts"].height != posts.height:
         raise ValueError(
             f"thread {thread_id!r} has {posts.height} posts but its metric tables hold "
@@ -158,7 +187,7 @@ _HEADINGS = {
     "authors": "Author tracks",
     "stance_sentiment": "Stance and sentiment",
 }
-_THIRDS = ("dominant_first_third", "dominant_second_third", "dominant_last_third")
+_THIRDS = (DOMINANT_FIRST_THIRD, DOMINANT_SECOND_THIRD, DOMINANT_LAST_THIRD)
 
 
 def build_names(data: ThreadData) -> list[str]:
@@ -177,40 +206,40 @@ def _card(key: str, value: str, sub: str = "", *, wide: bool = False) -> dict[st
 
 def _most_quoted_card(data: ThreadData) -> dict[str, Any]:
     s = data.summary
-    post_id = s.get("most_quoted_post_id")
+    post_id = s.get(MOST_QUOTED_POST_ID)
     if post_id is None:
         return _card("Most quoted post", "—", "no quote links")
-    rows = data.view.filter(pl.col("post_id") == post_id).head(1).to_dicts()
+    rows = data.view.filter(pl.col(POST_ID) == post_id).head(1).to_dicts()
     where = ""
     if rows:
-        where = f"at position {rows[0]['position']}"
-        if rows[0].get("author"):
-            where += f" by {rows[0]['author']}"
-    return _card("Most quoted post", shown(post_id), f"quoted by {s.get('most_quoted_count', 0)} posts {where}")
+        where = f"at position {rows[0][POSITION]}"
+        if rows[0].get(AUTHOR):
+            where += f" by {rows[0][AUTHOR]}"
+    return _card("Most quoted post", shown(post_id), f"quoted by {s.get(MOST_QUOTED_COUNT, 0)} posts {where}")
 
 
 def _cards(data: ThreadData) -> list[dict[str, Any]]:
     s = data.summary
-    n = s.get("n_posts", data.n_posts) or 0
-    n_sided = s.get("n_classified") or 0
+    n = s.get(N_POSTS, data.n_posts) or 0
+    n_sided = s.get(N_CLASSIFIED) or 0
     return [
         _card("Posts", shown(n), f"{n_sided} take a side ({percent(n_sided / n if n else None)})"),
-        _card("Pro-US", percent(s.get("share_pro_us")), "of all posts"),
-        _card("Pro-USSR", percent(s.get("share_pro_ussr")), "of all posts"),
-        _card("Neutralist", percent(s.get("share_neutralist")), "of all posts"),
-        _card("No stance", percent(s.get("share_none")), "of all posts"),
+        _card("Pro-US", percent(s.get(SHARE_PRO_US)), "of all posts"),
+        _card("Pro-USSR", percent(s.get(SHARE_PRO_USSR)), "of all posts"),
+        _card("Neutralist", percent(s.get(SHARE_NEUTRALIST)), "of all posts"),
+        _card("No stance", percent(s.get(SHARE_NONE)), "of all posts"),
         _card("Majority by thirds", thirds_text(s), "first → middle → last third; — when no side leads", wide=True),
-        _card("Majority changes", shown(s.get("n_change_points", 0)), f"rolling window of {data.window} posts"),
+        _card("Majority changes", shown(s.get(N_CHANGE_POINTS, 0)), f"rolling window of {data.window} posts"),
         _card(
             "Quote agreement",
-            percent(s.get("quote_agreement_rate")),
+            percent(s.get(QUOTE_AGREEMENT_RATE)),
             f"of quote links where both sides take a stance; {data.edges.height} links in all",
         ),
         _most_quoted_card(data),
         _card(
             "Mean sentiment",
-            signed(s.get("mean_sentiment")),
-            f"toward US {signed(s.get('mean_sentiment_us'))}, toward USSR {signed(s.get('mean_sentiment_ussr'))}",
+            signed(s.get(MEAN_SENTIMENT)),
+            f"toward US {signed(s.get(MEAN_SENTIMENT_US))}, toward USSR {signed(s.get(MEAN_SENTIMENT_USSR))}",
         ),
     ]
 
@@ -220,14 +249,14 @@ def thread_context(
 ) -> dict[str, Any]:
     """The values ``templates/thread.html.j2`` shows (plain text; the template escapes it)."""
     dates = data.view["created"].drop_nulls()
-    url = thread.get("url")
+    url = thread.get(URL)
     posts_dated = f"{shown(dates.min())} to {shown(dates.max())}" if dates.len() else "not recorded"
     meta = [
         meta_item("Thread", data.thread_id),
-        meta_item("Source file", shown(thread.get("source_path"))),
-        meta_item("Format", shown(thread.get("format"))),
+        meta_item("Source file", shown(thread.get(SOURCE_PATH))),
+        meta_item("Format", shown(thread.get(FORMAT))),
         meta_item("URL", shown(url or None), http_url(url)),
-        meta_item("Ingested", shown(thread.get("ingested_at"))),
+        meta_item("Ingested", shown(thread.get(INGESTED_AT))),
         meta_item("Posts dated", posts_dated),
         *(meta_item(label, text) for label, text in run_items(run_meta)),
     ]
@@ -242,7 +271,7 @@ def thread_context(
         for name in _HEADINGS
     ]
     return {
-        "heading": thread.get("title") or data.thread_id,
+        "heading": thread.get(TITLE) or data.thread_id,
         "quality": describe_quality(thread),
         "meta": meta,
         "cards": _cards(data),
@@ -263,7 +292,6 @@ def window_of(run_meta: Mapping[str, Any], window: int | None) -> int:
 def write_thread_report(
     thread: Mapping[str, Any],
     posts: pl.DataFrame,
-    quotes: pl.DataFrame,
     classified: pl.DataFrame,
     tables: Mapping[str, pl.DataFrame] | None,
     out_dir: Path,
@@ -278,7 +306,7 @@ def write_thread_report(
     threads too (they are filtered). ``tables`` is the run's
     :func:`discourse.shifts.compute_shifts` output, required whenever the thread has posts
     (see :func:`prepare_thread`, which raises ValueError otherwise); the page's quote links
-    come from its ``transitions`` table, so ``quotes`` is not read. ``run_meta`` (e.g.
+    come from its ``transitions`` table. ``run_meta`` (e.g.
     ``model_version``, ``run_at``) is shown in the page header. The page loads the chart
     library from ``out_dir/assets/``, or carries it inline with ``standalone``.
     """
@@ -293,7 +321,7 @@ def write_thread_report(
     page = render_page(
         "thread.html.j2",
         out_dir,
-        title=str(thread.get("title") or thread_id),
+        title=str(thread.get(TITLE) or thread_id),
         context=thread_context(thread, data, run_meta, evaluation_link(out_dir)),
         blocks=blocks,
         standalone=standalone,

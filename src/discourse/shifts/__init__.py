@@ -55,13 +55,12 @@ Conventions, used throughout and described for readers in ``docs/dashboards.md``
 
 from __future__ import annotations
 
-from discourse.shifts.compute import SHIFT_TABLES, compute_shifts
+from discourse.shifts.compute import compute_shifts
 from discourse.shifts.rolling import DEFAULT_WINDOW
 from discourse.shifts.stances import join_stances, rolling_mean_expr
 
 __all__ = [
     "DEFAULT_WINDOW",
-    "SHIFT_TABLES",
     "compute_shifts",
     "join_stances",
     "rolling_mean_expr",

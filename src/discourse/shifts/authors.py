@@ -12,7 +12,20 @@ from functools import cache
 
 import polars as pl
 
-from discourse.schema import POSITION, THREAD_ID
+from discourse.schema import (
+    AUTHOR,
+    FIRST_POSITION,
+    FIRST_STANCE,
+    LAST_POSITION,
+    LAST_STANCE,
+    MEAN_SENTIMENT,
+    N_POSTS,
+    N_STANCE_CHANGES,
+    POSITION,
+    SENTIMENT,
+    STANCE,
+    THREAD_ID,
+)
 from discourse.shifts.stances import sided
 
 
@@ -20,25 +33,25 @@ from discourse.shifts.stances import sided
 # small thread's query.
 @cache
 def _author_aggregates() -> tuple[pl.Expr, ...]:
-    stances = pl.when(sided()).then(pl.col("stance")).otherwise(None).drop_nulls()
+    stances = pl.when(sided()).then(pl.col(STANCE)).otherwise(None).drop_nulls()
     return (
-        pl.len().cast(pl.Int64).alias("n_posts"),
-        pl.col(POSITION).min().alias("first_position"),
-        pl.col(POSITION).max().alias("last_position"),
-        stances.first().alias("first_stance"),
-        stances.last().alias("last_stance"),
+        pl.len().cast(pl.Int64).alias(N_POSTS),
+        pl.col(POSITION).min().alias(FIRST_POSITION),
+        pl.col(POSITION).max().alias(LAST_POSITION),
+        stances.first().alias(FIRST_STANCE),
+        stances.last().alias(LAST_STANCE),
         # Consecutive sided stances that differ; the first one compares with null.
-        (stances != stances.shift(1)).sum().cast(pl.Int64).alias("n_stance_changes"),
-        pl.col("sentiment").mean().alias("mean_sentiment"),
+        (stances != stances.shift(1)).sum().cast(pl.Int64).alias(N_STANCE_CHANGES),
+        pl.col(SENTIMENT).mean().alias(MEAN_SENTIMENT),
     )
 
 
 def authors_query(stances: pl.LazyFrame) -> pl.LazyFrame:
     """The author tracks of a stances frame as a query (conform its result to the table)."""
     return (
-        stances.filter(pl.col("author").is_not_null())
-        .sort(THREAD_ID, "author", POSITION, maintain_order=True)
-        .group_by(THREAD_ID, "author", maintain_order=True)
+        stances.filter(pl.col(AUTHOR).is_not_null())
+        .sort(THREAD_ID, AUTHOR, POSITION, maintain_order=True)
+        .group_by(THREAD_ID, AUTHOR, maintain_order=True)
         .agg(*_author_aggregates())
-        .sort(THREAD_ID, "first_position", "author")
+        .sort(THREAD_ID, FIRST_POSITION, AUTHOR)
     )

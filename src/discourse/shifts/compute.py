@@ -11,10 +11,11 @@ from __future__ import annotations
 import polars as pl
 
 from discourse import schema
+from discourse.schema import ROLL_MAJORITY
 from discourse.shifts.authors import authors_query
 from discourse.shifts.change_points import find_changes
 from discourse.shifts.edges import list_transitions, quote_edges
-from discourse.shifts.frames import ThreadRows, collect, conform_fast
+from discourse.shifts.frames import ThreadRows, collect
 from discourse.shifts.rolling import (
     DEFAULT_WINDOW,
     check_window,
@@ -24,16 +25,6 @@ from discourse.shifts.rolling import (
 )
 from discourse.shifts.stances import join_stances
 from discourse.shifts.summary import summarise, thread_means_query
-
-#: The tables :func:`compute_shifts` returns, by name (each one :data:`schema.TABLES` entry).
-SHIFT_TABLES: tuple[str, ...] = (
-    "shifts",
-    "change_points",
-    "transitions",
-    "author_tracks",
-    "thread_summary",
-)
-
 
 def compute_shifts(
     posts: pl.DataFrame,
@@ -45,8 +36,9 @@ def compute_shifts(
     """Every shift table for all threads in ``posts``.
 
     Returns ``{"shifts", "change_points", "transitions", "author_tracks", "thread_summary"}``
-    (:data:`SHIFT_TABLES`), each conforming to the :mod:`discourse.schema` table of the same
-    name. ``window`` is the trailing window in posts; below 1 raises ValueError.
+    (:data:`schema.METRIC_TABLES`, in that order), each conforming to the
+    :mod:`discourse.schema` table of the same name. ``window`` is the trailing window in
+    posts; below 1 raises ValueError.
     """
     check_window(window)
     stances = join_stances(posts, classified)
@@ -56,12 +48,12 @@ def compute_shifts(
     )
     rows = ThreadRows(stances)
     shares = count_shares(rows, stances, sums, window)
-    change_points = find_changes(rows.threads, rows.post_ids, rows.positions, shares["roll_majority"])
+    change_points = find_changes(rows.threads, rows.post_ids, rows.positions, shares[ROLL_MAJORITY])
     edges = quote_edges(quotes, rows, stances.schema)
     return {
-        "shifts": conform_fast(with_shares(stances, shares), schema.SHIFTS),
+        "shifts": schema.conform(with_shares(stances, shares), schema.SHIFTS),
         "change_points": change_points,
         "transitions": list_transitions(rows, edges),
-        "author_tracks": conform_fast(tracks, schema.AUTHOR_TRACKS),
+        "author_tracks": schema.conform(tracks, schema.AUTHOR_TRACKS),
         "thread_summary": summarise(rows, means, change_points, edges),
     }

@@ -15,12 +15,23 @@ from itertools import pairwise
 import polars as pl
 
 from discourse import schema
-from discourse.schema import POSITION, POST_ID, THREAD_ID
-from discourse.shifts.frames import ThreadRows, columns_of, conform_exprs, frame_of, in_order
+from discourse.schema import (
+    POSITION,
+    POST_ID,
+    PREV_RELATION,
+    PREV_STANCE,
+    QUOTED_POSITION,
+    QUOTED_POST_ID,
+    QUOTED_STANCE,
+    QUOTE_RELATION,
+    STANCE,
+    THREAD_ID,
+)
+from discourse.shifts.frames import ThreadRows, columns_of, frame_of, in_order
 from discourse.shifts.stances import relation
 
 #: The columns an edge adds to a transition row.
-LINKS = ("quoted_post_id", "quoted_position", "quoted_stance", "quote_relation")
+LINKS = (QUOTED_POST_ID, QUOTED_POSITION, QUOTED_STANCE, QUOTE_RELATION)
 
 
 def quote_edges(
@@ -33,9 +44,8 @@ def quote_edges(
     quoted_position, quoted_stance, quote_relation; sorted by thread, position and quoted
     position (nulls first).
     """
-    names = [THREAD_ID, POST_ID, "quoted_post_id"]
-    if any(quotes.schema.get(name) != schema.QUOTES[name] for name in names):  # missing or to cast
-        quotes = quotes.select(conform_exprs(quotes, schema.QUOTES, names))
+    names = [THREAD_ID, POST_ID, QUOTED_POST_ID]
+    quotes = schema.conform(quotes, schema.QUOTES, columns=names)
     q_threads, q_posts, q_quoted = columns_of(quotes, *names)
     rows_of = _rows_by_post(rows)
     # An edge is a (quoting row, quoted row) pair of the stances. Quotes naming the same two
@@ -59,23 +69,23 @@ def quote_edges(
     found = {
         THREAD_ID: [threads[i] for i in quoting_rows],
         POST_ID: [post_ids[i] for i in quoting_rows],
-        "quoted_post_id": [post_ids[j] for j in quoted_rows],
+        QUOTED_POST_ID: [post_ids[j] for j in quoted_rows],
         POSITION: [positions[i] for i in quoting_rows],
-        "stance": [stances[i] for i in quoting_rows],
-        "quoted_position": [positions[j] for j in quoted_rows],
-        "quoted_stance": [stances[j] for j in quoted_rows],
-        "quote_relation": [
+        STANCE: [stances[i] for i in quoting_rows],
+        QUOTED_POSITION: [positions[j] for j in quoted_rows],
+        QUOTED_STANCE: [stances[j] for j in quoted_rows],
+        QUOTE_RELATION: [
             relation(stances[i], stances[j]) for i, j in zip(quoting_rows, quoted_rows, strict=True)
         ],
     }
-    position_type, stance_type = stance_types[POSITION], stance_types["stance"]
+    position_type, stance_type = stance_types[POSITION], stance_types[STANCE]
     types = dict.fromkeys(found, pl.String())
-    types.update({POSITION: position_type, "quoted_position": position_type})
-    types.update({"stance": stance_type, "quoted_stance": stance_type})
+    types.update({POSITION: position_type, QUOTED_POSITION: position_type})
+    types.update({STANCE: stance_type, QUOTED_STANCE: stance_type})
     edges = frame_of(found, types)
-    if in_order(found[THREAD_ID], found[POSITION], found["quoted_position"], nulls_last=False):
+    if in_order(found[THREAD_ID], found[POSITION], found[QUOTED_POSITION], nulls_last=False):
         return edges
-    return edges.sort(THREAD_ID, POSITION, "quoted_position")
+    return edges.sort(THREAD_ID, POSITION, QUOTED_POSITION)
 
 
 def _rows_by_post(rows: ThreadRows) -> Callable[[Hashable, str | None], Sequence[int]]:
@@ -143,15 +153,15 @@ def list_transitions(rows: ThreadRows, edges: pl.DataFrame) -> pl.DataFrame:
         THREAD_ID: [threads[i] for i in take],
         POST_ID: [post_ids[i] for i in take],
         POSITION: [rows.positions[i] for i in take],
-        "stance": [stances[i] for i in take],
-        "prev_stance": [prev_of[i] for i in take],
-        "prev_relation": [
+        STANCE: [stances[i] for i in take],
+        PREV_STANCE: [prev_of[i] for i in take],
+        PREV_RELATION: [
             None if prev_of[i] is None else relation(stances[i], prev_of[i]) for i in take
         ],
     }
     for name, values in zip(LINKS, links, strict=True):
         found[name] = [None if k is None else values[k] for k in link_rows]
     transitions = frame_of(found, schema.TRANSITIONS)
-    if in_order(found[THREAD_ID], found[POSITION], found["quoted_position"], nulls_last=True):
+    if in_order(found[THREAD_ID], found[POSITION], found[QUOTED_POSITION], nulls_last=True):
         return transitions
-    return transitions.sort(THREAD_ID, POSITION, "quoted_position", nulls_last=True)
+    return transitions.sort(THREAD_ID, POSITION, QUOTED_POSITION, nulls_last=True)

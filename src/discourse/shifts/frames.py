@@ -1,9 +1,8 @@
 """Moving columns between Polars frames and the plain-Python passes of the shift steps.
 
 Polars frames go in and come out of every step; in between, the counting runs over Python
-lists (see the package notes for why). These helpers convert once each way, conform frames
-without a query when they already conform, and tell whether a result is already in the order
-a Polars sort would give it, so the sort can be skipped.
+lists (see the package notes for why). These helpers convert once each way and tell whether a
+result is already in the order a Polars sort would give it, so the sort can be skipped.
 """
 
 from __future__ import annotations
@@ -14,29 +13,7 @@ from itertools import groupby
 
 import polars as pl
 
-from discourse import schema
-from discourse.schema import POSITION, POST_ID, THREAD_ID
-
-
-def conform_exprs(
-    frame: pl.DataFrame, table: Mapping[str, pl.DataType], names: Sequence[str]
-) -> list[pl.Expr]:
-    """:func:`schema.conform` restricted to ``names``: cast if present, else a null column."""
-    present = set(frame.columns)
-    return [
-        pl.col(name).cast(table[name], strict=True)
-        if name in present
-        else pl.lit(None, table[name]).alias(name)
-        for name in names
-    ]
-
-
-def conform_fast(frame: pl.DataFrame, table: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """:func:`schema.conform`, without a query when the columns are there with their dtypes."""
-    dtypes = frame.schema
-    if all(dtypes.get(name) == dtype for name, dtype in table.items()):
-        return pl.DataFrame([frame.get_column(name) for name in table])
-    return schema.conform(frame, table)
+from discourse.schema import POSITION, POST_ID, STANCE, THREAD_ID
 
 
 def collect(*queries: pl.LazyFrame) -> list[pl.DataFrame]:
@@ -83,7 +60,7 @@ class ThreadRows:
 
     def __init__(self, stances: pl.DataFrame) -> None:
         self.threads, self.post_ids, self.positions, self.stances = columns_of(
-            stances, THREAD_ID, POST_ID, POSITION, "stance"
+            stances, THREAD_ID, POST_ID, POSITION, STANCE
         )
         self.by_thread = group_rows(self.threads)
 

@@ -13,7 +13,22 @@ from functools import cache
 import polars as pl
 
 from discourse import schema
-from discourse.schema import THREAD_ID
+from discourse.schema import (
+    BALANCE,
+    CUM_N,
+    CUM_NEUTRALIST,
+    CUM_PRO_US,
+    CUM_PRO_USSR,
+    NEUTRALIST_SHARE,
+    ROLL_MAJORITY,
+    ROLL_NEUTRALIST,
+    ROLL_PRO_US,
+    ROLL_PRO_USSR,
+    ROLL_SENTIMENT,
+    SENTIMENT,
+    THREAD_ID,
+    WINDOW_N,
+)
 from discourse.shifts.frames import ThreadRows
 from discourse.shifts.stances import NO_SIDE, SIDE, majority
 
@@ -31,7 +46,7 @@ def check_window(window: int) -> None:
 # much as a small thread's query.
 @cache
 def _sentiment_sums(window: int) -> pl.Expr:
-    return pl.col("sentiment").fill_null(0.0).rolling_sum(window, min_samples=1).over(THREAD_ID)
+    return pl.col(SENTIMENT).fill_null(0.0).rolling_sum(window, min_samples=1).over(THREAD_ID)
 
 
 def sentiment_sums_query(stances: pl.LazyFrame, window: int) -> pl.LazyFrame:
@@ -48,7 +63,7 @@ def count_shares(
     ``frame`` is the stances frame ``rows`` was read from (sorted by thread and position) and
     ``sentiment_sums`` is its :func:`sentiment_sums_query`.
     """
-    stances, sentiments = rows.stances, frame.get_column("sentiment").to_list()
+    stances, sentiments = rows.stances, frame.get_column(SENTIMENT).to_list()
     # roll_sentiment is rolling_mean_expr: the float sums are Polars' own, the count of scored
     # posts is taken below, and a float divided by an int rounds as it does in Polars.
     totals = sentiment_sums.to_series().to_list()
@@ -85,18 +100,18 @@ def count_shares(
             if c:
                 cum_us[i], cum_ussr[i], cum_neutralist[i] = us / c, ussr / c, neutralist / c
     return {
-        "window_n": window_n,
-        "cum_n": cum_n,
-        "roll_pro_us": roll_us,
-        "roll_pro_ussr": roll_ussr,
-        "roll_neutralist": roll_neutralist,
-        "cum_pro_us": cum_us,
-        "cum_pro_ussr": cum_ussr,
-        "cum_neutralist": cum_neutralist,
-        "roll_majority": majorities,
-        "balance": balance,
-        "neutralist_share": roll_neutralist,
-        "roll_sentiment": roll_sentiment,
+        WINDOW_N: window_n,
+        CUM_N: cum_n,
+        ROLL_PRO_US: roll_us,
+        ROLL_PRO_USSR: roll_ussr,
+        ROLL_NEUTRALIST: roll_neutralist,
+        CUM_PRO_US: cum_us,
+        CUM_PRO_USSR: cum_ussr,
+        CUM_NEUTRALIST: cum_neutralist,
+        ROLL_MAJORITY: majorities,
+        BALANCE: balance,
+        NEUTRALIST_SHARE: roll_neutralist,
+        ROLL_SENTIMENT: roll_sentiment,
     }
 
 

@@ -14,8 +14,20 @@ from functools import cache
 import polars as pl
 
 from discourse import schema
-from discourse.schema import POSITION, POST_ID, SIDED_STANCES, THREAD_ID
-from discourse.shifts.frames import collect, conform_exprs
+from discourse.schema import (
+    AUTHOR,
+    CONFIDENCE,
+    CREATED_AT,
+    POSITION,
+    POST_ID,
+    SENTIMENT,
+    SENTIMENT_US,
+    SENTIMENT_USSR,
+    SIDED_STANCES,
+    STANCE,
+    THREAD_ID,
+)
+from discourse.shifts.frames import collect
 
 NONE = "none"
 #: Sided stance -> its count slot in the Python passes (SIDED_STANCES order).
@@ -25,7 +37,7 @@ NO_SIDE = len(SIDED_STANCES)
 
 
 @cache  # expressions are immutable, and building this one (is_in makes a Series) is not free
-def sided(col: str = "stance") -> pl.Expr:
+def sided(col: str = STANCE) -> pl.Expr:
     """True where the stance takes a side (not none, not null)."""
     return pl.col(col).is_in(list(SIDED_STANCES)).fill_null(False)
 
@@ -63,18 +75,15 @@ def rolling_mean_expr(col: str, window: int, by: str = THREAD_ID) -> pl.Expr:
 def stances_query(posts: pl.DataFrame, classified: pl.DataFrame) -> pl.LazyFrame:
     """:func:`join_stances` as a query."""
     keys = [THREAD_ID, POST_ID]
-    ends = posts.lazy().select(
-        conform_exprs(posts, schema.POSTS, [*keys, POSITION, "author", "created_at"])
-    )
-    score_names = [*keys, "stance", "confidence", "sentiment", "sentiment_us", "sentiment_ussr"]
+    ends = schema.conform(posts.lazy(), schema.POSTS, columns=[*keys, POSITION, AUTHOR, CREATED_AT])
+    score_names = [*keys, STANCE, CONFIDENCE, SENTIMENT, SENTIMENT_US, SENTIMENT_USSR]
     scores = (
-        classified.lazy()
-        .select(conform_exprs(classified, schema.CLASSIFIED, score_names))
+        schema.conform(classified.lazy(), schema.CLASSIFIED, columns=score_names)
         .unique(keys, keep="first", maintain_order=True)
     )
     return (
         ends.join(scores, on=keys, how="left")
-        .with_columns(pl.col("stance").fill_null(NONE))
+        .with_columns(pl.col(STANCE).fill_null(NONE))
         .sort(THREAD_ID, POSITION, maintain_order=True)
     )
 

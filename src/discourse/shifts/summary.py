@@ -19,22 +19,44 @@ from functools import cache
 import polars as pl
 
 from discourse import schema
-from discourse.schema import SIDED_STANCES, THREAD_ID
-from discourse.shifts.frames import ThreadRows, columns_of, conform_fast, null_first
+from discourse.schema import (
+    DOMINANT_FIRST_THIRD,
+    DOMINANT_LAST_THIRD,
+    DOMINANT_SECOND_THIRD,
+    MEAN_SENTIMENT,
+    MEAN_SENTIMENT_US,
+    MEAN_SENTIMENT_USSR,
+    MOST_QUOTED_COUNT,
+    MOST_QUOTED_POST_ID,
+    N_CHANGE_POINTS,
+    N_CLASSIFIED,
+    N_POSTS,
+    QUOTED_POSITION,
+    QUOTED_POST_ID,
+    QUOTE_AGREEMENT_RATE,
+    QUOTE_RELATION,
+    SENTIMENT,
+    SENTIMENT_US,
+    SENTIMENT_USSR,
+    SIDED_STANCES,
+    STANCE,
+    THREAD_ID,
+)
+from discourse.shifts.frames import ThreadRows, columns_of, null_first
 from discourse.shifts.stances import NO_SIDE, NONE, SIDE, majority, share, sided
 
-THIRDS = ("dominant_first_third", "dominant_second_third", "dominant_last_third")
+THIRDS = (DOMINANT_FIRST_THIRD, DOMINANT_SECOND_THIRD, DOMINANT_LAST_THIRD)
 
 
 @cache  # built once: see authors._author_aggregates
 def _thread_aggregates() -> tuple[pl.Expr, ...]:
     return (
-        pl.len().cast(pl.Int64).alias("n_posts"),
-        sided().sum().cast(pl.Int64).alias("n_classified"),
-        *[(pl.col("stance") == s).mean().alias(f"share_{s}") for s in (*SIDED_STANCES, NONE)],
-        pl.col("sentiment").mean().alias("mean_sentiment"),
-        pl.col("sentiment_us").mean().alias("mean_sentiment_us"),
-        pl.col("sentiment_ussr").mean().alias("mean_sentiment_ussr"),
+        pl.len().cast(pl.Int64).alias(N_POSTS),
+        sided().sum().cast(pl.Int64).alias(N_CLASSIFIED),
+        *[(pl.col(STANCE) == s).mean().alias(f"share_{s}") for s in (*SIDED_STANCES, NONE)],
+        pl.col(SENTIMENT).mean().alias(MEAN_SENTIMENT),
+        pl.col(SENTIMENT_US).mean().alias(MEAN_SENTIMENT_US),
+        pl.col(SENTIMENT_USSR).mean().alias(MEAN_SENTIMENT_USSR),
     )
 
 
@@ -56,7 +78,7 @@ def summarise(
     sided_edges: Counter[Hashable] = Counter()
     quoted_by: dict[Hashable, Counter[tuple]] = {}
     for thread, quoted, quoted_position, relation in zip(
-        *columns_of(edges, THREAD_ID, "quoted_post_id", "quoted_position", "quote_relation"),
+        *columns_of(edges, THREAD_ID, QUOTED_POST_ID, QUOTED_POSITION, QUOTE_RELATION),
         strict=True,
     ):
         if relation != "other":
@@ -67,7 +89,7 @@ def summarise(
         quoted_by[thread][quoted, quoted_position] += 1
     # One value per thread, threads in the means' order (first appearance).
     extra: dict[str, list] = {
-        name: [] for name in (*THIRDS, "n_change_points", "quote_agreement_rate")
+        name: [] for name in (*THIRDS, N_CHANGE_POINTS, QUOTE_AGREEMENT_RATE)
     }
     extra.update(most_quoted_post_id=[], most_quoted_count=[])
     for thread, thread_rows in rows.by_thread.items():
@@ -80,8 +102,8 @@ def summarise(
             )
         for name, dominant in zip(THIRDS, thirds, strict=True):
             extra[name].append(dominant)
-        extra["n_change_points"].append(changes)
-        extra["quote_agreement_rate"].append(share(agree[thread], sided_edges[thread]))
+        extra[N_CHANGE_POINTS].append(changes)
+        extra[QUOTE_AGREEMENT_RATE].append(share(agree[thread], sided_edges[thread]))
         counts = quoted_by.get(thread)
         if counts:
             # The most quoting posts, then the earliest position (nulls sort first).
@@ -90,15 +112,15 @@ def summarise(
             )
         else:
             post_id, count = None, 0
-        extra["most_quoted_post_id"].append(post_id)
-        extra["most_quoted_count"].append(count)
+        extra[MOST_QUOTED_POST_ID].append(post_id)
+        extra[MOST_QUOTED_COUNT].append(count)
     summary = means.hstack(
         [pl.Series(name, values, schema.THREAD_SUMMARY[name]) for name, values in extra.items()]
     )
     threads = [null_first(thread) for thread in rows.by_thread]
     if threads != sorted(threads):  # one row per thread: no ties to order
         summary = summary.sort(THREAD_ID)
-    return conform_fast(summary, schema.THREAD_SUMMARY)
+    return schema.conform(summary, schema.THREAD_SUMMARY)
 
 
 def dominant_by_third(stances: list[str | None]) -> list[str | None]:

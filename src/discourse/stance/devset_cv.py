@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from discourse import schema
+from discourse.schema import OWN_TEXT
 from discourse.stance.evaluate import compare_with_baseline
 
 
@@ -33,9 +34,9 @@ def devset_rows(dev: pl.DataFrame) -> pl.DataFrame:
 
     posts, _ = devset_tables(dev)
     own = posts.select(
-        pl.col(schema.POST_ID).alias("item_id"), pl.col("own_text").fill_null(""), schema.THREAD_ID
+        pl.col(schema.POST_ID).alias("item_id"), pl.col(OWN_TEXT).fill_null(""), schema.THREAD_ID
     )
-    return dev.join(own, on="item_id", how="left").with_columns(pl.col("own_text").fill_null(""))
+    return dev.join(own, on="item_id", how="left").with_columns(pl.col(OWN_TEXT).fill_null(""))
 
 
 def page_folds(pages: Sequence[str], n_splits: int = 5, seed: int = 0) -> np.ndarray:

@@ -20,6 +20,18 @@ import polars as pl
 
 from discourse import schema
 from discourse.devset import FORUM_KINDS, describe_mix
+from discourse.schema import (
+    ANNOTATOR,
+    CONFIDENCE,
+    CUES,
+    OWN_TEXT,
+    POSITION,
+    SENTIMENT,
+    SENTIMENT_LABEL,
+    STANCE,
+    STANCE_SOURCE,
+    TEXT,
+)
 from discourse.stance.evaluate import (
     compare_with_baseline,
     label_agreement,
@@ -42,10 +54,10 @@ def devset_tables(dev: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
     now = datetime.now(UTC)
     posts, quotes = [], []
-    ordered = dev.sort("url", "position", maintain_order=True)
+    ordered = dev.sort("url", POSITION, maintain_order=True)
     for index, ((url,), rows) in enumerate(ordered.group_by("url", maintain_order=True)):
         raw_posts = []
-        for item_id, text in rows.select("item_id", "text").iter_rows():
+        for item_id, text in rows.select("item_id", TEXT).iter_rows():
             body, marked = split_marked_quotes(text)
             raw_posts.append(RawPost(text=body, post_id=str(item_id), quotes=marked))
         thread = ParsedThread(format="devset", posts=raw_posts, title=None, url=str(url))
@@ -65,20 +77,20 @@ def classify_devset(dev: pl.DataFrame, model: Any) -> pl.DataFrame:
     classified = classify_posts(posts, quotes, model)
     found = classified.select(
         pl.col(schema.POST_ID).alias("item_id"),
-        pl.col("stance").alias("predicted"),
-        "confidence",
-        pl.col("cues").list.join(", ").alias("cues"),
-        "stance_source",
-        pl.col("sentiment_label").alias("predicted_sentiment"),
-        pl.col("sentiment").alias("sentiment_compound"),
+        pl.col(STANCE).alias("predicted"),
+        CONFIDENCE,
+        pl.col(CUES).list.join(", ").alias(CUES),
+        STANCE_SOURCE,
+        pl.col(SENTIMENT_LABEL).alias("predicted_sentiment"),
+        pl.col(SENTIMENT).alias("sentiment_compound"),
     )
-    own = posts.select(pl.col(schema.POST_ID).alias("item_id"), pl.col("own_text").str.len_chars().alias("own_chars"))
+    own = posts.select(pl.col(schema.POST_ID).alias("item_id"), pl.col(OWN_TEXT).str.len_chars().alias("own_chars"))
     return dev.join(found, on="item_id", how="left").join(own, on="item_id", how="left")
 
 
 def score_stance(rows: pl.DataFrame) -> dict[str, Any]:
     """Model vs majority baseline on ``rows`` (``stance`` gold, ``predicted``), page-bootstrapped."""
-    gold, predicted = rows["stance"].to_list(), rows["predicted"].to_list()
+    gold, predicted = rows[STANCE].to_list(), rows["predicted"].to_list()
     result = compare_with_baseline(gold, predicted)
     baseline = [majority_label(gold)] * len(gold)
     result["intervals"] = macro_f1_intervals(gold, predicted, baseline, clusters=rows["url"].to_list())
@@ -91,22 +103,22 @@ def score_stance(rows: pl.DataFrame) -> dict[str, Any]:
 
 def score_sentiment(rows: pl.DataFrame) -> dict[str, Any]:
     """Agreement and Cohen's kappa of the predicted sentiment label with the gold one."""
-    return label_agreement(rows["sentiment"].to_list(), rows["predicted_sentiment"].to_list(),
+    return label_agreement(rows[SENTIMENT].to_list(), rows["predicted_sentiment"].to_list(),
                            schema.SENTIMENT_LABELS)
 
 
 def second_agreement(dev: pl.DataFrame, second: pl.DataFrame) -> dict[str, Any]:
     """Agreement and kappa between the first labels (manifest) and the second annotation."""
-    joined = dev.select("item_id", "kind", "stance", "sentiment").join(
-        second.select("item_id", pl.col("stance").alias("second_stance"),
-                      pl.col("sentiment").alias("second_sentiment"), pl.col("annotator").alias("second_annotator")),
+    joined = dev.select("item_id", "kind", STANCE, SENTIMENT).join(
+        second.select("item_id", pl.col(STANCE).alias("second_stance"),
+                      pl.col(SENTIMENT).alias("second_sentiment"), pl.col(ANNOTATOR).alias("second_annotator")),
         on="item_id", how="inner",
     )
     return {
         "n": joined.height,
         "annotators": sorted({a for a in joined["second_annotator"].to_list() if a}),
-        "stance": label_agreement(joined["stance"].to_list(), joined["second_stance"].to_list(), schema.STANCES),
-        "sentiment": label_agreement(joined["sentiment"].to_list(), joined["second_sentiment"].to_list(),
+        "stance": label_agreement(joined[STANCE].to_list(), joined["second_stance"].to_list(), schema.STANCES),
+        "sentiment": label_agreement(joined[SENTIMENT].to_list(), joined["second_sentiment"].to_list(),
                                      schema.SENTIMENT_LABELS),
     }
 
@@ -125,7 +137,7 @@ def evaluate_devset(dev: pl.DataFrame, model: Any, second: pl.DataFrame | None =
         "present": True,
         "n": rows.height,
         "n_pages": rows["url"].n_unique(),
-        "mix": describe_mix(rows, ("kind", "voice", "stance", "sentiment")),
+        "mix": describe_mix(rows, ("kind", "voice", STANCE, SENTIMENT)),
         "all": {"stance": score_stance(rows), "sentiment": score_sentiment(rows)},
     }
     if forum.height:
@@ -133,7 +145,7 @@ def evaluate_devset(dev: pl.DataFrame, model: Any, second: pl.DataFrame | None =
     if second is not None and second.height:
         out["second_annotation"] = second_agreement(dev, second)
     out["items"] = rows.select(
-        "item_id", "url", "position", "kind", "voice", "stance", "predicted", "confidence", "cues",
-        "stance_source", "sentiment", "predicted_sentiment", "own_chars",
+        "item_id", "url", POSITION, "kind", "voice", STANCE, "predicted", CONFIDENCE, CUES,
+        STANCE_SOURCE, SENTIMENT, "predicted_sentiment", "own_chars",
     ).to_dicts()
     return out

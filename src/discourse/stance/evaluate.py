@@ -34,6 +34,17 @@ import polars as pl
 from discourse import schema
 from discourse.atomic import write_text_atomic
 from discourse.labels import AGREEMENT_DIR, REQUIRED_COLUMNS, label_files
+from discourse.schema import (
+    ANNOTATOR,
+    CONFIDENCE,
+    CUES,
+    OWN_TEXT,
+    SENTIMENT,
+    SENTIMENT_LABEL,
+    STANCE,
+    STANCE_SOURCE,
+    TEXT,
+)
 
 #: Resamples behind each bootstrap interval, and the intervals' coverage.
 BOOTSTRAP_RESAMPLES = 2000
@@ -160,16 +171,16 @@ def evaluate_seed(
     threads = gold.get_column(schema.THREAD_ID).unique().to_list()
     subset = posts.filter(pl.col(schema.THREAD_ID).is_in(threads))
     classified = classify_posts(subset, quotes.filter(pl.col(schema.THREAD_ID).is_in(threads)), model)
-    stance_gold = gold.filter(pl.col("stance").is_not_null() & (pl.col("stance") != ""))
-    joined = stance_gold.select(schema.THREAD_ID, schema.POST_ID, pl.col("stance").alias("gold")).join(
-        classified.select(schema.THREAD_ID, schema.POST_ID, "stance", "confidence", "cues", "stance_source"),
+    stance_gold = gold.filter(pl.col(STANCE).is_not_null() & (pl.col(STANCE) != ""))
+    joined = stance_gold.select(schema.THREAD_ID, schema.POST_ID, pl.col(STANCE).alias("gold")).join(
+        classified.select(schema.THREAD_ID, schema.POST_ID, STANCE, CONFIDENCE, CUES, STANCE_SOURCE),
         on=[schema.THREAD_ID, schema.POST_ID],
         how="inner",
     )
-    result = compare_with_baseline(joined["gold"].to_list(), joined["stance"].to_list())
+    result = compare_with_baseline(joined["gold"].to_list(), joined[STANCE].to_list())
     result["threads"] = sorted(threads)
     result["by_thread"] = seed_by_thread(joined)
-    result["posts"] = joined.with_columns(pl.col("cues").list.join(", ")).to_dicts()
+    result["posts"] = joined.with_columns(pl.col(CUES).list.join(", ")).to_dicts()
     result["sentiment"] = sentiment_agreement(classified, gold)
     return result
 
@@ -184,7 +195,7 @@ def seed_by_thread(joined: pl.DataFrame) -> dict[str, dict[str, Any]]:
     for (thread_id,), rows in joined.sort(schema.THREAD_ID, maintain_order=True).group_by(
         schema.THREAD_ID, maintain_order=True
     ):
-        out[str(thread_id)] = compare_with_baseline(rows["gold"].to_list(), rows["stance"].to_list())
+        out[str(thread_id)] = compare_with_baseline(rows["gold"].to_list(), rows[STANCE].to_list())
     return out
 
 
@@ -208,8 +219,8 @@ def cross_validate(
     from discourse.stance.train import model_params
 
     params = model_params(params)
-    texts = frame["text"].to_list()
-    y = np.asarray(frame["stance"].to_list(), dtype=object)
+    texts = frame[TEXT].to_list()
+    y = np.asarray(frame[STANCE].to_list(), dtype=object)
     groups = np.asarray(frame["group"].to_list(), dtype=object)
     n_groups = len(set(groups.tolist()))
     splits = min(n_splits, n_groups)
@@ -264,12 +275,12 @@ def label_agreement(first: Sequence[str], second: Sequence[str], labels: Sequenc
 
 def sentiment_agreement(classified: pl.DataFrame, gold: pl.DataFrame) -> dict[str, Any]:
     """Agreement and Cohen's kappa of the posts' sentiment labels against gold sentiment labels."""
-    joined = gold.filter(pl.col("sentiment").is_in(schema.SENTIMENT_LABELS)).join(
-        classified.select(schema.THREAD_ID, schema.POST_ID, pl.col("sentiment_label").alias("vader")),
+    joined = gold.filter(pl.col(SENTIMENT).is_in(schema.SENTIMENT_LABELS)).join(
+        classified.select(schema.THREAD_ID, schema.POST_ID, pl.col(SENTIMENT_LABEL).alias("vader")),
         on=[schema.THREAD_ID, schema.POST_ID],
         how="inner",
     )
-    return label_agreement(joined["sentiment"].to_list(), joined["vader"].to_list(), schema.SENTIMENT_LABELS)
+    return label_agreement(joined[SENTIMENT].to_list(), joined["vader"].to_list(), schema.SENTIMENT_LABELS)
 
 
 def authored_sentiment_agreement(authored_csv: Path | None = None) -> dict[str, Any]:
@@ -278,13 +289,13 @@ def authored_sentiment_agreement(authored_csv: Path | None = None) -> dict[str, 
     from discourse.stance.train import load_authored
 
     authored = load_authored(authored_csv)
-    if "sentiment" not in authored.columns:
+    if SENTIMENT not in authored.columns:
         return {"n": 0, "agreement": None, "kappa": None}
     posts = authored.select(
         pl.lit("authored").alias(schema.THREAD_ID),
         pl.int_range(pl.len()).cast(pl.String).alias(schema.POST_ID),
-        pl.col("text").alias("own_text"),
-        pl.col("sentiment"),
+        pl.col(TEXT).alias(OWN_TEXT),
+        pl.col(SENTIMENT),
     )
     return sentiment_agreement(score_sentiment(posts), posts)
 
@@ -298,8 +309,8 @@ def annotator_agreement(gold: pl.DataFrame, other: pl.DataFrame) -> dict[str, An
     ``gold``) and the units on which the stance differs.
     """
     keys = [schema.THREAD_ID, schema.POST_ID]
-    joined = gold.select(*keys, "stance", "sentiment").join(
-        other.select(*keys, pl.col("stance").alias("other_stance"), pl.col("sentiment").alias("other_sentiment")),
+    joined = gold.select(*keys, STANCE, SENTIMENT).join(
+        other.select(*keys, pl.col(STANCE).alias("other_stance"), pl.col(SENTIMENT).alias("other_sentiment")),
         on=keys,
         how="inner",
     )
@@ -308,12 +319,12 @@ def annotator_agreement(gold: pl.DataFrame, other: pl.DataFrame) -> dict[str, An
         rows = joined.filter(pl.col(left).is_in(labels) & pl.col(right).is_in(labels))
         return label_agreement(rows[left].to_list(), rows[right].to_list(), labels)
 
-    differing = joined.filter(pl.col("stance") != pl.col("other_stance"))
+    differing = joined.filter(pl.col(STANCE) != pl.col("other_stance"))
     return {
         "n": joined.height,
-        "stance": compare("stance", "other_stance", schema.STANCES),
-        "sentiment": compare("sentiment", "other_sentiment", schema.SENTIMENT_LABELS),
-        "stance_differs": differing.select(*keys, "stance", "other_stance").to_dicts(),
+        "stance": compare(STANCE, "other_stance", schema.STANCES),
+        "sentiment": compare(SENTIMENT, "other_sentiment", schema.SENTIMENT_LABELS),
+        "stance_differs": differing.select(*keys, STANCE, "other_stance").to_dicts(),
     }
 
 
@@ -351,18 +362,18 @@ def compare_annotators(
     """
     predicted = {}
     if seed:
-        predicted = {(p[schema.THREAD_ID], p[schema.POST_ID]): p["stance"] for p in seed.get("posts", [])}
+        predicted = {(p[schema.THREAD_ID], p[schema.POST_ID]): p[STANCE] for p in seed.get("posts", [])}
     out: dict[str, dict[str, Any]] = {}
     for name, other in others.items():
         block = annotator_agreement(gold, other)
         rows = [
-            (row["stance"], predicted[(row[schema.THREAD_ID], row[schema.POST_ID])])
+            (row[STANCE], predicted[(row[schema.THREAD_ID], row[schema.POST_ID])])
             for row in other.iter_rows(named=True)
-            if (row[schema.THREAD_ID], row[schema.POST_ID]) in predicted and row["stance"] in schema.STANCES
+            if (row[schema.THREAD_ID], row[schema.POST_ID]) in predicted and row[STANCE] in schema.STANCES
         ]
         if rows:
             block["model_vs_annotator"] = compare_with_baseline([a for a, _ in rows], [b for _, b in rows])
-        block["annotators"] = sorted({a for a in other["annotator"].to_list() if a})
+        block["annotators"] = sorted({a for a in other[ANNOTATOR].to_list() if a})
         out[name] = block
     return out
 

@@ -28,15 +28,16 @@ import polars as pl
 from discourse import __version__, schema
 from discourse.atomic import write_atomic, write_text_atomic
 from discourse.labels import LabelFileError, LabelMatch, LabelMatchError, label_files, match_labels
+from discourse.schema import OWN_TEXT, SENTIMENT, STANCE, TEXT
 from discourse.stance.model import CODE_VERSION, StanceClassifier
 from discourse.stance.priors import DEFAULT_STRENGTH
 
-AUTHORED_COLUMNS = ("example_id", "text", "stance", "sentiment", "perspective", "era", "group", "source")
+AUTHORED_COLUMNS = ("example_id", TEXT, STANCE, SENTIMENT, "perspective", "era", "group", "source")
 MODEL_FILE = "stance.joblib"
 #: Libraries whose pickles are not portable across minor versions: a mismatch refuses to load.
 STRICT_LIBRARIES = ("scikit-learn", "numpy", "scipy")
 OTHER_LIBRARIES = ("nltk", "polars", "vaderSentiment", "joblib")
-TRAINING_COLUMNS = ("text", "stance", "group", "origin")
+TRAINING_COLUMNS = (TEXT, STANCE, "group", "origin")
 #: Training settings that differ from the :class:`StanceClassifier` defaults, chosen by grouped
 #: cross-validation on the authored set only (docs/stance.md, "Training settings"). Explicit
 #: ``params`` override them.
@@ -64,7 +65,7 @@ def label_sample_weight(frame: pl.DataFrame, label_weight: float = LABEL_WEIGHT)
     is_label = (frame["origin"] == "label").to_numpy()
     if not is_label.any():
         return None
-    stances = frame["stance"].to_numpy()[is_label]
+    stances = frame[STANCE].to_numpy()[is_label]
     classes, counts = np.unique(stances, return_counts=True)
     factor = dict(zip(classes.tolist(), (stances.size / (classes.size * counts)).tolist(), strict=True))
     weight = np.ones(frame.height)
@@ -90,12 +91,12 @@ def load_authored(path: Path | None = None) -> pl.DataFrame:
     """Read the authored set; raise ``ValueError`` on missing columns or unknown stances."""
     path = Path(path) if path is not None else authored_path()
     frame = pl.read_csv(path, infer_schema=False)
-    missing = [c for c in ("text", "stance", "group") if c not in frame.columns]
+    missing = [c for c in (TEXT, STANCE, "group") if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: missing columns {missing}")
-    bad = frame.filter(~pl.col("stance").is_in(schema.STANCES))
+    bad = frame.filter(~pl.col(STANCE).is_in(schema.STANCES))
     if bad.height:
-        raise ValueError(f"{path}: unknown stance values {sorted(set(bad['stance'].to_list()))}")
+        raise ValueError(f"{path}: unknown stance values {sorted(set(bad[STANCE].to_list()))}")
     return frame
 
 
@@ -119,9 +120,9 @@ def load_label_files(labels_dir: Path) -> pl.DataFrame:
 
 def labelled_posts(labels: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     """Join labels with stance to their posts' ``own_text``; later files win on duplicates."""
-    stance = labels.filter(pl.col("stance").is_not_null() & (pl.col("stance") != ""))
+    stance = labels.filter(pl.col(STANCE).is_not_null() & (pl.col(STANCE) != ""))
     stance = stance.unique(subset=[schema.THREAD_ID, schema.POST_ID], keep="last", maintain_order=True)
-    keys = posts.select(schema.THREAD_ID, schema.POST_ID, "own_text")
+    keys = posts.select(schema.THREAD_ID, schema.POST_ID, OWN_TEXT)
     return stance.join(keys, on=[schema.THREAD_ID, schema.POST_ID], how="inner")
 
 
@@ -152,8 +153,8 @@ def _training_rows(
 ) -> tuple[pl.DataFrame, LabelMatch | None]:
     """:func:`training_frame` plus the label-match report (None when no user labels are used)."""
     authored = load_authored(authored_csv).select(
-        pl.col("text").fill_null(""),
-        pl.col("stance"),
+        pl.col(TEXT).fill_null(""),
+        pl.col(STANCE),
         pl.concat_str(pl.lit("authored:"), pl.col("group").fill_null("")).alias("group"),
         pl.lit("authored").alias("origin"),
     )
@@ -165,12 +166,12 @@ def _training_rows(
         labels = labels.filter(~pl.col(schema.THREAD_ID).is_in(excluded))
     match = match_labels(labels, posts, labels_dir=labels_dir)
     joined = labelled_posts(labels, posts)
-    bad = joined.filter(~pl.col("stance").is_in(schema.STANCES))
+    bad = joined.filter(~pl.col(STANCE).is_in(schema.STANCES))
     if bad.height:
-        raise ValueError(f"label files hold unknown stances: {sorted(set(bad['stance'].to_list()))}")
+        raise ValueError(f"label files hold unknown stances: {sorted(set(bad[STANCE].to_list()))}")
     user = joined.select(
-        pl.col("own_text").fill_null("").alias("text"),
-        pl.col("stance"),
+        pl.col(OWN_TEXT).fill_null("").alias(TEXT),
+        pl.col(STANCE),
         pl.concat_str(pl.lit("thread:"), pl.col(schema.THREAD_ID)).alias("group"),
         pl.lit("label").alias("origin"),
     )
@@ -180,7 +181,7 @@ def _training_rows(
 def data_sha256(frame: pl.DataFrame) -> str:
     """Hash the training rows (text, stance, group) in a canonical order."""
     digest = hashlib.sha256()
-    for text, stance, group in sorted(frame.select("text", "stance", "group").iter_rows()):
+    for text, stance, group in sorted(frame.select(TEXT, STANCE, "group").iter_rows()):
         for value in (text, stance, group):
             digest.update((value or "").encode("utf-8"))
             digest.update(b"\x1f")
@@ -238,7 +239,7 @@ def train_model(
         raise LabelMatchError(match)
     params = model_params(params)
     model = StanceClassifier(**params)
-    model.fit(frame["text"].to_list(), frame["stance"].to_list(),
+    model.fit(frame[TEXT].to_list(), frame[STANCE].to_list(),
               sample_weight=label_sample_weight(frame, label_weight))
     data_hash = data_sha256(frame)
     version = model_version(data_hash, model.get_params(), label_weight)
@@ -248,7 +249,7 @@ def train_model(
         from discourse.stance.evaluate import cross_validate
 
         metrics = cross_validate(frame, n_splits=cv_folds, params=params)["summary"]
-    counts = frame.group_by("stance").len().sort("stance")
+    counts = frame.group_by(STANCE).len().sort(STANCE)
     metadata = {
         "model_version": version,
         "code_version": CODE_VERSION,
@@ -262,7 +263,7 @@ def train_model(
         "n_user_labels": int((frame["origin"] == "label").sum()),
         "label_weight": float(label_weight),
         **(match or LabelMatch(None, 0, 0, 0)).as_metadata(),
-        "class_counts": dict(zip(counts["stance"].to_list(), counts["len"].to_list(), strict=True)),
+        "class_counts": dict(zip(counts[STANCE].to_list(), counts["len"].to_list(), strict=True)),
         "include_user_labels": include_user_labels,
         "exclude_threads": sorted(exclude_threads),
         "metrics": metrics,

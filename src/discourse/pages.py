@@ -1,0 +1,90 @@
+"""Pages from the committed tables: the pages a run did not write itself, the index, orphans.
+
+Thread pages of the files a run processes are written by the per-file work
+(:func:`discourse.pipeline.process_file`); what is left — pages gone missing for unchanged
+threads, every page for ``discourse report``, the index — is written here from the database,
+a batch of threads at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from discourse import store
+from discourse.config import Settings
+from discourse.ingest.run import split_by_thread
+from discourse.schema import ANALYSIS_TABLES, INGEST_TABLES, METRIC_TABLES, N_POSTS, THREAD_ID
+
+#: Posts read from the database per batch when stored threads are analysed or paged again.
+READ_BATCH_POSTS = 50_000
+
+
+def write_page(settings: Settings, part: dict[str, pl.DataFrame], run_meta: dict[str, Any]) -> Path:
+    """Write one thread's page from its tables (``part``: every per-thread table of the thread)."""
+    from discourse.report import write_thread_report
+
+    return write_thread_report(
+        part["threads"].row(0, named=True), part["posts"], part["classified"],
+        {name: part[name] for name in METRIC_TABLES}, settings.reports_dir, run_meta,
+        standalone=settings.standalone,
+    )
+
+
+def build_reports(
+    settings: Settings, db: store.Store, thread_ids: list[str] | None, run_meta: dict[str, Any] | None
+) -> list[Path]:
+    """Write the pages of the given threads (all when None) and the index; return their paths.
+
+    Pages of threads absent from the store are deleted, so the reports folder matches it; so are
+    temporary files that interrupted writes left behind.
+    """
+    from discourse.report import clean_temp_files, write_index
+
+    clean_temp_files(settings.reports_dir)
+    threads = db.read("threads")
+    all_ids = threads[THREAD_ID].to_list()
+    wanted = all_ids if thread_ids is None else sorted(set(thread_ids) & set(all_ids))
+    written: list[Path] = []
+    for batch in read_thread_batches(db, wanted, (*INGEST_TABLES, *ANALYSIS_TABLES)):
+        for part in split_by_thread(batch).values():
+            written.append(write_page(settings, part, run_meta or {}))
+    remove_orphan_reports(settings.reports_dir, set(all_ids))
+    summaries = db.read("thread_summary")
+    written.append(write_index(threads, summaries, settings.reports_dir, run_meta or {}, standalone=settings.standalone))
+    return written
+
+
+def read_thread_batches(
+    db: store.Store, thread_ids: list[str], tables: Iterable[str]
+) -> Iterator[dict[str, pl.DataFrame]]:
+    """The stored tables of ``thread_ids``, a batch of threads at a time (about READ_BATCH_POSTS posts)."""
+    if not thread_ids:
+        return
+    sizes = dict(db.read("threads").select(THREAD_ID, N_POSTS).iter_rows())
+    batch: list[str] = []
+    posts = 0
+    for thread_id in thread_ids:
+        batch.append(thread_id)
+        posts += sizes.get(thread_id) or 0
+        if posts >= READ_BATCH_POSTS:
+            yield {name: db.read(name, batch) for name in tables}
+            batch, posts = [], 0
+    if batch:
+        yield {name: db.read(name, batch) for name in tables}
+
+
+def remove_orphan_reports(reports_dir: Path, keep: set[str]) -> list[str]:
+    """Delete thread pages whose thread is gone; keep the index and the evaluation page."""
+    removed: list[str] = []
+    if not reports_dir.is_dir():
+        return removed
+    for page in reports_dir.glob("*.html"):
+        if page.stem in ("index", "evaluation") or page.stem in keep:
+            continue
+        page.unlink(missing_ok=True)
+        removed.append(page.stem)
+    return removed
