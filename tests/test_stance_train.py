@@ -484,3 +484,15 @@ def test_a_run_knows_its_model_version_without_loading_it_until_the_model_change
     sidecar = folder / models.SIDECAR_FILE
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('"n_training"', '"n_training" '), encoding="utf-8")
     assert models.known_model_version(settings) is None  # the saved model changed: load it to know
+
+
+def test_default_model_builds_the_training_rows_once(authored_csv, tmp_path, monkeypatch) -> None:
+    """Regression: default_model built the training frame to hash it, then train_model built it
+    again to fit."""
+    calls = []
+    real = train._training_rows
+    monkeypatch.setattr(train, "_training_rows", lambda *args: calls.append(1) or real(*args))
+    _model, metadata = train.default_model(tmp_path / "models", authored_csv)  # nothing saved: trains
+    assert len(calls) == 1 and metadata["n_training"] > 0
+    train.default_model(tmp_path / "models", authored_csv)  # saved and current: loads
+    assert len(calls) == 2

@@ -122,7 +122,7 @@ def test_an_export_behind_the_database_is_written_again_when_the_store_opens(tmp
 
     _commit(tmp_path, {"threads": _threads("a"), "posts": _posts("a", 1)})
     conn = connect(tmp_path)
-    tx = Transaction(conn)
+    tx = Transaction(conn, tmp_path / "staging")
     tx.append({"threads": _threads("b"), "posts": _posts("b", 1)})
     tx.commit()
     conn.close()

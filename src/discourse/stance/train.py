@@ -221,6 +221,7 @@ def train_model(
     params: dict[str, Any] | None = None,
     cv_folds: int = 5,
     label_weight: float = LABEL_WEIGHT,
+    rows: tuple[pl.DataFrame, LabelMatch | None] | None = None,
 ) -> tuple[StanceClassifier, dict[str, Any]]:
     """Fit a :class:`StanceClassifier` on the training rows; return (model, metadata).
 
@@ -232,9 +233,10 @@ def train_model(
     are 0 otherwise. Raises :class:`LabelMatchError` before fitting anything when user labels
     are asked for and not one row matches (an empty labels folder included). User-label rows
     are weighted by :func:`label_sample_weight` with ``label_weight``; the cross-validation
-    figures are unweighted.
+    figures are unweighted. ``rows`` are the training rows and label match when the caller has
+    already built them from the same arguments (:func:`default_model` hashes them first).
     """
-    frame, match = _training_rows(authored_csv, labels_dir, posts, include_user_labels, exclude_threads)
+    frame, match = rows or _training_rows(authored_csv, labels_dir, posts, include_user_labels, exclude_threads)
     if match is not None and not match.n_matched:
         raise LabelMatchError(match)
     params = model_params(params)
@@ -359,11 +361,8 @@ def default_model(
     (or a model that fails to load) is retrained and saved over it.
     """
     path = Path(models_dir) / MODEL_FILE
-    frame = training_frame(
-        authored_csv, labels_dir, posts=posts,
-        include_user_labels=include_user_labels, exclude_threads=exclude_threads,
-    )
-    wanted = model_version(data_sha256(frame), StanceClassifier(**model_params(params)).get_params())
+    rows = _training_rows(authored_csv, labels_dir, posts, include_user_labels, exclude_threads)
+    wanted = model_version(data_sha256(rows[0]), StanceClassifier(**model_params(params)).get_params())
     if path.is_file() and sidecar_path(path).is_file():
         try:
             model, metadata = load_model(path)
@@ -374,7 +373,7 @@ def default_model(
                 return model, metadata
     model, metadata = train_model(
         authored_csv, labels_dir, posts=posts, include_user_labels=include_user_labels,
-        exclude_threads=exclude_threads, params=params,
+        exclude_threads=exclude_threads, params=params, rows=rows,
     )
     save_model(model, metadata, path)
     return model, metadata

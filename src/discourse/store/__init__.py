@@ -50,6 +50,8 @@ __all__ = [
     "run_lock",
 ]
 
+#: Where a run stages its rows until it commits them.
+STAGING = "staging"
 #: Folders of the part-file layout the database replaces; removed when a run finds them.
 _LEGACY = ("parts",)
 
@@ -72,7 +74,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """A transaction that commits and exports when the block ends, and rolls back on error."""
-        tx = Transaction(self.conn)
+        tx = Transaction(self.conn, self.processed_dir / STAGING)
         try:
             yield tx
             if not tx.closed:
@@ -115,7 +117,7 @@ def clean_leftovers(processed_dir: Path) -> int:
     """Remove what interrupted writes and the part-file layout left behind; return how many."""
     processed_dir = Path(processed_dir)
     removed = remove_stale_temps(processed_dir)
-    for name in _LEGACY:
+    for name in (*_LEGACY, STAGING):
         if (processed_dir / name).is_dir():
             shutil.rmtree(processed_dir / name, ignore_errors=True)
             removed += 1

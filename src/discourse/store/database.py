@@ -4,8 +4,9 @@ Every table of :data:`discourse.schema.TABLES` is a table of ``<processed>/disco
 with the same columns plus a hidden ``_seq`` (the row's order within its thread, or within the
 table for the whole-run tables), so reads and exports come out in one deterministic order.
 
-A run writes through one :class:`Transaction`: it removes the threads it replaces, appends the
-new rows in batches, replaces the manifest and the ingest report, and commits once. DuckDB's
+A run writes through one :class:`Transaction`: it removes the threads it replaces, stages the
+new rows in batches, replaces the manifest and the ingest report, inserts the staged rows and
+commits once. DuckDB's
 write-ahead log makes that commit atomic: a run killed at any point leaves the previous
 complete state or the new one, never a mix, and nothing to clean by hand. Only the process that
 holds the run lock (:mod:`discourse.store.lock`) opens the database; workers of a distributed
@@ -14,6 +15,7 @@ run return their tables to it.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,11 +40,14 @@ ROW_ORDER: dict[str, tuple[str, ...]] = {
     "author_tracks": (schema.AUTHOR,),
     "manifest": (schema.SOURCE_PATH,),
 }
-#: Appended rows are held until they reach about this many bytes, then inserted in one batch
-#: (each INSERT costs about 2 ms whatever its size).
-FLUSH_BYTES = 48 << 20
-#: DuckDB's own memory for the run (it spills to ``<db>.tmp`` beyond that).
-MEMORY_LIMIT = "512MB"
+#: Appended rows are held until they reach about this many bytes, then staged as one file per
+#: table.
+FLUSH_BYTES = 32 << 20
+#: DuckDB's own memory and threads (beyond the limit it writes to the database file or spills
+#: to ``<db>.tmp``): the run's Python side needs the rest of a 1 GiB budget at a million posts.
+#: One thread, because each thread of a Parquet export holds its own row-group buffers.
+MEMORY_LIMIT = "256MB"
+THREADS = 1
 _RUNS = "_runs"
 
 _DUCKDB_TYPES: dict[type[pl.DataType], str] = {
@@ -80,7 +85,7 @@ def connect(processed_dir: Path) -> Any:
 
     path = db_path(processed_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+    conn = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT, "threads": THREADS})
     _ensure_tables(conn)
     return conn
 
@@ -145,21 +150,30 @@ def stored_thread_ids(conn: Any) -> list[str]:
 
 
 class Transaction:
-    """One run's writes, applied together by :meth:`commit` (or not at all)."""
+    """One run's writes, applied together by :meth:`commit` (or not at all).
 
-    def __init__(self, conn: Any) -> None:
+    Appended rows are staged as Parquet files in ``staging_dir`` (a batch of files' rows at a
+    time) and inserted from there at commit: DuckDB keeps a transaction's own inserts in memory
+    until it commits, which would hold the whole run; inserting from files streams instead.
+    Staged rows are therefore not visible to :meth:`read` before the commit.
+    """
+
+    def __init__(self, conn: Any, staging_dir: Path) -> None:
         self._conn = conn
-        self._pending: dict[str, list[pl.DataFrame]] = {table: [] for table in schema.TABLES}
+        self._staging = Path(staging_dir)
+        self._pending: dict[str, list[pl.DataFrame]] = {table: [] for table in THREAD_TABLES}
+        self._staged: dict[str, list[Path]] = {table: [] for table in THREAD_TABLES}
         self._bytes = 0
         self.closed = False
+        shutil.rmtree(self._staging, ignore_errors=True)
+        self._staging.mkdir(parents=True)
         conn.begin()
 
     def remove_threads(self, thread_ids: Iterable[str]) -> None:
-        """Delete every row of these threads from every per-thread table."""
+        """Delete every committed row of these threads from every per-thread table."""
         ids = sorted(set(thread_ids))
         if not ids:
             return
-        self.flush()
         self._conn.register("_gone", pl.DataFrame({"id": ids}, schema={"id": pl.String()}).to_arrow())
         try:
             for table in THREAD_TABLES:
@@ -168,7 +182,7 @@ class Transaction:
             self._conn.unregister("_gone")
 
     def append(self, tables: Mapping[str, pl.DataFrame]) -> None:
-        """Add rows to per-thread tables (held in memory until enough to insert in one batch).
+        """Add rows to per-thread tables (staged; inserted at commit).
 
         A thread's rows of one table must arrive in one call, already in their order.
         """
@@ -186,24 +200,38 @@ class Transaction:
         if table not in RUN_TABLES:
             raise ValueError(f"{table!r} is not a whole-run table")
         self._conn.execute(f'DELETE FROM "{table}"')
-        self._insert(table, frame)
+        rows = _ordered(table, frame)
+        if rows.height:
+            self._conn.register("_rows", rows.to_arrow())
+            try:
+                self._conn.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
+            finally:
+                self._conn.unregister("_rows")
 
     def read(self, table: str, thread_ids: Iterable[str] | None = None) -> pl.DataFrame:
-        """A table as this transaction sees it (its own writes included)."""
-        self.flush()
+        """A table as this transaction sees it: committed rows, minus removed threads, with
+        the whole-run tables it replaced (rows appended in this run are not visible yet)."""
         return read(self._conn, table, thread_ids)
 
     def flush(self) -> None:
-        """Insert every held row now."""
+        """Stage every held row now, one Parquet file per table."""
         for table, frames in self._pending.items():
             if frames:
-                self._insert(table, pl.concat(frames, how="vertical_relaxed"))
+                path = self._staging / f"{table}-{len(self._staged[table]):05d}.parquet"
+                _ordered(table, pl.concat(frames, how="vertical_relaxed")).write_parquet(
+                    path, compression="zstd", compression_level=1
+                )
+                self._staged[table].append(path)
                 frames.clear()
         self._bytes = 0
 
     def commit(self) -> int:
-        """Make every write of the run visible at once; return the new run id."""
+        """Insert the staged rows and make every write of the run visible at once; return the run id."""
         self.flush()
+        for table, paths in self._staged.items():
+            if paths:
+                files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+                self._conn.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet([{files}])')
         duplicated = self._conn.execute(
             f'SELECT "{schema.THREAD_ID}" FROM threads GROUP BY 1 HAVING count(*) > 1 LIMIT 1'
         ).fetchall()
@@ -213,30 +241,25 @@ class Transaction:
         self._conn.execute(f"INSERT INTO {_RUNS} VALUES (?, ?)", [run_id, datetime.now(UTC)])
         self._conn.commit()
         self.closed = True
+        shutil.rmtree(self._staging, ignore_errors=True)
         return run_id
 
     def rollback(self) -> None:
         """Drop every write of the run."""
         if not self.closed:
-            self._pending = {table: [] for table in schema.TABLES}
+            self._pending = {table: [] for table in THREAD_TABLES}
             self._conn.rollback()
             self.closed = True
+            shutil.rmtree(self._staging, ignore_errors=True)
 
-    def _insert(self, table: str, frame: pl.DataFrame) -> None:
-        if not frame.height:
-            return
-        frame = schema.conform(frame, schema.TABLES[table])
-        keys = ROW_ORDER.get(table, ())
-        if table in THREAD_TABLES:
-            frame = frame.sort([schema.THREAD_ID, *keys], maintain_order=True)
-            frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(schema.THREAD_ID).alias(SEQ))
-        else:
-            if keys:
-                frame = frame.sort(list(keys), maintain_order=True)
-            frame = frame.with_row_index(SEQ).with_columns(pl.col(SEQ).cast(pl.Int64))
-            frame = frame.select([*schema.TABLES[table], SEQ])
-        self._conn.register("_rows", frame.to_arrow())
-        try:
-            self._conn.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-        finally:
-            self._conn.unregister("_rows")
+
+def _ordered(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` conformed, in stored order, with its ``_seq`` column."""
+    frame = schema.conform(frame, schema.TABLES[table])
+    keys = ROW_ORDER.get(table, ())
+    if table in THREAD_TABLES:
+        frame = frame.sort([schema.THREAD_ID, *keys], maintain_order=True)
+        return frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(schema.THREAD_ID).alias(SEQ))
+    if keys:
+        frame = frame.sort(list(keys), maintain_order=True)
+    return frame.with_row_index(SEQ).with_columns(pl.col(SEQ).cast(pl.Int64)).select([*schema.TABLES[table], SEQ])

@@ -32,6 +32,8 @@ from discourse.store.database import select_sql
 EXPORTS = "exports"
 CURRENT = "current"
 RUN_KEY = "discourse_run"
+#: Rows per Parquet row group: the export's memory is a few row groups of the widest table.
+ROW_GROUP_ROWS = 20_000
 _RUN_DIR = re.compile(r"run-(\d+)")
 
 
@@ -62,7 +64,8 @@ def export_tables(conn: Any, processed_dir: Path, run_id: int) -> Path:
                 target = str(staging / f"{table}.parquet").replace("'", "''")
                 conn.execute(
                     f"COPY ({select_sql(table)}) TO '{target}' "
-                    f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{RUN_KEY}: '{run_id}'}})"
+                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS}, "
+                    f"KV_METADATA {{{RUN_KEY}: '{run_id}'}})"
                 )
             os.sync()  # the files are on disk before any link leads to them
             staging.rename(final)
