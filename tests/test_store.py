@@ -265,3 +265,19 @@ def test_a_copy_that_followed_the_links_is_exported_again_as_links(tmp_path):
         pass
     assert (tmp_path / "b" / "current").is_symlink() and (tmp_path / "b" / "posts.parquet").is_symlink()
     assert store.read_table(tmp_path / "b", "posts").height == 2
+
+
+def test_release_memos_empties_the_loaded_memos_and_imports_nothing():
+    import subprocess
+    import sys
+
+    from discourse import sentiment
+    from discourse.heap import release_memos
+
+    sentiment.score_sentence("The pact held firm.")
+    assert sentiment.score_sentence.cache_info().currsize >= 1
+    release_memos()
+    assert sentiment.score_sentence.cache_info().currsize == 0
+    code = "import sys; from discourse.heap import release_memos; release_memos(); print('discourse.sentiment' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

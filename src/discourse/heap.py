@@ -44,3 +44,33 @@ def settled_heap() -> Iterator[Callable[[], None]]:
     finally:
         if owns_freeze:
             gc.unfreeze()
+
+
+def release_memos() -> None:
+    """Forget the per-sentence memos of the modules a run has loaded.
+
+    The run calls this when its per-file work is done: the commit and the export need the
+    memory more than the memos do (a million-post run holds hundreds of MB in them), and a
+    later run in the same process fills them again. Modules not imported are not imported.
+    """
+    import sys
+
+    for name, attrs in _MEMOS.items():
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        for attr in attrs:
+            memo = getattr(module, attr, None)
+            if hasattr(memo, "cache_clear"):
+                memo.cache_clear()
+            elif hasattr(memo, "clear"):
+                memo.clear()
+
+
+#: The memos :func:`release_memos` empties: module -> attributes (lru_cache functions or dicts).
+_MEMOS: dict[str, tuple[str, ...]] = {
+    "discourse.sentiment": ("score_sentence", "_sentence_facts"),
+    "discourse.sides": ("_scanned",),
+    "discourse.text": ("_split_cached",),
+    "discourse.stance.sentence_cues": ("_memo",),
+}

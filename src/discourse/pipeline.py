@@ -26,7 +26,7 @@ from discourse import schema, store
 from discourse.atomic import sync_to_disk
 from discourse.config import Settings
 from discourse.executors import Executor, InProcess
-from discourse.heap import settled_heap
+from discourse.heap import release_memos, settled_heap
 from discourse.ingest.build import FileIngest, list_thread_warnings
 from discourse.ingest.quality import QUALITY_COLUMNS
 from discourse.ingest.records import Notice
@@ -234,6 +234,7 @@ def run_pipeline(
                 tx.remove_threads([*plan.replaced_threads, *plan.removed_threads])
                 outcomes = run.map("process-file", process_file, job, plan.to_process)
                 collect_outcomes(summary, outcomes, tx, plan.hashes, progress, settle)
+                release_memos()  # the commit and the export need the memory more
                 run.stage("record-run", record_run, tx, plan, summary, job.checked_at)
             summary.reports += run.stage("build-reports", build_reports, settings, db, plan.stale_reports, job.run_meta)
         if plan.evaluation_stale:
