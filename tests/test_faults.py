@@ -77,14 +77,19 @@ def clean_run(tmp_path_factory, models) -> tuple[Path, float]:
 
 
 def _watch_for_partial_files(root: Path, stop: threading.Event, problems: list[str]) -> None:
-    """Keep opening every visible output; a partial Parquet or HTML file is a problem."""
+    """Keep opening every visible output; a partial Parquet or HTML file is a problem.
+
+    A table's path is a link the run switches to the next export: it is resolved once before
+    reading, as docs/tables.md tells readers to (Polars opens a Parquet file more than once, and
+    a switch between two opens would hand it two files).
+    """
     while not stop.is_set():
         for path in list((root / "data" / "processed").rglob("*.parquet")) + list((root / "reports").glob("*.html")):
             if path.name.startswith(".") or any(p.startswith(".") for p in path.relative_to(root).parts):
                 continue
             try:
                 if path.suffix == ".parquet":
-                    pl.read_parquet(path)
+                    pl.read_parquet(path.resolve(strict=True))
                 else:
                     data = path.read_bytes()
                     if not data.rstrip().endswith(b"</html>"):

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Where a run stages its rows until it commits them.
-STAGING = "staging"
+STAGING = ".staging"
 #: Folders of the part-file layout the database replaces; removed when a run finds them.
 _LEGACY = ("parts",)
 
