@@ -116,7 +116,7 @@ def test_batch_scan_equals_scanning_each_text(texts: list[str]) -> None:
 def test_side_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from discourse import sides
 
-    monkeypatch.setattr(sides, "MEMO_SIZE", 3)
+    monkeypatch.setattr(sides._scanned, "size", 3)
     sides._scanned.clear()
     sides.scan_sides_many(["USA", "USSR", "Moscow", "Kremlin", "NATO"])
     assert len(sides._scanned) == 3 and "NATO" in sides._scanned

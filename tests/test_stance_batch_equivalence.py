@@ -126,8 +126,8 @@ def test_batches_larger_than_the_memos_keep_every_result(monkeypatch: pytest.Mon
     texts = [f"The USA sent {k} tractors. Moscow sent none." for k in range(12)]
     _forget_everything()
     expected = cues.cue_matrix(texts)
-    monkeypatch.setattr(sentence_cues, "MEMO_SIZE", 3)
-    monkeypatch.setattr(sides, "MEMO_SIZE", 3)
+    monkeypatch.setattr(sentence_cues._memo, "size", 3)
+    monkeypatch.setattr(sides._scanned, "size", 3)
     _forget_everything()
     cues.cue_matrix(texts[:2])  # some hits for the next call
     assert np.array_equal(cues.cue_matrix(texts + texts[:5]), np.vstack([expected, expected[:5]]))

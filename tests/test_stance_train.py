@@ -496,3 +496,15 @@ def test_default_model_builds_the_training_rows_once(authored_csv, tmp_path, mon
     assert len(calls) == 1 and metadata["n_training"] > 0
     train.default_model(tmp_path / "models", authored_csv)  # saved and current: loads
     assert len(calls) == 2
+
+
+def test_model_metadata_comes_from_the_sidecar_without_loading_the_model(authored_csv, tmp_path, monkeypatch) -> None:
+    """``discourse report`` needs the model's metadata for the page header, not the model."""
+    from discourse import models
+    from discourse.config import Settings
+
+    monkeypatch.setattr(train, "authored_path", lambda: authored_csv)
+    settings = Settings.default(tmp_path, models_dir=tmp_path / "models")
+    _model, metadata = models.load_model(settings)
+    monkeypatch.setattr(models, "load_model", lambda settings: pytest.fail("model loaded"))
+    assert models.model_metadata(settings)["model_version"] == metadata["model_version"]

@@ -336,8 +336,8 @@ def _report_notices(results: list[Any], code: int) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from discourse.slices import classify_stored
     from discourse.progress import progress_bar
+    from discourse.slices import ClassifyError, classify_stored
 
     settings = settings_from(args)
     with progress_bar("classify", counted=True) as advance:
@@ -345,6 +345,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
             threads, posts, metadata = classify_stored(settings, progress=advance)
         except FileNotFoundError as error:
             raise UsageError(str(error)) from None
+        except ClassifyError as error:
+            print(f"discourse: classification failed, nothing was changed: {error}", file=sys.stderr)
+            return EXIT_FATAL
     print(f"classified {posts} post(s) in {threads} thread(s) with model {metadata['model_version']}")
     return EXIT_OK
 

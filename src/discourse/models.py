@@ -61,6 +61,22 @@ def known_model_version(settings: Settings) -> str | None:
     return version if isinstance(version, str) else None
 
 
+def model_metadata(settings: Settings) -> dict[str, Any]:
+    """The metadata of the model a run uses: read from its sidecar when that is the current model
+    (:func:`known_model_version`), so no model is loaded; otherwise from :func:`load_model`."""
+    import json
+
+    version = known_model_version(settings)
+    if version is not None:
+        try:
+            recorded = json.loads((settings.models_dir / SIDECAR_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = None
+        if isinstance(recorded, dict) and recorded.get("model_version") == version:
+            return recorded
+    return load_model(settings)[1]
+
+
 def _version_key(models_dir: Path) -> str:
     """sha256 of what decides the model a run uses: the saved model's sidecar, the authored
     training set, the code that trains and versions models, and the package version."""

@@ -47,7 +47,7 @@ def build_reports(
     clean_temp_files(settings.reports_dir)
     threads = db.read("threads")
     all_ids = threads[THREAD_ID].to_list()
-    wanted = all_ids if thread_ids is None else sorted(set(thread_ids) & set(all_ids))
+    wanted = threads if thread_ids is None else threads.filter(pl.col(THREAD_ID).is_in(list(thread_ids)))
     written: list[Path] = []
     for batch in read_thread_batches(db, wanted, (*INGEST_TABLES, *ANALYSIS_TABLES)):
         for part in split_by_thread(batch).values():
@@ -59,17 +59,15 @@ def build_reports(
 
 
 def read_thread_batches(
-    db: store.Store, thread_ids: list[str], tables: Iterable[str]
+    db: store.Store, threads: pl.DataFrame, tables: Iterable[str]
 ) -> Iterator[dict[str, pl.DataFrame]]:
-    """The stored tables of ``thread_ids``, a batch of threads at a time (about READ_BATCH_POSTS posts)."""
-    if not thread_ids:
-        return
-    sizes = dict(db.read("threads").select(THREAD_ID, N_POSTS).iter_rows())
+    """The stored tables of the threads in ``threads`` (rows of the threads table), a batch of
+    threads at a time (about READ_BATCH_POSTS posts)."""
     batch: list[str] = []
     posts = 0
-    for thread_id in thread_ids:
+    for thread_id, n_posts in threads.select(THREAD_ID, N_POSTS).iter_rows():
         batch.append(thread_id)
-        posts += sizes.get(thread_id) or 0
+        posts += n_posts or 0
         if posts >= READ_BATCH_POSTS:
             yield {name: db.read(name, batch) for name in tables}
             batch, posts = [], 0

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass
+
+from discourse.memo import LruMemo
 
 US = "us"
 USSR = "ussr"
@@ -217,15 +218,7 @@ def match_sides(text: str | None) -> list[SideMatch]:
 
 #: Most distinct texts :func:`scan_sides` and :func:`scan_sides_many` remember.
 MEMO_SIZE = 65536
-# Least recently used first; an OrderedDict drops its oldest entry in constant time, where a
-# plain dict would walk over every slot already deleted at its front.
-_scanned: OrderedDict[str, tuple[str, frozenset[str]]] = OrderedDict()
-
-
-def _remember(text: str, scanned: tuple[str, frozenset[str]]) -> None:
-    if len(_scanned) >= MEMO_SIZE:
-        _scanned.popitem(last=False)
-    _scanned[text] = scanned
+_scanned: LruMemo[str, tuple[str, frozenset[str]]] = LruMemo(MEMO_SIZE)
 
 
 def scan_sides(text: str | None) -> tuple[str, frozenset[str]]:
@@ -240,9 +233,7 @@ def scan_sides(text: str | None) -> tuple[str, frozenset[str]]:
     scanned = _scanned.get(text)
     if scanned is None:
         scanned = _scan(text)
-        _remember(text, scanned)
-    else:
-        _scanned.move_to_end(text)
+        _scanned.put(text, scanned)
     return scanned
 
 
@@ -270,25 +261,11 @@ def scan_sides_many(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
     exactly like the start or end of a text), so the matches are those of each text on its own.
     A batch in which some text holds a NUL is scanned text by text.
     """
-    known: dict[str, tuple[str, frozenset[str]]] = {"": ("", frozenset())}
-    missing: dict[str, None] = {}  # in first-seen order
-    for text in texts:
-        if text in known or text in missing:
-            continue
-        scanned = _scanned.get(text)
-        if scanned is None:
-            missing[text] = None
-        else:
-            known[text] = scanned
-            _scanned.move_to_end(text)
-    for text, scanned in zip(missing, _scan_joined(list(missing)), strict=True):
-        known[text] = scanned
-        _remember(text, scanned)
-    return [known[text] for text in texts]
+    return _scanned.get_many(texts, _scan_joined)
 
 
 def _scan_joined(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
-    """Return ``_scan`` of every (non-empty) text from one scan of the texts joined by NULs."""
+    """Return ``_scan`` of every text from one scan of the texts joined by NULs."""
     joined = "\0".join(texts)
     if joined.count("\0") != len(texts) - 1:
         return [_scan(text) for text in texts]

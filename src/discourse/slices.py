@@ -19,8 +19,8 @@ from discourse import schema, store
 from discourse.config import Settings
 from discourse.executors import InProcess
 from discourse.ingest.run import RawEntry, find_raw_files, split_by_thread
-from discourse.models import load_model, run_metadata
-from discourse.pages import build_reports, read_thread_batches
+from discourse.models import load_model, model_metadata, run_metadata
+from discourse.pages import build_reports, read_thread_batches, write_page
 from discourse.pipeline import (
     FileJob,
     FileOutcome,
@@ -90,38 +90,42 @@ def _file_ids(stored: pl.DataFrame) -> dict[str, str]:
     return {source: file_id_of(thread_id) for source, thread_id in stored.iter_rows() if source and thread_id}
 
 
+class ClassifyError(RuntimeError):
+    """A stored thread could not be classified; nothing was changed."""
+
+
 def classify_stored(settings: Settings, *, progress: Progress | None = None) -> tuple[int, int, dict[str, Any]]:
     """Classify and measure every stored thread again with the current model; no pages.
 
-    Returns (threads, posts, model metadata). The manifest is left as it is: a later
+    Returns (threads, posts, model metadata). All threads are replaced in one transaction; when
+    one fails, :class:`ClassifyError` names it and nothing is changed. The manifest is left as it is: a later
     ``discourse run`` decides from the run version whether its files need processing again.
     """
     with store.run_lock(settings.processed_dir), store.open_store(settings.processed_dir) as db:
-        thread_ids = db.thread_ids()
-        if not thread_ids:
+        threads = db.read("threads")
+        if threads.is_empty():
             raise FileNotFoundError(f"no ingested threads in {settings.processed_dir}; run 'discourse ingest' first")
         model, metadata = load_model(settings)
         job = FileJob(settings, datetime.now(UTC), model)
         posts = done = 0
-        errors: dict[str, str] = {}
         with db.transaction() as tx:
-            for batch in read_thread_batches(db, thread_ids, schema.INGEST_TABLES):
+            for batch in read_thread_batches(db, threads, schema.INGEST_TABLES):
                 tables, failed, _pages = analyse_tables(job, batch)
-                errors |= failed
+                if failed:  # rolls the transaction back: a failed thread never loses its posts
+                    raise ClassifyError("; ".join(f"{t}: {reason}" for t, reason in failed.items()))
                 ids = batch["threads"][schema.THREAD_ID].to_list()
-                tx.remove_threads(ids)
-                tx.append(tables)
+                tx.remove_threads(ids, schema.ANALYSIS_TABLES)
+                tx.append({name: tables[name] for name in schema.ANALYSIS_TABLES})
                 posts += tables["posts"].height
                 done += len(ids)
                 if progress is not None:
-                    progress(ids[-1], done, len(thread_ids))
-        if errors:
-            raise RuntimeError("; ".join(f"{t}: {reason}" for t, reason in errors.items()))
-    return len(thread_ids), posts, metadata
+                    progress(ids[-1], done, threads.height)
+    return threads.height, posts, metadata
 
 
 def report_stored(settings: Settings) -> list[Path]:
-    """Write every stored thread's page and the index from the committed tables."""
+    """Measure every stored thread again (``settings.window``), store the metric tables, and
+    write every thread's page and the index."""
     with store.run_lock(settings.processed_dir), store.open_store(settings.processed_dir) as db:
         thread_ids = db.thread_ids()
         if not thread_ids:
@@ -132,8 +136,17 @@ def report_stored(settings: Settings) -> list[Path]:
             raise ValueError(
                 f"{len(missing)} thread(s) are not classified yet (e.g. {missing[0]}); run 'discourse classify' first"
             )
-        _model, metadata = load_model(settings)
-        return build_reports(settings, db, None, run_metadata(metadata, settings))
+        from discourse.shifts import compute_shifts
+
+        run_meta = run_metadata(model_metadata(settings), settings)
+        pages: list[Path] = []
+        with db.transaction() as tx:
+            for batch in read_thread_batches(db, db.read("threads"), (*schema.INGEST_TABLES, "classified")):
+                metrics = compute_shifts(batch["posts"], batch["quotes"], batch["classified"], window=settings.window)
+                tx.remove_threads(batch["threads"][schema.THREAD_ID], schema.METRIC_TABLES)
+                tx.append(metrics)
+                pages += [write_page(settings, part, run_meta) for part in split_by_thread(batch | metrics).values()]
+        return pages + build_reports(settings, db, [], run_meta)
 
 
 def export_images(settings: Settings, fmt: str) -> list[Path]:
@@ -142,7 +155,7 @@ def export_images(settings: Settings, fmt: str) -> list[Path]:
 
     written: list[Path] = []
     with store.run_lock(settings.processed_dir), store.open_store(settings.processed_dir) as db:
-        for batch in read_thread_batches(db, db.thread_ids(), (*schema.INGEST_TABLES, *schema.ANALYSIS_TABLES)):
+        for batch in read_thread_batches(db, db.read("threads"), (*schema.INGEST_TABLES, *schema.ANALYSIS_TABLES)):
             for part in split_by_thread(batch).values():
                 written += export_thread_images(
                     part["threads"].row(0, named=True), part["posts"], part["classified"],

@@ -12,9 +12,9 @@ go through the rules one by one.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import NamedTuple
 
+from discourse.memo import LruMemo
 from discourse.sentiment import score_sentence
 from discourse.sides import SIDES
 from discourse.stance.cue_columns import LEAN_COLUMN_SET, TARGET
@@ -50,8 +50,7 @@ _WINDOW = 5  # tokens either side of a mention that its evaluation may come from
 #: Most distinct sentences kept (about 50 MB): at 100,000 posts of the benchmark corpus that
 #: keeps nearly every repeat a hit.
 MEMO_SIZE = 131072
-# Least recently used first (see ``discourse.sides._scanned`` for why an OrderedDict).
-_memo: OrderedDict[str, SentenceCues] = OrderedDict()
+_memo: LruMemo[str, SentenceCues] = LruMemo(MEMO_SIZE)
 
 
 def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str, float]:
@@ -124,30 +123,16 @@ def sentence_cues(raw: str) -> SentenceCues:
 def sentence_cues_many(raws: list[str]) -> list[SentenceCues]:
     """Return :func:`compute_sentence_cues` of every sentence, each distinct one computed once.
 
-    Sentences met before come from the memo (a hit moves to the young end, so the memo keeps
-    the sentences most recently used, like an LRU cache of :data:`MEMO_SIZE` entries); the rest
-    are prepared as one batch.
+    Sentences met before come from the memo (the :data:`MEMO_SIZE` most recently used,
+    :class:`discourse.memo.LruMemo`); the rest are prepared as one batch.
     """
-    memo = _memo
-    known: dict[str, SentenceCues] = {}  # this call's sentences, whatever the memo evicts meanwhile
-    missing: dict[str, None] = {}  # in first-seen order
-    for raw in raws:
-        if raw in known or raw in missing:
-            continue
-        found = memo.get(raw)
-        if found is None:
-            missing[raw] = None
-        else:
-            known[raw] = found
-            memo.move_to_end(raw)
-    if missing:
-        valences = load_lexicon()
-        for raw, sent in zip(missing, scan_sentences(list(missing)), strict=True):
-            known[raw] = found = compute_sentence_cues(raw, sent, valences)
-            if len(memo) >= MEMO_SIZE:
-                memo.popitem(last=False)
-            memo[raw] = found
-    return [known[raw] for raw in raws]
+    return _memo.get_many(raws, _compute_batch)
+
+
+def _compute_batch(raws: list[str]) -> list[SentenceCues]:
+    valences = load_lexicon()
+    return [compute_sentence_cues(raw, sent, valences)
+            for raw, sent in zip(raws, scan_sentences(raws), strict=True)]
 
 
 def clear_sentence_memo() -> None:

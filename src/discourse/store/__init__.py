@@ -32,7 +32,7 @@ from discourse.store.database import (
     read,
     stored_thread_ids,
 )
-from discourse.store.exports import export_tables, exported_run_id, read_exported, read_exported_tables
+from discourse.store.exports import export_tables, exported_run_id, read_exported_tables
 from discourse.store.lock import LockedError, run_lock
 
 __all__ = [
@@ -105,7 +105,7 @@ def open_store(processed_dir: Path) -> Iterator[Store]:
 
 def read_table(processed_dir: Path, table: str) -> pl.DataFrame:
     """A table as the last run committed it (from the Parquet export; empty when absent)."""
-    return read_exported(processed_dir, table)
+    return read_exported_tables(processed_dir, (table,))[table]
 
 
 def read_tables(processed_dir: Path, tables: Iterable[str]) -> dict[str, pl.DataFrame]:

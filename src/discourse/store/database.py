@@ -169,14 +169,15 @@ class Transaction:
         self._staging.mkdir(parents=True)
         conn.begin()
 
-    def remove_threads(self, thread_ids: Iterable[str]) -> None:
-        """Delete every committed row of these threads from every per-thread table."""
+    def remove_threads(self, thread_ids: Iterable[str], tables: Iterable[str] = THREAD_TABLES) -> None:
+        """Delete every committed row of these threads from the given per-thread tables (all by
+        default)."""
         ids = sorted(set(thread_ids))
         if not ids:
             return
         self._conn.register("_gone", pl.DataFrame({"id": ids}, schema={"id": pl.String()}).to_arrow())
         try:
-            for table in THREAD_TABLES:
+            for table in tables:
                 self._conn.execute(f'DELETE FROM "{table}" WHERE "{schema.THREAD_ID}" IN (SELECT id FROM _gone)')
         finally:
             self._conn.unregister("_gone")

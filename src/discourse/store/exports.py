@@ -111,11 +111,6 @@ def _remove_old_exports(exports: Path, keep: set[str]) -> None:
             folder.unlink(missing_ok=True)
 
 
-def read_exported(processed_dir: Path, table: str) -> pl.DataFrame:
-    """One table of the current export; absent reads as an empty frame of its schema."""
-    return read_exported_tables(processed_dir, (table,))[table]
-
-
 def read_exported_tables(processed_dir: Path, tables: tuple[str, ...]) -> dict[str, pl.DataFrame]:
     """Several tables of one export (``current`` is resolved once, so they come from one run)."""
     for table in tables:
