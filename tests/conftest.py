@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# One machine cache of built chart libraries for this test session and the processes it starts,
+# apart from the user's own (discourse.report.assets.cache_dir).
+_CACHE = tempfile.mkdtemp(prefix="discourse-test-cache-")
+os.environ["DISCOURSE_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -191,7 +191,7 @@ def test_cli_without_manifest_is_a_usage_error(tmp_path):
 
 
 def test_evaluation_lines_headline_the_devset_or_say_it_is_absent(tmp_path):
-    from discourse.models import format_evaluation
+    from discourse.model_evaluation import format_evaluation
     from discourse.stance.evaluate import evaluate_devset_labels
 
     labels = write_set(tmp_path)
@@ -206,7 +206,7 @@ def test_evaluation_lines_headline_the_devset_or_say_it_is_absent(tmp_path):
 
 
 def test_rebuilt_texts_refresh_the_evaluation_key(tmp_path):
-    from discourse.models import _evaluation_inputs
+    from discourse.model_evaluation import _evaluation_inputs
 
     labels = write_set(tmp_path, {"f001": TEXTS["f001"]})
     before = _evaluation_inputs(labels)

@@ -46,3 +46,12 @@ def test_sentiment_label_script_scores_the_shipped_rule():
     assert module.RULES["strongest two + debate words + emoji"](text) == score_post(text)[3]
     assert module.sentence_statistics("") == [0.0] * 9
     assert len(module.sentence_statistics(text)) == 9
+
+
+def test_sentiment_label_script_loads_its_sets():
+    # Guards the recipe end to end: the loader ingests the bundled thread through the library.
+    module = load_script(ROOT / "docs" / "experiments" / "sentiment_label.py")
+    sets = module.load_sets()
+    assert sets["authored"].height > 1000
+    assert sets["seed"].height == pl.read_csv(ROOT / "data" / "labels" / "seed_gold.csv").height
+    assert sets["seed"]["text"].null_count() == 0

@@ -11,7 +11,7 @@ import doctest
 
 import pytest
 
-from discourse.ingest import html_quotes, html_text, smilies, xenforo_html
+from discourse.ingest import html_attribution, html_quotes, html_text, smilies, xenforo_html
 from discourse.ingest.html_text import HtmlText, html_to_text
 from discourse.quotes import remove_spans
 
@@ -503,7 +503,7 @@ def test_xenforo_html_re_exports_the_html_helpers() -> None:
     assert xenforo_html.clean_line is html_text.clean_line
 
 
-@pytest.mark.parametrize("module", [html_text, html_quotes, smilies])
+@pytest.mark.parametrize("module", [html_text, html_attribution, smilies])
 def test_docstring_examples(module) -> None:
     failures, _ = doctest.testmod(module)
     assert failures == 0

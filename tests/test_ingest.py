@@ -209,7 +209,7 @@ def test_base_url_is_part_of_the_run_version_only_when_set(tmp_path):
 
 def test_run_summary_counts_only_threads_that_did_not_come_back_as_removed(capsys, tmp_path):
     """Regression: after `discourse ingest` (no manifest) a run said "2 removed" for threads it rebuilt."""
-    from discourse.cli import _print_run
+    from discourse.cli_run import _print_run
     from discourse.config import Settings
     from discourse.ingest.build import FileIngest
     from discourse.pipeline import RunPlan, RunSummary

@@ -223,7 +223,7 @@ def test_ingest_prints_a_warning_for_a_thread_of_empty_posts_and_still_succeeds(
 
 
 def test_run_summary_prints_the_warnings_of_released_results(tmp_path, capsys):
-    from discourse.cli import _print_run
+    from discourse.cli_run import _print_run
     from discourse.config import Settings
     from discourse.pipeline import RunPlan, RunSummary
 

@@ -353,10 +353,12 @@ def test_thread_without_posts_still_gets_a_page(tmp_path):
 
 # --- the shared chart library -------------------------------------------------------------------
 @pytest.fixture
-def counted_builds(monkeypatch):
-    """Each test starts as a fresh process would (no bundle built or checked yet) and counts the
-    calls that build the library; a small stand-in library keeps these tests fast."""
+def counted_builds(monkeypatch, tmp_path):
+    """Each test starts as a fresh process would on a fresh machine (no bundle built, cached or
+    checked yet) and counts the calls that build the library; a small stand-in library keeps
+    these tests fast."""
     calls = []
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "machine-cache"))
 
     def fake_bundle(vl_version=None):
         calls.append(vl_version)
@@ -391,9 +393,41 @@ def test_bundle_is_built_and_written_once_per_reports_folder(tmp_path, counted_b
     (tmp_path / "assets" / next(iter(first))).write_text("truncat", encoding="utf-8")
     new_process()
     write(frames, tmp_path)
-    assert len(calls) == 2 and set(assets_of(tmp_path)) == set(first)
+    # Rewritten from the machine's cache, not built again.
+    assert len(calls) == 1 and set(assets_of(tmp_path)) == set(first)
     assert assets.find_bundle(tmp_path) is not None
     assert not list(tmp_path.rglob(".tmp-*"))
+
+
+def test_bundle_is_built_once_per_machine_and_copied_to_each_reports_folder(tmp_path, counted_builds, monkeypatch):
+    calls, new_process = counted_builds
+    frames = bu.tea_stall_thread()
+    write(frames, tmp_path / "first")
+    cached = list((tmp_path / "machine-cache").iterdir())
+    assert len(calls) == 1 and len(cached) == 1
+    new_process()  # another process, another reports folder: the machine's copy is used
+    write(frames, tmp_path / "second")
+    assert len(calls) == 1
+    assert (tmp_path / "second" / "assets" / cached[0].name).read_bytes() == cached[0].read_bytes()
+    cached[0].write_text("truncat", encoding="utf-8")  # a damaged cache file is built again
+    new_process()
+    write(frames, tmp_path / "third")
+    assert len(calls) == 2 and assets.find_bundle(tmp_path / "third") is not None
+    assert assets._find_intact(tmp_path / "machine-cache") is not None
+    monkeypatch.setenv(assets.CACHE_ENV, "")  # an empty value: no machine cache
+    assert assets.cache_dir() is None
+    new_process()
+    write(frames, tmp_path / "fourth")
+    assert len(calls) == 3
+
+
+def test_unwritable_machine_cache_still_writes_the_folders_bundle(tmp_path, counted_builds, monkeypatch):
+    calls, _new_process = counted_builds
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv(assets.CACHE_ENV, str(blocker / "cache"))  # its parent is a file
+    write(bu.tea_stall_thread(), tmp_path / "reports")
+    assert len(calls) == 1 and assets.find_bundle(tmp_path / "reports") is not None
 
 
 def test_standalone_pages_reuse_the_folders_bundle_and_write_no_asset(tmp_path, counted_builds):
@@ -546,23 +580,23 @@ def test_first_evaluation_page_is_linked_from_the_existing_index(tmp_path, monke
     """The index is written before a run's evaluation: writing the folder's first evaluation
     page rewrites the index so it links the page; later evaluations leave the index alone."""
     import discourse.stance.evaluate as evaluate_mod
-    from discourse import models
+    from discourse import model_evaluation
     from discourse.config import Settings
     from test_stance_evaluate import _fake_results
 
     threads, summaries = index_inputs()
     tables = {"threads": threads, "thread_summary": summaries, "posts": pl.DataFrame({"post_id": ["1"]}),
               "quotes": pl.DataFrame()}
-    monkeypatch.setattr(models.store, "read_tables", lambda folder, names: {name: tables[name] for name in names})
+    monkeypatch.setattr(model_evaluation.store, "read_tables", lambda folder, names: {name: tables[name] for name in names})
     monkeypatch.setattr(evaluate_mod, "run_evaluation", lambda *args, **kwargs: _fake_results())
     settings = Settings.default(tmp_path)
     settings.labels_dir.mkdir(parents=True)
     index = report.write_index(threads, summaries, settings.reports_dir, RUN_META)
     assert 'href="evaluation.html"' not in index.read_text(encoding="utf-8")
-    _text, paths = models.evaluate_model(settings, {"model_version": "m1"})
+    _text, paths = model_evaluation.evaluate_model(settings, {"model_version": "m1"})
     assert index in paths and 'href="evaluation.html"' in index.read_text(encoding="utf-8")
     before = index.stat().st_mtime_ns, index.stat().st_ino
-    _text, paths = models.evaluate_model(settings, {"model_version": "m1"})
+    _text, paths = model_evaluation.evaluate_model(settings, {"model_version": "m1"})
     assert index not in paths and (index.stat().st_mtime_ns, index.stat().st_ino) == before
 
 

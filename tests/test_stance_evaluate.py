@@ -113,7 +113,7 @@ def test_seed_is_also_scored_thread_by_thread(tmp_path: Path) -> None:
     """Regression: the issue's seed criterion names the thread; each gold thread gets its own row."""
     import polars as pl
 
-    from discourse.models import format_evaluation
+    from discourse.model_evaluation import format_evaluation
     from discourse.stance.evaluate import seed_by_thread
 
     joined = pl.DataFrame({
@@ -164,7 +164,7 @@ def test_annotator_agreement_counts_only_shared_units() -> None:
 
 def test_second_annotations_are_compared_and_never_trained_on(tmp_path: Path) -> None:
     """Regression: files under labels/agreement/ are evaluation-only; training reads the top level."""
-    from discourse.models import format_evaluation
+    from discourse.model_evaluation import format_evaluation
     from discourse.stance.evaluate import AGREEMENT_DIR, compare_annotators, load_second_annotations
     from discourse.stance.train import load_label_files
 
@@ -306,7 +306,7 @@ def test_bootstrap_intervals_bracket_the_figure_and_are_reproducible() -> None:
 
 
 def test_intervals_reach_the_page_and_the_cli(tmp_path: Path) -> None:
-    from discourse.models import format_evaluation
+    from discourse.model_evaluation import format_evaluation
     from discourse.stance.evaluate import format_interval
 
     results = _fake_results()

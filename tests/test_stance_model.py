@@ -158,7 +158,8 @@ def test_ngram_counting_equals_vectorizer(fitted: StanceClassifier, ngram_range:
 def test_top_cues_equal_row_by_row_ranking(fitted: StanceClassifier) -> None:
     texts, _ = texts_and_labels()
     probe = list(PROBES) + texts[:30]
-    proba, features, _, _ = fitted._score(probe)
+    linear = fitted.linear()
+    proba, features, _, _ = linear.score(probe)
     best = proba.argmax(axis=1)
     coef = fitted.linear_.coef_
     relative = coef - coef.mean(axis=0, keepdims=True)
@@ -169,7 +170,7 @@ def test_top_cues_equal_row_by_row_ranking(fitted: StanceClassifier) -> None:
         push = features.data[lo:hi] * relative[best[row], cols]
         order = np.argsort(-push, kind="stable")[:3]
         expected.append([str(fitted.feature_names_[cols[i]]) for i in order if push[i] > 0])
-    assert fitted._top_cues(features, best, 3) == expected
+    assert linear.top_cues(features, best, 3) == expected
 
 
 def test_unit_sample_weight_fits_exactly_as_no_weight() -> None:

@@ -247,8 +247,9 @@ def test_authored_set_shares_no_wording_with_the_development_texts() -> None:
 
 
 def test_run_model_is_unpickled_once_and_user_models_are_kept(tmp_path, authored_csv, monkeypatch) -> None:
-    """Regression: a run unpickled the model twice (~0.3 s of every rerun); and a model trained
-    with user labels must be used as it is, while a damaged one falls back to the authored model."""
+    """Regression: a run unpickled the model twice (~0.3 s of every rerun), and a run whose model
+    is unchanged reads its saved arrays without unpickling at all; a model trained with user
+    labels must be used as it is, while a damaged one falls back to the authored model."""
     import joblib
 
     from discourse.config import Settings
@@ -258,13 +259,14 @@ def test_run_model_is_unpickled_once_and_user_models_are_kept(tmp_path, authored
     real_default = train.default_model
     monkeypatch.setattr(train, "default_model",
                         lambda models_dir, **kw: real_default(models_dir, authored_csv, **kw))
-    authored_model, meta = run_model(settings)  # nothing saved yet: trains on the authored set, saves
+    _, meta = run_model(settings)  # nothing saved yet: trains on the authored set, saves
     assert meta["n_user_labels"] == 0
+    authored_model, _ = train.load_model(settings.models_dir / train.MODEL_FILE)
     loads = []
     real_load = joblib.load
     monkeypatch.setattr(joblib, "load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
     _, again = run_model(settings)
-    assert len(loads) == 1 and again["model_version"] == meta["model_version"]
+    assert not loads and again["model_version"] == meta["model_version"]
 
     # A model the user trained with labels (same pickle, sidecar says so) is kept as it is.
     side = train.sidecar_path(settings.models_dir / train.MODEL_FILE)
@@ -272,13 +274,17 @@ def test_run_model_is_unpickled_once_and_user_models_are_kept(tmp_path, authored
     side.write_text(json.dumps(user_meta))
     monkeypatch.setattr(train, "default_model", lambda *a, **k: pytest.fail("the user's model was replaced"))
     assert run_model(settings)[1]["n_user_labels"] == 7
+    assert len(loads) == 1  # its sidecar changed: unpickled once, its arrays still the saved ones
 
-    # The same model damaged on disk: a warning, then the authored-set model.
+    # A damaged pickle beside intact arrays: the run reads the arrays, which the sidecar vouches for.
     (settings.models_dir / train.MODEL_FILE).write_bytes(b"not a pickle")
+    assert run_model(settings)[1]["n_user_labels"] == 7
+    # Both damaged: a warning, then the authored-set model.
+    (settings.models_dir / "stance.npz").write_bytes(b"not arrays")
     monkeypatch.setattr(train, "default_model", lambda models_dir, **kw: (authored_model, {"n_user_labels": 0}))
     with pytest.warns(RuntimeWarning, match="retraining the stance model"):
         model, fallback = run_model(settings)
-    assert model is authored_model and fallback["n_user_labels"] == 0
+    assert model.coef is authored_model.linear_.coef_ and fallback["n_user_labels"] == 0
 
 
 def test_run_applies_thread_prior_setting_and_keys_results_on_it(tmp_path, authored_csv, monkeypatch) -> None:
@@ -316,10 +322,10 @@ def test_no_thread_prior_flag_reaches_the_settings(command) -> None:
 
 @pytest.fixture
 def faked_evaluation(tmp_path, monkeypatch):
-    """``models.evaluate_model`` over a faked ``run_evaluation`` (its ``params`` are recorded
+    """``model_evaluation.evaluate_model`` over a faked ``run_evaluation`` (its ``params`` are recorded
     in ``seen``), a run model with version m1, and one gold file; yields (seen, on, off)."""
     import discourse.stance.evaluate as evaluate_mod
-    from discourse import models
+    from discourse import model_evaluation
     from discourse.config import Settings
 
     seen = []
@@ -330,9 +336,9 @@ def faked_evaluation(tmp_path, monkeypatch):
 
     monkeypatch.setattr(evaluate_mod, "run_evaluation", fake_run_evaluation)
     monkeypatch.setattr(
-        models.store, "read_tables", lambda folder, tables: {t: pl.DataFrame({"post_id": ["1"]}) for t in tables}
+        model_evaluation.store, "read_tables", lambda folder, tables: {t: pl.DataFrame({"post_id": ["1"]}) for t in tables}
     )
-    monkeypatch.setattr(models, "load_model", lambda settings: (None, {"model_version": "m1"}))
+    monkeypatch.setattr(model_evaluation, "load_model", lambda settings: (None, {"model_version": "m1"}))
     on = Settings.default(tmp_path)
     off = Settings.default(tmp_path, thread_prior=False)
     on.labels_dir.mkdir(parents=True)
@@ -343,30 +349,30 @@ def faked_evaluation(tmp_path, monkeypatch):
 def test_evaluate_follows_the_thread_prior_setting(faked_evaluation) -> None:
     """`discourse evaluate --no-thread-prior` evaluates models without adaptation, says so, and
     a run with adaptation on then sees the page as stale (and the reverse)."""
-    from discourse import models
+    from discourse import model_evaluation
 
     seen, on, off = faked_evaluation
-    text, _paths = models.evaluate_model(off)
+    text, _paths = model_evaluation.evaluate_model(off)
     assert seen[-1] == {"adapt_prior": None} and text.startswith("thread prior off")
     assert "Thread prior: off" in (off.reports_dir / "evaluation.html").read_text(encoding="utf-8")
-    assert models.evaluation_is_stale(on, {"model_version": "m1"})
-    assert not models.evaluation_is_stale(off, {"model_version": "m1"})
-    text, _paths = models.evaluate_model(on)
+    assert model_evaluation.evaluation_is_stale(on, {"model_version": "m1"})
+    assert not model_evaluation.evaluation_is_stale(off, {"model_version": "m1"})
+    text, _paths = model_evaluation.evaluate_model(on)
     assert seen[-1] is None and not text.startswith("thread prior off")
-    assert not models.evaluation_is_stale(on, {"model_version": "m1"})
-    assert models.evaluation_is_stale(off, {"model_version": "m1"})
+    assert not model_evaluation.evaluation_is_stale(on, {"model_version": "m1"})
+    assert model_evaluation.evaluation_is_stale(off, {"model_version": "m1"})
 
 
 def test_evaluate_keys_the_page_on_the_callers_model_without_reloading_it(faked_evaluation, monkeypatch) -> None:
     """Regression: evaluate_model unpickled the run model (~0.3 s) only to read the metadata
     that run_pipeline and the flow already held."""
-    from discourse import models
+    from discourse import model_evaluation
 
     _seen, _on, off = faked_evaluation
-    monkeypatch.setattr(models, "load_model", lambda settings: pytest.fail("model reloaded"))
-    models.evaluate_model(off, {"model_version": "m2"})
-    assert models.evaluation_is_stale(off, {"model_version": "m1"})
-    assert not models.evaluation_is_stale(off, {"model_version": "m2"})
+    monkeypatch.setattr(model_evaluation, "load_model", lambda settings: pytest.fail("model reloaded"))
+    model_evaluation.evaluate_model(off, {"model_version": "m2"})
+    assert model_evaluation.evaluation_is_stale(off, {"model_version": "m1"})
+    assert not model_evaluation.evaluation_is_stale(off, {"model_version": "m2"})
 
 
 # --- which label rows name an ingested post ------------------------------------------------------
@@ -508,3 +514,27 @@ def test_model_metadata_comes_from_the_sidecar_without_loading_the_model(authore
     _model, metadata = models.load_model(settings)
     monkeypatch.setattr(models, "load_model", lambda settings: pytest.fail("model loaded"))
     assert models.model_metadata(settings)["model_version"] == metadata["model_version"]
+
+
+def test_run_after_train_reads_the_trained_models_arrays_without_unpickling(
+    tmp_path, authored_csv, labels_dir, posts, monkeypatch
+) -> None:
+    """``discourse train`` records the version the next run resolves, so that run reads the
+    user-labelled model's arrays at once (no unpickling, no scikit-learn)."""
+    import joblib
+    from ingest_util import store_tables
+
+    from discourse import models
+    from discourse.config import Settings
+    from discourse.stance.linear import LinearStance
+
+    monkeypatch.setattr(train, "authored_path", lambda: authored_csv)
+    settings = Settings.default(tmp_path, labels_dir=labels_dir, models_dir=tmp_path / "models",
+                                processed_dir=tmp_path / "processed")
+    store_tables(settings.processed_dir, {"posts": posts})
+    metadata = models.train_and_save(settings)
+    assert metadata["n_user_labels"] == 2
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("unpickled"))
+    model, loaded = models.load_model(settings)
+    assert isinstance(model, LinearStance) and model.model_version_ == metadata["model_version"]
+    assert loaded["model_version"] == metadata["model_version"] and loaded["n_user_labels"] == 2

@@ -33,7 +33,7 @@ def curve_point(rows: pl.DataFrame, folds: np.ndarray, authored: pl.DataFrame, k
     ``label_weight`` None weighs every row 1 (the labels unbalanced).
     """
     from discourse.stance.devset_cv import draw_labels, macro_f1
-    from discourse.stance.evaluate import compare_with_baseline
+    from discourse.stance.metrics import compare_with_baseline
     from discourse.stance.model import StanceClassifier
     from discourse.stance.train import label_sample_weight, model_params
 

@@ -60,14 +60,17 @@ FOLDS = 5
 
 def load_sets() -> dict[str, pl.DataFrame]:
     """Return ``{"authored", "seed", "dev"}`` frames with ``text`` (own words), ``sentiment``, ``group``."""
+    from discourse import store
+    from discourse.config import Settings
     from discourse.devset import load_devset
-    from discourse.ingest import ingest_paths
+    from discourse.slices import ingest_files
     from discourse.stance.devset_eval import devset_tables
 
     authored = pl.read_csv(AUTHORED).select("text", "sentiment", "group")
     with tempfile.TemporaryDirectory() as folder:
-        ingest_paths([RAW], Path(folder))
-        posts = pl.read_parquet(Path(folder) / "posts.parquet")
+        settings = Settings.default(Path(folder), raw_dir=RAW)
+        ingest_files(settings, [RAW])
+        posts = store.read_table(settings.processed_dir, "posts")
     gold = pl.read_csv(LABELS / "seed_gold.csv", infer_schema=False)
     seed = gold.join(posts, on=[schema.THREAD_ID, schema.POST_ID], how="inner").select(
         pl.col("own_text").alias("text"), "sentiment", pl.col(schema.THREAD_ID).alias("group")

@@ -70,11 +70,10 @@ class _VaderRules:
     """NLTK VADER's lexicon and word lists, bound once for :func:`vader_compound`."""
 
     def __init__(self) -> None:
-        from discourse.sentiment import load_analyzer  # lazy: sentiment imports this module
+        from discourse.vader_data import vader_constants, vader_lexicon
 
-        analyzer = load_analyzer()
-        constants = analyzer.constants
-        self.lexicon: dict[str, float] = analyzer.lexicon
+        constants = vader_constants()
+        self.lexicon: dict[str, float] = vader_lexicon()
         self.boosters: dict[str, float] = constants.BOOSTER_DICT
         self.idioms: dict[str, float] = constants.SPECIAL_CASE_IDIOMS
         self.negations: frozenset[str] = frozenset(constants.NEGATE)
@@ -101,20 +100,28 @@ def vader_compound(text: str) -> float:
     lexicon = rules.lexicon
     boosters = rules.boosters
     words = vader_words(text, rules.marks)
-    lower = [w.lower() for w in words]
     n = len(words)
+    if not n:
+        return 0.0
+    lower = [w.lower() for w in words]
+    # Only words of the lexicon can score; every other word adds exactly 0 to the sum below,
+    # so positions of the others are skipped (x + 0 is x: the sum is the same float).
+    scored = [k for k, low in enumerate(lower) if low in lexicon]
+    if not scored:
+        return 0.0
     upper = sum(map(str.isupper, words))
     caps_differ = 0 < n - upper < n  # some, but not all, words in capitals
     # NLTK scores a repeated word at the position of its first occurrence (filled from the
     # end, so the first occurrence is written last).
     first = dict(zip(reversed(words), range(n - 1, -1, -1)))
+    at = lower.index("but") if "but" in lower else -1
     sentiments: list[float] = []
-    for word in words:
+    for k in scored:
+        word = words[k]
         i = first[word]
         low = lower[i]
-        if low not in lexicon or low in boosters or (low == "kind" and i < n - 1 and lower[i + 1] == "of"):
-            sentiments.append(0)  # words outside the lexicon, boosters and "kind of" add zero
-            continue
+        if low in boosters or (low == "kind" and i < n - 1 and lower[i + 1] == "of"):
+            continue  # boosters and "kind of" add zero
         valence = lexicon[low]
         if caps_differ and word.isupper():
             valence = valence + rules.caps_boost if valence > 0 else valence - rules.caps_boost
@@ -131,16 +138,12 @@ def vader_compound(text: str) -> float:
                 valence = valence * rules.negation_scale
         elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
             valence = valence * rules.negation_scale
-        sentiments.append(valence)
-    if "but" in lower:  # words before "but" count half, words after it one and a half
-        at = lower.index("but")
-        for k, value in enumerate(sentiments):
+        if at >= 0:  # words before "but" count half, words after it one and a half
             if k < at:
-                sentiments[k] = value * 0.5
+                valence = valence * 0.5
             elif k > at:
-                sentiments[k] = value * 1.5
-    if not sentiments:
-        return 0.0
+                valence = valence * 1.5
+        sentiments.append(valence)
     total = float(sum(sentiments))
     emphasis = min(text.count("!"), 4) * 0.292
     questions = text.count("?")
@@ -232,11 +235,9 @@ def _negation_tests():
     limit), which costs tens of microseconds per token; the same two plain patterns compiled
     by ``re`` match the same tokens (``tests/test_text.py`` compares the two).
     """
-    from nltk.sentiment.util import (  # lazy: keeps CLI start-up fast
-        CLAUSE_PUNCT,
-        NEGATION,
-    )
+    from discourse.vader_data import negation_patterns
 
+    NEGATION, CLAUSE_PUNCT = negation_patterns()  # noqa: N806 - NLTK's names
     return re.compile(NEGATION, re.VERBOSE).search, re.compile(CLAUSE_PUNCT).search
 
 
@@ -249,8 +250,9 @@ def _negation_lines():
     scan of the joined tokens then replaces two tests per token; most sentences hold no
     negation at all and need nothing more.
     """
-    from nltk.sentiment.util import CLAUSE_PUNCT, NEGATION
+    from discourse.vader_data import negation_patterns
 
+    NEGATION, CLAUSE_PUNCT = negation_patterns()  # noqa: N806 - NLTK's names
     return re.compile(NEGATION, re.VERBOSE | re.MULTILINE), re.compile(CLAUSE_PUNCT, re.MULTILINE)
 
 
@@ -292,19 +294,10 @@ def negation_flags(tokens: list[str]) -> list[bool]:
 
 def tfidf_transform(vectorizer: Any, docs: list[str]):
     """Return ``vectorizer.transform(docs)`` for the ``TfidfVectorizer`` that
-    :meth:`discourse.stance.model.StanceClassifier.fit` builds.
+    :meth:`discourse.stance.model.StanceClassifier.fit` builds (:func:`tfidf_rows`).
 
-    That vectorizer splits on white space and counts word n-grams; scikit-learn does so with a
-    regular expression and a Python loop per n-gram, a sixth of the prediction time. Here each
-    document's n-grams are looked up in the vocabulary in one pass, counted for all documents
-    at once with ``np.unique`` (which also sorts each row's columns), and the steps of
-    ``TfidfTransformer.transform`` (sublinear tf, idf, l2 norm) are applied in the same order,
-    which gives the same matrix (``tests/test_stance_model.py`` compares them). Any other
-    vectorizer settings go through scikit-learn.
+    Any other vectorizer settings go through scikit-learn.
     """
-    from scipy import sparse
-    from sklearn.preprocessing import normalize
-
     settings = {
         "analyzer": "word", "token_pattern": r"\S+", "lowercase": False, "preprocessor": None,
         "tokenizer": None, "stop_words": None, "strip_accents": None, "binary": False,
@@ -315,7 +308,26 @@ def tfidf_transform(vectorizer: Any, docs: list[str]):
     unusual = any(getattr(vectorizer, k, None) != v for k, v in settings.items())
     if unusual or not 1 <= min_n <= max_n or not docs:  # (scikit-learn rejects no documents)
         return vectorizer.transform(docs)
-    vocabulary = vectorizer.vocabulary_
+    return tfidf_rows(vectorizer.vocabulary_, vectorizer.idf_, (min_n, max_n), docs)
+
+
+def tfidf_rows(vocabulary: dict[str, int], idf: np.ndarray, ngram_range: tuple[int, int], docs: list[str]):
+    """Return the TF-IDF matrix (CSR) that a fitted ``TfidfVectorizer(analyzer="word",
+    token_pattern=r"\\S+", lowercase=False, sublinear_tf=True)`` with this vocabulary, idf and
+    n-gram range gives for ``docs``, without scikit-learn.
+
+    scikit-learn splits on white space and counts word n-grams with a regular expression and a
+    Python loop per n-gram, a sixth of the prediction time. Here each document's n-grams are
+    looked up in the vocabulary in one pass, counted for all documents at once with
+    ``np.unique`` (which also sorts each row's columns), and the steps of
+    ``TfidfTransformer.transform`` are applied in the same order: sublinear tf, idf, then the
+    l2 norm of each row as ``sklearn.preprocessing.normalize`` computes it (squares summed in
+    column order, rows of norm 0 left as they are). The matrix is the same, value for value
+    (``tests/test_stance_model.py`` compares them).
+    """
+    from scipy import sparse
+
+    min_n, max_n = ngram_range
     lookup = vocabulary.get
     columns: list[int] = []
     ends = [0]
@@ -339,5 +351,20 @@ def tfidf_transform(vectorizer: Any, docs: list[str]):
     )
     np.log(matrix.data, matrix.data)
     matrix.data += 1.0
-    matrix.data *= vectorizer.idf_[matrix.indices]
-    return normalize(matrix, norm="l2", copy=False)
+    matrix.data *= idf[matrix.indices]
+    _normalize_rows_l2(matrix)
+    return matrix
+
+
+def _normalize_rows_l2(matrix) -> None:
+    """Divide each row of a CSR matrix by its l2 norm, in place, as scikit-learn's
+    ``inplace_csr_row_normalize_l2`` does: the squares of a row are summed one after another in
+    stored order (a sparse product with a vector of ones sums in that order, and ``x * x * 1.0``
+    is ``x * x`` exactly), the square root taken, each value divided by it."""
+    from scipy import sparse
+
+    squares = sparse.csr_matrix((matrix.data * matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    sums = squares @ np.ones(matrix.shape[1])
+    norms = np.sqrt(sums)
+    per_value = np.repeat(norms, np.diff(matrix.indptr))
+    np.divide(matrix.data, per_value, out=matrix.data, where=per_value != 0.0)

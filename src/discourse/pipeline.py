@@ -32,7 +32,8 @@ from discourse.ingest.quality import QUALITY_COLUMNS
 from discourse.ingest.records import Notice
 from discourse.ingest.run import RawEntry, read_entry, split_by_thread
 from discourse.labels import LabelFileError
-from discourse.models import evaluate_model, evaluation_is_stale, known_model_version, load_model, run_metadata
+from discourse.model_evaluation import evaluate_model, evaluation_is_stale
+from discourse.models import known_model_version, load_model, run_metadata
 from discourse.names import check_thread_id
 from discourse.pages import build_reports, write_page
 from discourse.plan import RunPlan, plan_run, run_version

@@ -1,13 +1,13 @@
 """VADER sentiment per sentence of a post's own words, overall and toward each side.
 
-The analyzer is NLTK's ``SentimentIntensityAnalyzer`` with the lexicon that ships inside the
-``vaderSentiment`` wheel, so nothing is downloaded. It is built once per process
-(:func:`load_analyzer`), and sentence scores are memoised because the stance model and the
-sentiment stage score the same sentences: each distinct sentence reaches VADER once.
-
-:func:`score_sentence` gives exactly NLTK's ``polarity_scores(sentence)["compound"]``, computed by
-:func:`discourse.fastpaths.vader_compound` from the analyzer's own lexicon and word lists
-(``tests/test_sentiment.py`` compares the two).
+The scores are NLTK's VADER with the lexicon that ships inside the ``vaderSentiment`` wheel, so
+nothing is downloaded. :func:`score_sentence` gives exactly NLTK's
+``SentimentIntensityAnalyzer(...).polarity_scores(sentence)["compound"]``, computed by
+:func:`discourse.fastpaths.vader_compound` from NLTK's own lexicon reading and word lists
+(:mod:`discourse.vader_data`, read without importing NLTK; ``tests/test_sentiment.py`` compares
+the two). Sentence scores are memoised because the stance model and the sentiment stage score
+the same sentences: each distinct sentence reaches VADER once. :func:`load_analyzer` builds
+NLTK's analyzer itself, for comparisons.
 
 Contract of :func:`score_sentiment`: one row per input post, in input order, with
 ``sentiment`` = mean compound over the sentences of ``own_text`` (0.0 when it has none),
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from discourse import schema
+from discourse import schema, vader_data
 from discourse.fastpaths import vader_compound
 from discourse.sentiment_label import label_tone, post_tone, sentence_cues
 from discourse.sides import find_sides
@@ -49,9 +49,7 @@ OUTPUT_COLUMNS = (
 
 def lexicon_path() -> str:
     """Return the path of ``vader_lexicon.txt`` inside the installed vaderSentiment package."""
-    import vaderSentiment
-
-    return os.path.join(os.path.dirname(vaderSentiment.__file__), "vader_lexicon.txt")
+    return vader_data.lexicon_path()
 
 
 @lru_cache(maxsize=1)

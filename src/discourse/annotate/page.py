@@ -15,7 +15,7 @@ Post text is untrusted and is only ever text:
   refused even if escaping failed.
 
 What a person downloads is a label CSV with the columns ``discourse label import`` reads
-(:data:`discourse.labels.LABEL_COLUMNS`), one row per post given a stance.
+(:data:`discourse.label_folder.LABEL_COLUMNS`), one row per post given a stance.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ import polars as pl
 
 from discourse import schema
 from discourse.atomic import write_text_atomic
-from discourse.labels import LABEL_COLUMNS, choose_for_labelling
+from discourse.label_export import choose_for_labelling
+from discourse.label_folder import LABEL_COLUMNS
 from discourse.schema import OWN_TEXT, SPAN_END, SPAN_START, TEXT, TITLE
 
 #: Longest post text put on the page; longer posts are cut with a note saying how much.

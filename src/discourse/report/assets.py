@@ -4,18 +4,21 @@ By default the script is a file of the reports folder, ``assets/vega-<versions>-
 that pages load by a relative ``<script src>``; a standalone page carries it inline instead.
 
 The bundle comes from vl-convert (:func:`vl_convert.javascript_bundle`, about 1.5 to 3 s), so it
-is built once per reports folder, not once per page or per process: its file name holds the
-vl-convert and Vega-Lite versions that determine its content and the first 16 hex digits of
-its SHA-256. A folder whose file for the current versions matches its own hash is used as it
-is; only a missing or damaged file makes this process build the bundle and write it
-(atomically, so a page never loads half a file). A new vl-convert or Vega-Lite version gives a
-new name; files of older versions stay, since pages written with them still load them.
+is built once per machine and copied once per reports folder, not once per page or per
+process: its file name holds the vl-convert and Vega-Lite versions that determine its content
+and the first 16 hex digits of its SHA-256. A folder whose file for the current versions
+matches its own hash is used as it is; only a missing or damaged file makes this process write
+it (atomically, so a page never loads half a file). The bytes come from the machine's cache
+(:func:`cache_dir`) when it holds an intact file of the current versions, and are built and
+put there otherwise. A new vl-convert or Vega-Lite version gives a new name; files of older
+versions stay, since pages written with them still load them.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import threading
 from pathlib import Path
@@ -46,10 +49,42 @@ def bundle_prefix() -> str:
     return f"vega-{vlc.__version__}-vl{vegalite_version() or 'default'}-"
 
 
+#: Environment variable naming the machine's cache folder; set to an empty value for none.
+CACHE_ENV = "DISCOURSE_CACHE_DIR"
+
+
+def cache_dir() -> Path | None:
+    """The folder that keeps built bundles between runs and reports folders, or None for none.
+
+    ``$DISCOURSE_CACHE_DIR`` when it is set (an empty value turns the cache off), else
+    ``$XDG_CACHE_HOME/discourse``, else ``~/.cache/discourse``.
+    """
+    given = os.environ.get(CACHE_ENV)
+    if given is not None:
+        return Path(given).expanduser() if given.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "discourse"
+
+
 @functools.cache
 def build_bundle() -> bytes:
-    """Vega, Vega-Lite and vega-embed as one UTF-8 script, from vl-convert (once per process)."""
-    return vlc.javascript_bundle(vl_version=vegalite_version()).encode("utf-8")
+    """Vega, Vega-Lite and vega-embed as one UTF-8 script (once per process).
+
+    Read from the machine's cache when it holds an intact file of the current versions; else
+    built by vl-convert and written to the cache. A cache that cannot be written (a read-only
+    home) only costs the next process another build.
+    """
+    folder = cache_dir()
+    cached = _find_intact(folder) if folder is not None else None
+    if cached is not None:
+        return cached.read_bytes()
+    data = vlc.javascript_bundle(vl_version=vegalite_version()).encode("utf-8")
+    if folder is not None:
+        try:
+            write_bytes_atomic(folder / f"{bundle_prefix()}{_digest(data)}.js", data)
+        except OSError:
+            pass
+    return data
 
 
 def _digest(data: bytes) -> str:
@@ -64,13 +99,17 @@ def _is_intact(path: Path) -> bool:
         return False
 
 
-def find_bundle(reports_dir: Path) -> Path | None:
-    """The intact bundle file of the current versions in ``reports_dir``, or None."""
-    folder = Path(reports_dir) / ASSETS_DIR
+def _find_intact(folder: Path) -> Path | None:
+    """The intact bundle file of the current versions in ``folder``, or None."""
     for path in sorted(folder.glob(f"{bundle_prefix()}*.js")):
         if _is_intact(path):
             return path
     return None
+
+
+def find_bundle(reports_dir: Path) -> Path | None:
+    """The intact bundle file of the current versions in ``reports_dir``, or None."""
+    return _find_intact(Path(reports_dir) / ASSETS_DIR)
 
 
 def _current(folder: Path) -> str | None:

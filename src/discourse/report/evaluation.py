@@ -15,7 +15,8 @@ from typing import Any
 from discourse import schema
 from discourse.report.folder import EVALUATION_PAGE
 from discourse.report.render import altair_block, render_page, write_page
-from discourse.stance.evaluate import BOOTSTRAP_RESAMPLES, INTERVAL_LEVEL, confusion_chart, format_interval
+from discourse.stance.evaluation_report import confusion_chart, format_interval
+from discourse.stance.metrics import BOOTSTRAP_RESAMPLES, INTERVAL_LEVEL
 
 #: The element the confusion matrices are drawn in.
 CONFUSION_CHART_ID = "chart-confusion"

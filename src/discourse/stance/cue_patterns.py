@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from discourse.sentiment import load_analyzer
+from discourse.vader_data import vader_lexicon
 from discourse.stance.phrases import compile_words
 
 # Evaluative words the VADER lexicon lacks or weighs differently in this debate (scale -4..4).
@@ -284,6 +284,6 @@ REGRET_CHOICE = re.compile(_ALIGN + " " + (_GAP % 3) + _side("a"))
 @lru_cache(maxsize=1)
 def load_lexicon() -> dict[str, float]:
     """Return VADER's valences with :data:`DOMAIN_LEXICON` on top (the domain words win)."""
-    valences = dict(load_analyzer().lexicon)
+    valences = dict(vader_lexicon())
     valences.update(DOMAIN_LEXICON)
     return valences

@@ -20,7 +20,7 @@ import polars as pl
 
 from discourse import schema
 from discourse.schema import OWN_TEXT
-from discourse.stance.evaluate import compare_with_baseline
+from discourse.stance.metrics import compare_with_baseline
 
 
 def devset_rows(dev: pl.DataFrame) -> pl.DataFrame:

@@ -32,12 +32,8 @@ from discourse.schema import (
     STANCE_SOURCE,
     TEXT,
 )
-from discourse.stance.evaluate import (
-    compare_with_baseline,
-    label_agreement,
-    macro_f1_intervals,
-    majority_label,
-)
+from discourse.stance.agreement import label_agreement
+from discourse.stance.metrics import compare_with_baseline, macro_f1_intervals, majority_label
 
 #: The two bloc classes whose mean F1 is the development set's ``F_avg``.
 BLOC_STANCES = ("pro_us", "pro_ussr")

@@ -17,41 +17,27 @@ counts as empty). Labels are any hashable values; the pipeline uses :data:`schem
   training set's mix is not a real thread's.
 * Deterministic: fixed ``random_state`` for the folds and the solver; the same data and params
   give identical coefficients and predictions.
+* Prediction: the fitted model's arrays as :class:`~discourse.stance.linear.LinearStance`
+  (:meth:`StanceClassifier.linear`), which computes scikit-learn's probabilities without it;
+  a run loads those arrays and never this class.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from discourse.fastpaths import tfidf_transform
-from discourse.sides import tag_sides
-from discourse.stance.cues import (
-    CUE_NAMES,
-    cue_matrix,
-    cue_matrix_with_words,
-    scale_cues,
-)
-from discourse.text import normalise_text, split_sentences, tokenize
+from discourse.stance.cues import CUE_NAMES, cue_matrix
+from discourse.stance.linear import LinearStance, as_texts, cue_block, from_classifier, ngram_text
+
+__all__ = ["CODE_VERSION", "StanceClassifier", "as_texts", "ngram_text"]
 
 #: Bumped whenever features or training change in a way that invalidates saved models.
 CODE_VERSION = "stance-3"
-
-
-def as_texts(X: Any) -> list[str]:
-    """Return ``X`` as a list of strings (``None`` and NaN become ``""``)."""
-    if hasattr(X, "to_list"):
-        X = X.to_list()
-    elif isinstance(X, np.ndarray):
-        X = X.ravel().tolist()
-    elif isinstance(X, str):
-        raise TypeError("X must be a sequence of texts, not a single string")
-    return [x if isinstance(x, str) else "" for x in X]
 
 
 def _check_weight(sample_weight: Any, n: int) -> np.ndarray | None:
@@ -69,25 +55,6 @@ def _check_weight(sample_weight: Any, n: int) -> np.ndarray | None:
         raise ValueError("sample_weight must be finite, non-negative and not all zero")
     # Unit weights are no weights: scikit-learn then takes its unweighted code paths.
     return None if np.all(weight == 1.0) else weight
-
-
-@lru_cache(maxsize=1)
-def _blas_controller():
-    """Return a process-wide ``threadpoolctl.ThreadpoolController``.
-
-    ``threadpool_limits(...)`` inspects every loaded shared library on each call (about 5 ms
-    here); prediction runs once per thread of posts, so the inspection is done once and the
-    controller reused. It is created on the first prediction, after scikit-learn has loaded its
-    BLAS libraries.
-    """
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
-def ngram_text(text: str) -> str:
-    """Return the side-tagged, lower-cased word tokens of ``text`` joined by spaces."""
-    return " ".join(t for t in tokenize(tag_sides(normalise_text(text))) if t[:1].isalnum() or t[:1] == "_")
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -167,22 +134,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unknown cue names: {sorted(unknown)}")
         return [i for i, name in enumerate(CUE_NAMES) if name in set(self.cue_names)]
 
-    def _cue_block(self, texts: Sequence[str], cues: np.ndarray | None = None):
-        from scipy import sparse
-
-        cues = cue_matrix(texts) if cues is None else cues
-        block = scale_cues(cues)[:, self._cue_columns()]
-        return sparse.csr_matrix(block * self.cue_weight)
-
-    def _features(self, texts: Sequence[str]):
-        from scipy import sparse
-
-        # The cue pass already tagged and tokenised every sentence; its words are reused for
-        # the n-grams where they equal ``ngram_text`` (see ``cue_matrix_with_words``).
-        cues, words = cue_matrix_with_words(texts)
-        ngram_texts = [w if w is not None else ngram_text(t) for w, t in zip(words, texts, strict=True)]
-        grams = tfidf_transform(self.vectorizer_, ngram_texts) * self.ngram_weight
-        return sparse.hstack([self._cue_block(texts, cues), grams], format="csr")
+    def _cue_block(self, texts: Sequence[str]):
+        return cue_block(cue_matrix(texts), self._cue_columns(), self.cue_weight)
 
     # --- estimator API -------------------------------------------------------------------
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> StanceClassifier:
@@ -253,77 +206,25 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         )
         return self
 
-    def _proba_from_features(self, features) -> np.ndarray:
-        model = self.calibrator_ if self.calibrator_ is not None else self.linear_
-        with _blas_controller().limit(limits=1, user_api="blas"):
-            return model.predict_proba(features)
-
-    def _segments(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-        """Return the segments to score and, per text, the index of its first segment."""
-        size = self.segment_sentences
-        segments: list[str] = []
-        starts = np.empty(len(texts), dtype=np.int64)
-        for i, text in enumerate(texts):
-            starts[i] = len(segments)
-            sentences = split_sentences(text) if size else []
-            if not size or len(sentences) <= size:
-                segments.append(text)
-                continue
-            for lo in range(0, len(sentences), size):
-                segments.append(" ".join(sentences[lo : lo + size]))
-        return segments, starts
-
-    def _aggregate(self, proba: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        """Combine segment probabilities per text (see ``segment_sentences``).
-
-        Each segment counts with weight ``(1 - p_abstain)**2``: segments that take a side
-        dominate, while narration-only segments matter only when the whole text is narration.
-        """
-        if len(starts) == proba.shape[0]:
-            return proba
-        classes = list(self.classes_)
-        if self.abstain_label in classes:
-            weight = (1.0 - proba[:, classes.index(self.abstain_label)]) ** 2 + 1e-3
-        else:
-            weight = np.ones(proba.shape[0])
-        total = np.add.reduceat(proba * weight[:, None], starts, axis=0)
-        return total / total.sum(axis=1, keepdims=True)
-
-    def _score(self, X: Any):
-        """Return (probabilities per text, segment features, segment proba, segment starts)."""
-        segments, starts = self._segments(as_texts(X))
-        features = self._features(segments)
-        seg_proba = self._proba_from_features(features)
-        return self._aggregate(seg_proba, starts), features, seg_proba, starts
-
-    def _adapt(self, proba: np.ndarray, groups: Any) -> np.ndarray:
-        """Adapt ``proba`` to each group's class mix when ``adapt_prior`` is set."""
-        if self.adapt_prior is None or proba.shape[0] == 0:
-            return proba
-        from discourse.stance.priors import adapt_by_group
-
-        groups = np.zeros(proba.shape[0], dtype=np.int64) if groups is None else groups
-        return adapt_by_group(proba, groups, self.class_prior_, float(self.adapt_prior))
+    def linear(self) -> LinearStance:
+        """This fitted model as :class:`~discourse.stance.linear.LinearStance`, the one
+        implementation of prediction (its arrays are this model's, not copies)."""
+        check_is_fitted(self, "linear_")
+        return from_classifier(self)
 
     def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
         """Return calibrated class probabilities, columns in ``classes_`` order.
 
-        ``groups`` (one id per text, e.g. the thread id) sets the batches that ``adapt_prior``
-        adapts to; without it all of ``X`` is one batch. Ignored when ``adapt_prior`` is None.
+        Texts longer than ``segment_sentences`` sentences are scored in segments whose
+        probabilities are combined, each weighted by ``(1 - p_abstain)**2``. ``groups`` (one
+        id per text, e.g. the thread id) sets the batches that ``adapt_prior`` adapts to;
+        without it all of ``X`` is one batch. Ignored when ``adapt_prior`` is None.
         """
-        check_is_fitted(self, "linear_")
-        return self._adapt(self._score(X)[0], groups)
-
-    def _labels_from_proba(self, proba: np.ndarray) -> np.ndarray:
-        best = proba.argmax(axis=1)
-        labels = self.classes_[best].astype(object)
-        if self.min_confidence:
-            labels[proba.max(axis=1) < self.min_confidence] = self.abstain_label
-        return labels
+        return self.linear().predict_proba(X, groups)
 
     def predict(self, X: Any, groups: Any = None) -> np.ndarray:
         """Return the most probable class, or ``abstain_label`` below ``min_confidence``."""
-        return self._labels_from_proba(self.predict_proba(X, groups))
+        return self.linear().predict(X, groups)
 
     def predict_explained(
         self, X: Any, top_k: int = 5, groups: Any = None
@@ -335,55 +236,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         contribution toward the most probable class of text ``i``; a contribution is the
         feature value times that class's coefficient minus the mean coefficient over classes.
         """
-        check_is_fitted(self, "linear_")
-        proba, features, seg_proba, starts = self._score(X)
-        proba = self._adapt(proba, groups)
-        labels = self._labels_from_proba(proba)
-        best = proba.argmax(axis=1)
-        if len(starts) == seg_proba.shape[0]:
-            return labels, proba, self._top_cues(features, best, top_k)
-        # Explain each text by its segment that gave the chosen class its probability.
-        ends = np.append(starts[1:], seg_proba.shape[0])
-        rows = np.array(
-            [lo + int(np.argmax(seg_proba[lo:hi, c])) for lo, hi, c in zip(starts, ends, best, strict=True)]
-        )
-        return labels, proba, self._top_cues(features[rows], best, top_k)
+        return self.linear().predict_explained(X, top_k, groups)
 
     def explain(self, X: Any, top_k: int = 5) -> list[list[str]]:
         """Return, per text, the cues that pushed hardest toward its most probable class."""
         return self.predict_explained(X, top_k)[2]
 
-    def _top_cues(self, features, best: np.ndarray, top_k: int) -> list[list[str]]:
-        coef = self.linear_.coef_
-        if coef.shape[0] == 1:  # binary: one row scores the second class against the first
-            relative = np.vstack([-coef[0] / 2, coef[0] / 2])
-        else:
-            relative = coef - coef.mean(axis=0, keepdims=True)
-        n_rows = features.shape[0]
-        out: list[list[str]] = [[] for _ in range(n_rows)]
-        indptr, indices, data = features.indptr, features.indices, features.data
-        # All rows at once: each stored value's push toward its row's class, then one stable
-        # sort by (row, -push), which keeps equal pushes in stored order as a per-row stable
-        # argsort would. The first ``top_k`` of each row are kept when their push is positive.
-        rows = np.repeat(np.arange(n_rows), np.diff(indptr))
-        push = data * relative[best[rows], indices]
-        order = np.lexsort((-push, rows))
-        rank = np.arange(order.size) - indptr[rows[order]]
-        chosen = order[(rank < top_k) & (push[order] > 0)]
-        names = self.feature_names_[indices[chosen]]
-        for row, name in zip(rows[chosen].tolist(), names.tolist(), strict=True):
-            out[row].append(str(name))
-        return out
-
     def top_features(self, label: Any, n: int = 15) -> list[tuple[str, float]]:
         """Return the ``n`` features with the largest relative coefficient for ``label``."""
-        check_is_fitted(self, "linear_")
-        coef = self.linear_.coef_
-        if coef.shape[0] == 1:
-            relative = np.vstack([-coef[0] / 2, coef[0] / 2])
-        else:
-            relative = coef - coef.mean(axis=0, keepdims=True)
-        row = relative[list(self.classes_).index(label)]
+        row = self.linear().relative_coef()[list(self.classes_).index(label)]
         order = np.argsort(-row, kind="stable")[:n]
         return [(str(self.feature_names_[i]), float(row[i])) for i in order]
 

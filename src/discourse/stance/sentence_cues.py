@@ -12,6 +12,7 @@ go through the rules one by one.
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import NamedTuple
 
 from discourse.memo import LruMemo
@@ -61,14 +62,13 @@ def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str,
     scores = {side: 0.0 for side in SIDES}
     if not positions:
         return scores
+    valued = [(i, value) for i, value in enumerate(map(lexicon.get, tokens)) if value]
+    if not valued:
+        return scores
     # stops[k] counts the clause breaks among tokens[:k], so a stretch holds one iff the
     # counts at its two ends differ.
-    stops = [0]
-    for token in tokens:
-        stops.append(stops[-1] + (token in STOP))
-    for i, value in enumerate(map(lexicon.get, tokens)):
-        if not value:
-            continue
+    stops = list(accumulate(map(STOP.__contains__, tokens), initial=0))
+    for i, value in valued:
         best: tuple[int, str] | None = None
         for pos, side in positions:
             distance = abs(pos - i)

@@ -294,18 +294,30 @@ def read_sidecar(path: Path) -> dict[str, Any]:
 
 
 def save_model(model: StanceClassifier, metadata: dict[str, Any], path: Path) -> Path:
-    """Pickle ``model`` to ``path`` and its metadata (plus the pickle's sha256) beside it.
+    """Pickle ``model`` to ``path``, save its arrays beside it (:func:`save_model_arrays`) and
+    its metadata (plus the pickle's and the arrays' sha256) in the sidecar.
 
-    Both files are written atomically; the sidecar goes last, so a sidecar always describes
-    a complete pickle.
+    Every file is written atomically; the sidecar goes last, so a sidecar always describes a
+    complete pickle and arrays file.
     """
     import joblib
 
     path = Path(path)
     write_atomic(path, lambda tmp: joblib.dump(model, tmp))
     meta = dict(metadata, model_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    return save_model_arrays(model, meta, path)
+
+
+def save_model_arrays(model: StanceClassifier, metadata: dict[str, Any], path: Path) -> Path:
+    """Save the arrays of ``model`` (pickled at ``path``) and rewrite its sidecar with their
+    sha256 (``arrays_sha256``), so a run can load them without scikit-learn
+    (:func:`discourse.models.load_model`)."""
+    from discourse.stance.linear import arrays_path, save_arrays
+
+    arrays = save_arrays(model.linear(), arrays_path(path))
+    meta = dict(metadata, arrays_sha256=hashlib.sha256(arrays.read_bytes()).hexdigest())
     write_text_atomic(sidecar_path(path), json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    return path
+    return Path(path)
 
 
 def _minor(version: str) -> tuple[str, ...]:

@@ -1,0 +1,137 @@
+"""The text buffer the HTML walk writes into, and the :class:`HtmlText` it returns.
+
+:class:`TextBuilder` collapses whitespace, writes paragraph and line breaks only when more
+text follows, records the ranges written inside ``<pre>``/``<code>`` and the span of each
+quote opened and closed around the text, then adds the ``>``-quoted line runs of
+:mod:`discourse.ingest.html_arrow_quotes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from discourse.ingest.html_arrow_quotes import mark_arrow_quotes
+from discourse.ingest.records import RawQuote
+
+
+@dataclass(slots=True)
+class HtmlText:
+    """Plain text converted from HTML, with the spans of the quotes its markup marks."""
+
+    text: str
+    quotes: list[RawQuote] = field(default_factory=list)
+
+
+class TextBuilder:
+    """Accumulates text with collapsed whitespace and lazily written line breaks.
+
+    Breaks and spaces are only written when more text follows, so the text never starts or
+    ends with whitespace and a quote's span ends exactly at its last character.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.length = 0
+        self._pending_break = 0  # newlines owed before the next text: 0, 1 or 2
+        self._pending_space = False
+        self.pre_depth = 0  # inside <pre>: line breaks of the source are kept
+        self._code_depth = 0  # inside <pre> or <code>
+        self._code_start = 0
+        self.code_spans: list[tuple[int, int]] = []  # text written inside <pre> or <code>
+        self._quotes: list[list[Any]] = []  # [start, end, post_id, author]
+        self._open: list[int] = []
+
+    def block(self) -> None:
+        self._pending_break = 2
+
+    def line(self) -> None:
+        self._pending_break = max(self._pending_break, 1)
+
+    def br(self) -> None:
+        self._pending_break = min(self._pending_break + 1, 2)
+
+    def space(self) -> None:
+        self._pending_space = True
+
+    def enter_code(self) -> None:
+        if not self._code_depth:
+            self._code_start = self.length
+        self._code_depth += 1
+
+    def leave_code(self) -> None:
+        self._code_depth -= 1
+        if not self._code_depth and self.length > self._code_start:
+            self.code_spans.append((self._code_start, self.length))
+
+    def enter_pre(self) -> None:
+        self.enter_code()
+        self.pre_depth += 1
+
+    def leave_pre(self) -> None:
+        self.pre_depth -= 1
+        self.leave_code()
+
+    def text(self, value: str) -> None:
+        if not value:
+            return
+        if self.pre_depth:
+            for i, piece in enumerate(value.split("\n")):
+                if i:
+                    self.br()
+                self._inline(piece)
+        else:
+            self._inline(value)
+
+    def _inline(self, value: str) -> None:
+        words = value.split()
+        if not words:
+            if value:
+                self._pending_space = True
+            return
+        if value[0].isspace():
+            self._pending_space = True
+        self._emit(" ".join(words))
+        self._pending_space = value[-1].isspace()
+
+    def _emit(self, chunk: str) -> None:
+        if self.length:
+            if self._pending_break:
+                self._write("\n" * self._pending_break)
+            elif self._pending_space:
+                self._write(" ")
+        self._pending_break = 0
+        self._pending_space = False
+        for index in self._open:
+            if self._quotes[index][0] is None:
+                self._quotes[index][0] = self.length
+        self._write(chunk)
+
+    def _write(self, chunk: str) -> None:
+        self._parts.append(chunk)
+        self.length += len(chunk)
+
+    def open_quote(self, post_id: str | None, author: str | None) -> int:
+        self._quotes.append([None, None, post_id, author])
+        index = len(self._quotes) - 1
+        self._open.append(index)
+        return index
+
+    def close_quote(self, index: int) -> None:
+        record = self._quotes[index]
+        if record[0] is not None:
+            record[1] = self.length
+        if index in self._open:
+            self._open.remove(index)
+
+    def result(self, *, arrow_quotes: bool) -> HtmlText:
+        text = "".join(self._parts)
+        spans = [
+            (start, end, post_id, author)
+            for start, end, post_id, author in self._quotes
+            if start is not None and end is not None and end > start
+        ]
+        if arrow_quotes and ">" in text:
+            text, spans = mark_arrow_quotes(text, spans, self.code_spans)
+        return HtmlText(text, [RawQuote(s, e, post_id, author) for s, e, post_id, author in spans])
+

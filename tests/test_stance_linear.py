@@ -1,0 +1,135 @@
+"""LinearStance: prediction without scikit-learn gives scikit-learn's numbers, bit for bit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from test_stance_examples import texts_and_labels
+
+from discourse.stance.linear import ArraysError, LinearStance, as_texts, load_arrays, save_arrays
+from discourse.stance.model import StanceClassifier
+
+
+def probe_texts() -> list[str]:
+    """Authored posts plus variants the training set never saw (long ones are segmented)."""
+    texts, _ = texts_and_labels()
+    long_post = " ".join(texts[:12])  # more sentences than segment_sentences: scored in segments
+    return texts + [long_post, "", "Ok.", "Washington and Moscow, Moscow and Washington!"]
+
+
+def sklearn_proba(model: StanceClassifier, texts: list[str]) -> np.ndarray:
+    """What scikit-learn's own estimators give for the segment features of ``texts``."""
+    linear = model.linear()
+    segments, starts = linear.segments(as_texts(texts))
+    features = linear.features(segments)
+    estimator = model.calibrator_ if model.calibrator_ is not None else model.linear_
+    return linear.aggregate(estimator.predict_proba(features), starts)
+
+
+@pytest.fixture(scope="module")
+def calibrated() -> StanceClassifier:
+    texts, labels = texts_and_labels()
+    return StanceClassifier().fit(texts, labels)
+
+
+def test_calibrated_probabilities_equal_scikit_learns_bit_for_bit(calibrated) -> None:
+    texts = probe_texts()
+    ours = calibrated.linear().score(texts)[0]
+    assert np.array_equal(ours, sklearn_proba(calibrated, texts))
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["multiclass", "binary"])
+def test_uncalibrated_probabilities_equal_scikit_learns(binary: bool) -> None:
+    texts, labels = texts_and_labels()
+    if binary:
+        labels = ["none" if label == "none" else "side" for label in labels]
+    model = StanceClassifier(calibrate=False).fit(texts, labels)
+    probe = probe_texts()
+    assert np.array_equal(model.linear().score(probe)[0], sklearn_proba(model, probe))
+
+
+def test_binary_calibrated_probabilities_equal_scikit_learns() -> None:
+    texts, labels = texts_and_labels()
+    labels = ["none" if label == "none" else "side" for label in labels]
+    model = StanceClassifier().fit(texts, labels)
+    probe = probe_texts()
+    assert model.calibrator_ is not None
+    assert np.array_equal(model.linear().score(probe)[0], sklearn_proba(model, probe))
+
+
+def test_tfidf_rows_equal_the_vectorizer_bit_for_bit(calibrated) -> None:
+    from discourse.fastpaths import tfidf_rows
+    from discourse.stance.model import ngram_text
+
+    docs = [ngram_text(t) for t in probe_texts()] + ["", "zzz unknown words only"]
+    vectorizer = calibrated.vectorizer_
+    expected = vectorizer.transform(docs)
+    got = tfidf_rows(vectorizer.vocabulary_, vectorizer.idf_, vectorizer.ngram_range, docs)
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+def test_saved_arrays_predict_what_the_classifier_predicts(calibrated, tmp_path) -> None:
+    texts = probe_texts()
+    groups = [i % 7 for i in range(len(texts))]
+    model = calibrated.set_params(adapt_prior=2.0, min_confidence=0.45)
+    model.model_version_ = "stance-test+0"
+    path = save_arrays(model.linear(), tmp_path / "stance.npz")
+    loaded = load_arrays(path)
+    assert loaded.model_version_ == "stance-test+0" and loaded.adapt_prior == 2.0
+    expected = model.predict_explained(texts, top_k=4, groups=groups)
+    got = loaded.predict_explained(texts, top_k=4, groups=groups)
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+    assert got[2] == expected[2]
+    assert list(loaded.classes_) == list(model.classes_)
+    assert list(loaded.feature_names_) == list(model.feature_names_)
+    assert loaded.vocabulary == model.vectorizer_.vocabulary_
+    assert np.array_equal(loaded.predict(texts), model.predict(texts))
+
+
+def test_set_params_returns_a_copy_and_refuses_fitted_settings(calibrated) -> None:
+    linear = calibrated.linear()
+    changed = linear.set_params(min_confidence=0.9, adapt_prior=None)
+    assert changed.min_confidence == 0.9 and linear.min_confidence == calibrated.min_confidence
+    assert changed.coef is linear.coef  # arrays shared, not copied
+    with pytest.raises(ValueError, match="settings"):
+        linear.set_params(C=1.0)
+
+
+def test_damaged_or_foreign_arrays_file_is_refused(calibrated, tmp_path) -> None:
+    path = save_arrays(calibrated.linear(), tmp_path / "stance.npz")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ArraysError):
+        load_arrays(path)
+    with pytest.raises(ArraysError):
+        load_arrays(tmp_path / "missing.npz")
+    np.savez(tmp_path / "other.npz", settings=np.array('{"format": 99}'))
+    with pytest.raises(ArraysError, match="layout"):
+        load_arrays(tmp_path / "other.npz")
+
+
+def test_predicting_from_saved_arrays_never_imports_scikit_learn(calibrated, tmp_path) -> None:
+    path = save_arrays(calibrated.linear(), tmp_path / "stance.npz")
+    script = (
+        "import sys\n"
+        "from discourse.stance.linear import load_arrays\n"
+        f"model = load_arrays({str(path)!r})\n"
+        "labels, proba, cues = model.predict_explained(['We should have allied with the Soviets.'])\n"
+        "assert len(labels) == 1 and proba.shape[0] == 1\n"
+        "print(sorted(m for m in sys.modules if m == 'sklearn' or m.startswith('sklearn.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_linear_stance_is_picklable_for_dask_workers(calibrated) -> None:
+    import pickle
+
+    linear = calibrated.linear()
+    copy = pickle.loads(pickle.dumps(linear))
+    assert isinstance(copy, LinearStance)
+    assert np.array_equal(copy.predict(["Stay neutral."]), linear.predict(["Stay neutral."]))
