@@ -7,8 +7,9 @@ Usage::
     python bench/profile_run.py --corpus bench/corpora/p100000-t1000-s1 --rerun --out /tmp/prof-rerun
 
 Writes ``<out>.txt`` (the call tree) and ``<out>.html`` (interactive). The model is trained
-first, outside the profile. With ``--rerun`` the corpus is processed once unprofiled and the
-second call (nothing changed) is profiled, in a fresh process as a user would see it.
+and recorded first, outside the profile, so the profiled run loads its arrays as a user's later
+runs do. With ``--rerun`` the corpus is processed once unprofiled and the second call (nothing
+changed) is profiled, in a fresh process as a user would see it.
 Pin to one CPU like the benchmark does: ``taskset -c 0 python bench/profile_run.py ...``.
 """
 
@@ -59,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile_only:
         profile_call(args.corpus, root, args.out, args.interval)
         return 0
-    from discourse.stance.train import default_model
+    from discourse.models import load_model
 
-    default_model(root / "models")
+    load_model(settings_for(args.corpus, root))  # trains and records the model as a first run does
     if args.rerun:
         from discourse.pipeline import run_pipeline
 

@@ -133,3 +133,31 @@ def test_linear_stance_is_picklable_for_dask_workers(calibrated) -> None:
     copy = pickle.loads(pickle.dumps(linear))
     assert isinstance(copy, LinearStance)
     assert np.array_equal(copy.predict(["Stay neutral."]), linear.predict(["Stay neutral."]))
+
+
+@pytest.mark.slow
+def test_a_run_with_a_current_model_imports_neither_scikit_learn_nor_nltk(tmp_path, tiny_thread_file) -> None:
+    # Guards the fixed cost of every run: importing scikit-learn and NLTK and unpickling the
+    # model took about 1.5 s before any post was read.
+    import shutil
+
+    root = tmp_path / "project"
+    raw = root / "data" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(tiny_thread_file, raw / "first.txt")
+    first = subprocess.run([sys.executable, "-m", "discourse.cli", "run", "--root", str(root), "--no-prefect"],
+                           capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr[-2000:]
+    shutil.copy(tiny_thread_file, raw / "second.txt")  # new work for the next run
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from discourse.config import Settings\n"
+        "from discourse.pipeline import run_pipeline\n"
+        f"summary = run_pipeline(Settings.default(Path({str(root)!r})))\n"
+        "assert summary.ok and len(summary.processed_threads) == 1, summary\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'nltk', 'sklearn', 'joblib'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
