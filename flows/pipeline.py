@@ -24,169 +24,64 @@ Choices (docs/orchestration.md):
   version (model + settings), never on paths.
 * Task retries (2, one second apart) only for I/O errors (``OSError``), never for the commit; a
   file whose task fails for any other reason is recorded as failed and the others go on.
+
+This module holds the flow, its parameters and the entry points :mod:`discourse.orchestrate`
+calls; the pieces live beside it and are re-exported here: the executor
+(:mod:`flows.executor`), the task options and retries (:mod:`flows.task_options`) and the
+artifacts (:mod:`flows.artifacts`).
 """
 
-import inspect
-import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlparse
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.context import FlowRunContext
-from prefect.futures import PrefectFuture
+from prefect import flow, get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from discourse import pipeline as lib
-from discourse import store
 from discourse.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_WINDOW, Settings
 from discourse.pipeline import RunSummary
 from discourse.plan import RunPlan
-from discourse.schema import (
-    N_CLASSIFIED,
-    N_POSTS,
-    REASON,
-    SHARE_NEUTRALIST,
-    SHARE_NONE,
-    SHARE_PRO_US,
-    SHARE_PRO_USSR,
-    SOURCE_PATH,
-    STATUS,
-    THREAD_ID,
-    THREAD_IDS,
-    TITLE,
+from flows.artifacts import (
+    KEY_FILES,
+    KEY_INDEX,
+    KEY_SHARES,
+    KEY_SUMMARY,
+    _file_rows,
+    publish_artifacts,
+    summary_markdown,
 )
+from flows.executor import MAX_THREADS, PrefectExecutor, _embedded_api_url
+from flows.task_options import RETRIES, RETRY_DELAY_SECONDS, retry_on_io_error
 
 # No ``from __future__ import annotations``: Prefect builds the flow's parameter model from the
 # annotations, which must then be objects, not names to look up.
 
 FLOW_NAME = "discourse-pipeline"
 TaskRunnerName = Literal["thread", "dask"]
-#: Threads of the default task runner: per-thread work is partly I/O, partly GIL-bound.
-MAX_THREADS = min(8, (os.cpu_count() or 1) + 4)
-RETRIES = 2
-RETRY_DELAY_SECONDS = 1
-#: Artifact keys (lowercase, digits, dashes): each run adds a new version under the same key.
-KEY_SUMMARY = "discourse-run-summary"
-KEY_FILES = "discourse-files"
-KEY_SHARES = "discourse-stance-shares"
-KEY_INDEX = "discourse-report-index"
-_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
-
-def retry_on_io_error(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry a failed task run only when it failed with an I/O error (``OSError``)."""
-    try:
-        state.result()
-    except OSError:
-        return True
-    except Exception:  # noqa: BLE001 - anything else is deterministic: do not retry
-        return False
-    return False
-
-
-_IO = {
-    "retries": RETRIES,
-    "retry_delay_seconds": RETRY_DELAY_SECONDS,
-    "retry_condition_fn": retry_on_io_error,
-    "cache_policy": NO_CACHE,
-}
-
-
-# --- the executor: the library's run steps as Prefect task runs ---------------------------------------
-class PrefectExecutor:
-    """Runs each step of :func:`discourse.pipeline.run_pipeline` as a Prefect task run.
-
-    ``stage`` calls a task in the flow's thread; ``map`` submits one task per item to the flow's
-    thread pool or to a Dask cluster, at most ``window`` at a time (so finished files' tables
-    are committed while later files are read, and memory stays bounded), and yields the outcomes
-    in order, a failed task's exception in place of its result.
-    """
-
-    def __init__(self, task_runner: str = "thread", dask_address: str | None = None, window: int | None = None):
-        self.task_runner = task_runner
-        self.dask_address = dask_address
-        self.window = window or 2 * MAX_THREADS
-
-    def stage(self, name: str, fn: Callable[..., Any], /, *args: Any) -> Any:
-        options = _IO if name not in _NO_RETRY else {**_IO, "retries": 0}
-        result = task(fn, name=name, task_run_name=name, **options)(*args)
-        describe = _DESCRIBE.get(name)
-        if describe is not None:
-            get_run_logger().info("%s", describe(result))
-        return result
-
-    def map(
-        self, name: str, fn: Callable[[Any, Any], Any], shared: Any, items: Iterable[Any]
-    ) -> Iterator[tuple[Any, Any]]:
-        items = list(items)
-        if not items:
-            return
-        first, second = list(inspect.signature(fn).parameters)[:2]
-        unit = task(fn, name=name, task_run_name=_RUN_NAMES.get(name, name), **_IO)
-        parameters = [{first: shared, second: item} for item in items]
-        if self.task_runner == "thread":
-            context = FlowRunContext.get()
-            assert context is not None
-            yield from self._submit(context.task_runner, unit, items, parameters)
-            return
-        from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-        from prefect_dask import DaskTaskRunner
-
-        updates: dict[Any, Any] = {}
-        if not get_current_settings().api.url:
-            updates[PREFECT_API_URL] = _embedded_api_url(self.dask_address)
-        runner = DaskTaskRunner(address=self.dask_address) if self.dask_address else DaskTaskRunner()
-        # The task runs carry this process's settings to the workers, the API URL included.
-        with temporary_settings(updates=updates), runner:
-            yield from self._submit(runner, unit, items, parameters)
-
-    def _submit(
-        self, runner: Any, unit: Any, items: list[Any], parameters: list[dict[str, Any]]
-    ) -> Iterator[tuple[Any, Any]]:
-        logger = get_run_logger()
-        pending: deque[tuple[Any, PrefectFuture[Any]]] = deque()
-        done = 0
-        for item, params in zip(items, parameters, strict=True):
-            pending.append((item, runner.submit(unit, params)))
-            while len(pending) >= self.window:
-                done += 1
-                yield self._finish(*pending.popleft(), logger, done, len(items))
-        while pending:
-            done += 1
-            yield self._finish(*pending.popleft(), logger, done, len(items))
-
-    @staticmethod
-    def _finish(item: Any, future: PrefectFuture[Any], logger: Any, done: int, total: int) -> tuple[Any, Any]:
-        try:
-            outcome = future.result()
-        except Exception as error:  # noqa: BLE001 - e.g. a Dask worker lost with the task on it
-            logger.error("%s failed: %s: %s", getattr(item, "source_path", item), type(error).__name__, error)
-            outcome = error
-        logger.info("files: %d/%d done", done, total)
-        return item, outcome
-
-
-def _describe_plan(plan: RunPlan) -> str:
-    return (
-        f"plan: {len(plan.to_process)} file(s) to process, {len(plan.unchanged)} unchanged, "
-        f"{len(plan.removed_threads)} thread(s) to remove, {len(plan.stale_reports)} page(s) missing"
-    )
-
-
-_DESCRIBE: dict[str, Callable[[Any], str]] = {
-    "load-model": lambda loaded: f"stance model {loaded[1].get('model_version')}",
-    "plan-run": _describe_plan,
-    "build-reports": lambda pages: f"wrote {len(pages)} page(s)",
-}
-#: Task run names by step (parameters in braces).
-_RUN_NAMES = {"process-file": "process-file[{entry.source_path}]"}
-#: Steps never retried: a commit is not redone halfway.
-_NO_RETRY = {"record-run"}
+#: The names this module exposes, those of the executor, task options and artifacts included
+#: (the tests call ``_file_rows`` and ``_embedded_api_url`` through this module).
+__all__ = [
+    "FLOW_NAME",
+    "KEY_FILES",
+    "KEY_INDEX",
+    "KEY_SHARES",
+    "KEY_SUMMARY",
+    "MAX_THREADS",
+    "RETRIES",
+    "RETRY_DELAY_SECONDS",
+    "PrefectExecutor",
+    "TaskRunnerName",
+    "_embedded_api_url",
+    "_file_rows",
+    "discourse_pipeline",
+    "flow_parameters",
+    "publish_artifacts",
+    "retry_on_io_error",
+    "run_pipeline_flow",
+    "serve_pipeline",
+    "summary_markdown",
+]
 
 
 # --- the flow ---------------------------------------------------------------------------------------
@@ -262,176 +157,6 @@ def discourse_pipeline(
 def _model_version(plan: RunPlan) -> str:
     """The model part of the run version (what the summary's "model version" row shows)."""
     return plan.model_version.split("|", 1)[0]
-
-
-def _embedded_api_url(dask_address: str | None) -> str:
-    """The embedded API's URL, for workers on this machine (else each would start its own)."""
-    if dask_address and urlparse(dask_address).hostname not in _LOCAL_HOSTS:
-        raise RuntimeError(
-            "task_runner='dask' with a scheduler on another machine needs a Prefect server the "
-            "workers can reach: start one ('prefect server start') and set PREFECT_API_URL"
-        )
-    context = FlowRunContext.get()
-    assert context is not None
-    url = str(context.client.api_url).rstrip("/")
-    get_run_logger().info("Dask workers report to the embedded Prefect API at %s", url)
-    return url
-
-
-# --- artifacts ---------------------------------------------------------------------------------------
-def publish_artifacts(settings: Settings, summary: RunSummary, metadata: dict[str, Any]) -> None:
-    """Attach the run's summary, file table, stance shares and report links to the flow run."""
-    files = _file_rows(summary)
-    shares = _share_rows(settings)
-    create_markdown_artifact(
-        key=KEY_SUMMARY,
-        markdown=summary_markdown(settings, summary, metadata, shares),
-        description="What this discourse run did",
-    )
-    if files:
-        create_table_artifact(key=KEY_FILES, table=files, description="Every raw file the run looked at")
-    if shares:
-        create_table_artifact(key=KEY_SHARES, table=shares, description="Stance shares per thread")
-    index = settings.reports_dir / "index.html"
-    if index.is_file():
-        create_link_artifact(
-            key=KEY_INDEX,
-            link=index.resolve().as_uri(),
-            link_text=f"Reports index ({index})",
-            description="The offline dashboards (open in a browser)",
-        )
-
-
-def _file_rows(summary: RunSummary) -> list[dict[str, Any]]:
-    """One row per raw file: processed this run (ok/failed, as in the manifest), or unchanged."""
-    rows = []
-    for r in summary.results:
-        reason = r.error or "; ".join(
-            f"{t}: {summary.thread_errors[t]}" for t in r.thread_ids if t in summary.thread_errors
-        )
-        rows.append(
-            {"file": r.source_path, "status": "failed" if reason else "ok", "threads": len(r.thread_ids), "reason": reason}
-        )
-    rows += [
-        {
-            "file": row[SOURCE_PATH],
-            "status": "unchanged" if row[STATUS] == "ok" else "failed (unchanged)",
-            "threads": len(row[THREAD_IDS] or []),
-            "reason": row[REASON] or "",
-        }
-        for row in summary.plan.unchanged
-    ]
-    return sorted(rows, key=lambda row: row["file"])
-
-
-def _share_rows(settings: Settings) -> list[dict[str, Any]]:
-    """Stance shares per thread from ``thread_summary.parquet`` (percent, one decimal)."""
-    summary = store.read_table(settings.processed_dir, "thread_summary")
-    titles = {
-        row[THREAD_ID]: row[TITLE]
-        for row in store.read_table(settings.processed_dir, "threads").iter_rows(named=True)
-    }
-    rows = []
-    for row in summary.iter_rows(named=True):
-        rows.append(
-            {
-                "thread": row[THREAD_ID],
-                "title": titles.get(row[THREAD_ID]) or "",
-                "posts": row[N_POSTS],
-                "classified": row[N_CLASSIFIED],
-                "pro_us_pct": _pct(row[SHARE_PRO_US]),
-                "pro_ussr_pct": _pct(row[SHARE_PRO_USSR]),
-                "neutralist_pct": _pct(row[SHARE_NEUTRALIST]),
-                "none_pct": _pct(row[SHARE_NONE]),
-            }
-        )
-    return rows
-
-
-def _pct(share: float | None) -> float | None:
-    return None if share is None else round(100 * share, 1)
-
-
-def summary_markdown(
-    settings: Settings, summary: RunSummary, metadata: dict[str, Any], shares: list[dict[str, Any]]
-) -> str:
-    """The run summary as Markdown: counts, failures with reasons, threads that look wrong,
-    stance shares, report links."""
-    plan = summary.plan
-    headline = (
-        "nothing changed"
-        if plan.nothing_to_do
-        else f"{len(summary.processed_threads)} thread(s) processed from {len(summary.results)} file(s)"
-    )
-    lines = [
-        f"# discourse run: {headline}",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| files processed | {len(summary.results)} |",
-        f"| threads processed | {len(summary.processed_threads)} |",
-        f"| files unchanged (skipped) | {len(plan.unchanged)} |",
-        f"| threads removed | {len(plan.removed_threads)} |",
-        f"| pages rebuilt only (missing) | {len(plan.stale_reports)} |",
-        f"| failed files | {len(summary.failed_files)} |",
-        f"| failed threads | {len(summary.thread_errors)} |",
-        f"| model version | `{_md(metadata.get('model_version'))}` |",
-        f"| run version | `{_md(plan.model_version)}` |",
-        f"| seconds | {summary.seconds:.1f} |",
-        f"| raw folder | `{_md(settings.raw_dir)}` |",
-        f"| processed folder | `{_md(settings.processed_dir)}` |",
-        "",
-    ]
-    failures = [(f"file `{r.source_path}`", r.error) for r in summary.failed_files]
-    failures += [(f"thread `{t}`", reason) for t, reason in summary.thread_errors.items()]
-    failures += [
-        (f"file `{row[SOURCE_PATH]}` (unchanged, failed earlier)", row[REASON])
-        for row in plan.unchanged
-        if row[STATUS] != "ok"
-    ]
-    if summary.evaluation_error:
-        failures.append(("evaluation page (not refreshed)", summary.evaluation_error))
-    if failures:
-        lines += ["## Failed", ""] + [f"- {what}: {_md(reason)}" for what, reason in failures] + [""]
-    warnings = summary.thread_warnings
-    if warnings:
-        lines += ["## Warnings", ""] + [f"- {_md(warning)}" for warning in warnings] + [""]
-    if shares:
-        lines += [
-            "## Stance shares per thread (% of posts)",
-            "",
-            "| thread | posts | classified | pro-US | pro-USSR | neutralist | none |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        lines += [
-            f"| {_md(r['title'] or r['thread'])} (`{r['thread']}`) | {r['posts']} | {r['classified']} | "
-            f"{_cell(r['pro_us_pct'])} | {_cell(r['pro_ussr_pct'])} | {_cell(r['neutralist_pct'])} | "
-            f"{_cell(r['none_pct'])} |"
-            for r in shares
-        ]
-        lines.append("")
-    lines += ["## Reports", ""] + _report_links(settings)
-    return "\n".join(lines) + "\n"
-
-
-def _report_links(settings: Settings) -> list[str]:
-    index = settings.reports_dir / "index.html"
-    if not index.is_file():
-        return [f"No reports in `{settings.reports_dir}` yet."]
-    links = [f"- [index]({index.resolve().as_uri()}) `{index}`"]
-    for page in sorted(settings.reports_dir.glob("*.html")):
-        if page.name != "index.html":
-            links.append(f"- [{page.stem}]({page.resolve().as_uri()})")
-    return links
-
-
-def _md(text: Any) -> str:
-    """Text safe inside a Markdown table cell or list item."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _cell(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
 
 
 # --- entry points used by discourse.orchestrate ------------------------------------------------------

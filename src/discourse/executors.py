@@ -4,8 +4,8 @@
 executor: ``stage(name, fn, *args)`` for a step done once (load the model, plan, commit, pages,
 evaluation) and ``map(name, fn, shared, items)`` for the per-file work. :class:`InProcess` does
 both in the calling thread, lazily, one file at a time; the Prefect flow (``flows.pipeline``)
-supplies an executor that makes each call a task run (with retries and logs) and spreads the
-per-file work over threads or a Dask cluster.
+supplies ``flows.executor.PrefectExecutor``, which makes each call a task run (with retries and
+logs) and spreads the per-file work over threads or a Dask cluster.
 
 ``map`` yields ``(item, outcome)`` pairs in the order of ``items``, as they finish; the outcome
 is what ``fn(shared, item)`` returned, or the exception that ended it when the executor
