@@ -46,11 +46,10 @@ from flows.artifacts import (
     KEY_INDEX,
     KEY_SHARES,
     KEY_SUMMARY,
-    _file_rows,
     publish_artifacts,
     summary_markdown,
 )
-from flows.executor import MAX_THREADS, PrefectExecutor, _embedded_api_url
+from flows.executor import MAX_THREADS, PrefectExecutor
 from flows.task_options import RETRIES, RETRY_DELAY_SECONDS, retry_on_io_error
 
 # No ``from __future__ import annotations``: Prefect builds the flow's parameter model from the
@@ -59,8 +58,7 @@ from flows.task_options import RETRIES, RETRY_DELAY_SECONDS, retry_on_io_error
 FLOW_NAME = "discourse-pipeline"
 TaskRunnerName = Literal["thread", "dask"]
 
-#: The names this module exposes, those of the executor, task options and artifacts included
-#: (the tests call ``_file_rows`` and ``_embedded_api_url`` through this module).
+#: The names this module exposes, those of the executor, task options and artifacts included.
 __all__ = [
     "FLOW_NAME",
     "KEY_FILES",
@@ -72,8 +70,6 @@ __all__ = [
     "RETRY_DELAY_SECONDS",
     "PrefectExecutor",
     "TaskRunnerName",
-    "_embedded_api_url",
-    "_file_rows",
     "discourse_pipeline",
     "flow_parameters",
     "publish_artifacts",

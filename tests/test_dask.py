@@ -24,9 +24,11 @@ pytest_plugins = ["prefect_util"]
 
 
 def test_remote_dask_scheduler_without_a_server_is_refused() -> None:
-    flows = load_flows()
+    load_flows()
+    from flows.executor import _embedded_api_url
+
     with pytest.raises(RuntimeError, match="PREFECT_API_URL"):
-        flows._embedded_api_url("tcp://10.20.30.40:8786")
+        _embedded_api_url("tcp://10.20.30.40:8786")
 
 
 @pytest.mark.prefect

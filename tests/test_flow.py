@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -132,7 +131,9 @@ def test_summary_markdown_reports_failures_shares_and_links(tmp_path: Path) -> N
     assert "| A \\| B (`t1`) | 4 | 3 | 50.0 | 25.0 | 0.0 | 25.0 |" in text
     assert (settings.reports_dir / "index.html").resolve().as_uri() in text
     assert (settings.reports_dir / "t1.html").resolve().as_uri() in text
-    rows = flows._file_rows(summary)
+    from flows.artifacts import _file_rows
+
+    rows = _file_rows(summary)
     assert [(r["file"], r["status"]) for r in rows] == [("a.txt", "failed"), ("b.bin", "failed"), ("old.txt", "unchanged")]
     assert rows[0]["reason"] == "t2: ValueError: boom | bang"
 
