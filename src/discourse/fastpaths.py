@@ -5,16 +5,18 @@ work these inputs need. Each is re-implemented here, in one place, and compared 
 library it mirrors by an equivalence test:
 
 * **VADER** (:func:`vader_compound`): NLTK's ``SentimentIntensityAnalyzer.polarity_scores``
-  ``["compound"]``, from the analyzer's own lexicon and word lists. NLTK pairs every word of a
-  sentence with every punctuation mark in two dictionaries, strips punctuation with a
-  time-limited ``regex`` pattern and calls a method per word; the same rules applied to plain
-  lists are about six times faster (``tests/test_sentiment.py``).
+  ``["compound"]``, from NLTK's own lexicon and word lists (:mod:`discourse.vader_data`). NLTK
+  pairs every word of a sentence with every punctuation mark in two dictionaries, strips
+  punctuation with a time-limited ``regex`` pattern and calls a method per word; the same rules
+  applied to plain lists, scoring only the words of the lexicon, are about ten times faster
+  (``tests/test_sentiment.py``).
 * **Negation marking** (:func:`negation_flags`): NLTK's ``mark_negation(tokens,
   double_neg_flip=True)`` as one flag per token, its two patterns run by ``re`` over the
   tokens joined by newlines (``tests/test_text.py``).
-* **TF-IDF transform** (:func:`tfidf_transform`): scikit-learn's ``TfidfVectorizer.transform``
-  for the white-space word n-gram vectorizer the stance model fits, counted for all documents
-  at once (``tests/test_stance_model.py``).
+* **TF-IDF transform** (:func:`tfidf_rows`): scikit-learn's ``TfidfVectorizer.transform`` for
+  the white-space word n-gram vectorizer the stance model fits, from its vocabulary and idf
+  alone, counted for all documents at once (``tests/test_stance_model.py``,
+  ``tests/test_stance_linear.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import math
 import re
 import string
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
@@ -290,25 +291,6 @@ def negation_flags(tokens: list[str]) -> list[bool]:
 
 
 # --- TF-IDF transform (scikit-learn TfidfVectorizer) -------------------------------------------
-
-
-def tfidf_transform(vectorizer: Any, docs: list[str]):
-    """Return ``vectorizer.transform(docs)`` for the ``TfidfVectorizer`` that
-    :meth:`discourse.stance.model.StanceClassifier.fit` builds (:func:`tfidf_rows`).
-
-    Any other vectorizer settings go through scikit-learn.
-    """
-    settings = {
-        "analyzer": "word", "token_pattern": r"\S+", "lowercase": False, "preprocessor": None,
-        "tokenizer": None, "stop_words": None, "strip_accents": None, "binary": False,
-        "input": "content", "norm": "l2", "use_idf": True, "sublinear_tf": True,
-        "dtype": np.float64,
-    }
-    min_n, max_n = vectorizer.ngram_range
-    unusual = any(getattr(vectorizer, k, None) != v for k, v in settings.items())
-    if unusual or not 1 <= min_n <= max_n or not docs:  # (scikit-learn rejects no documents)
-        return vectorizer.transform(docs)
-    return tfidf_rows(vectorizer.vocabulary_, vectorizer.idf_, (min_n, max_n), docs)
 
 
 def tfidf_rows(vocabulary: dict[str, int], idf: np.ndarray, ngram_range: tuple[int, int], docs: list[str]):

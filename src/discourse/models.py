@@ -127,13 +127,15 @@ def load_model(settings: Settings) -> tuple[Any, dict[str, Any]]:
     from discourse.stance.priors import DEFAULT_STRENGTH
 
     found = _current_arrays(settings)
-    model, metadata = found if found is not None else _load_or_train(settings)
+    if found is not None:  # the record is current already
+        model, metadata = found
+    else:
+        model, metadata = _load_or_train(settings)
+        if metadata.get("model_version"):
+            _record_version(settings.models_dir, metadata["model_version"])
     trained = model.adapt_prior
     wanted = (trained if trained is not None else DEFAULT_STRENGTH) if settings.thread_prior else None
-    model = model.set_params(min_confidence=settings.min_confidence, adapt_prior=wanted)
-    if metadata.get("model_version"):
-        _record_version(settings.models_dir, metadata["model_version"])
-    return model, metadata
+    return model.set_params(min_confidence=settings.min_confidence, adapt_prior=wanted), metadata
 
 
 def _current_arrays(settings: Settings) -> tuple[Any, dict[str, Any]] | None:
@@ -156,7 +158,7 @@ def _current_arrays(settings: Settings) -> tuple[Any, dict[str, Any]] | None:
     if hashlib.sha256(data).hexdigest() != sidecar.get("arrays_sha256"):
         return None
     try:
-        model = load_arrays(settings.models_dir / ARRAYS_FILE)
+        model = load_arrays(settings.models_dir / ARRAYS_FILE, data)
     except ArraysError:
         return None
     return (model, sidecar) if model.model_version_ == version else None
@@ -181,13 +183,9 @@ def _load_or_train(settings: Settings) -> tuple[Any, dict[str, Any]]:
             warnings.warn(f"retraining the stance model: {error}", RuntimeWarning, stacklevel=2)
     if model is None:
         model, metadata = default_model(settings.models_dir, include_user_labels=False)
-    saved = read_sidecar(path)
-    if saved.get("model_sha256") and saved.get("model_version") == metadata.get("model_version"):
-        metadata = saved  # what is on disk for this model (a fresh training returns less)
     if not _arrays_match(settings.models_dir / ARRAYS_FILE, metadata.get("arrays_sha256")):
         try:  # a model saved without its arrays: the next run loads them instead
-            save_model_arrays(model, metadata, path)
-            metadata = read_sidecar(path)
+            metadata = save_model_arrays(model, metadata, path)
         except OSError as error:
             warnings.warn(f"cannot save the model's arrays: {error}", RuntimeWarning, stacklevel=2)
     return model.linear(), metadata

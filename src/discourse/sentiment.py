@@ -47,11 +47,6 @@ OUTPUT_COLUMNS = (
 )
 
 
-def lexicon_path() -> str:
-    """Return the path of ``vader_lexicon.txt`` inside the installed vaderSentiment package."""
-    return vader_data.lexicon_path()
-
-
 @lru_cache(maxsize=1)
 def load_analyzer() -> SentimentIntensityAnalyzer:
     """Return the process-wide VADER analyzer, loading the lexicon on first use.
@@ -62,7 +57,7 @@ def load_analyzer() -> SentimentIntensityAnalyzer:
     import nltk
     from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
-    path = lexicon_path()
+    path = vader_data.lexicon_path()
     folder = os.path.dirname(path)
     if folder not in nltk.data.path:
         nltk.data.path.append(folder)

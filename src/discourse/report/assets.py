@@ -75,9 +75,9 @@ def build_bundle() -> bytes:
     home) only costs the next process another build.
     """
     folder = cache_dir()
-    cached = _find_intact(folder) if folder is not None else None
+    cached = _read_intact(folder) if folder is not None else None
     if cached is not None:
-        return cached.read_bytes()
+        return cached[1]
     data = vlc.javascript_bundle(vl_version=vegalite_version()).encode("utf-8")
     if folder is not None:
         try:
@@ -91,20 +91,23 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
 
 
-def _is_intact(path: Path) -> bool:
-    """True when ``path``'s content hashes to the digest its name ends with."""
-    try:
-        return _digest(path.read_bytes()) == path.stem.rsplit("-", 1)[-1]
-    except OSError:
-        return False
+def _read_intact(folder: Path) -> tuple[Path, bytes] | None:
+    """The first bundle file of the current versions in ``folder`` whose content hashes to the
+    digest its name ends with, and that content (read once); None when there is none."""
+    for path in sorted(folder.glob(f"{bundle_prefix()}*.js")):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if _digest(data) == path.stem.rsplit("-", 1)[-1]:
+            return path, data
+    return None
 
 
 def _find_intact(folder: Path) -> Path | None:
     """The intact bundle file of the current versions in ``folder``, or None."""
-    for path in sorted(folder.glob(f"{bundle_prefix()}*.js")):
-        if _is_intact(path):
-            return path
-    return None
+    found = _read_intact(folder)
+    return found[0] if found is not None else None
 
 
 def find_bundle(reports_dir: Path) -> Path | None:

@@ -16,6 +16,7 @@ for every process that classifies (``discourse.models.load_model``).
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from collections.abc import Sequence
@@ -348,10 +349,12 @@ def save_arrays(model: LinearStance, path: Path) -> Path:
     return write_atomic(Path(path), write)
 
 
-def load_arrays(path: Path) -> LinearStance:
-    """Read a file written by :func:`save_arrays`; :class:`ArraysError` when it cannot be used."""
+def load_arrays(path: Path, data: bytes | None = None) -> LinearStance:
+    """Read a file written by :func:`save_arrays` (``data``: its content, when the caller has
+    read it already); :class:`ArraysError` when it cannot be used."""
     try:
-        with np.load(Path(path), allow_pickle=False) as saved:
+        source = io.BytesIO(data) if data is not None else Path(path)
+        with np.load(source, allow_pickle=False) as saved:
             settings = json.loads(str(saved["settings"]))
             if settings.get("format") != ARRAYS_FORMAT:
                 raise ArraysError(f"{Path(path).name} has layout {settings.get('format')}, not {ARRAYS_FORMAT}")

@@ -305,19 +305,20 @@ def save_model(model: StanceClassifier, metadata: dict[str, Any], path: Path) ->
     path = Path(path)
     write_atomic(path, lambda tmp: joblib.dump(model, tmp))
     meta = dict(metadata, model_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    return save_model_arrays(model, meta, path)
+    save_model_arrays(model, meta, path)
+    return path
 
 
-def save_model_arrays(model: StanceClassifier, metadata: dict[str, Any], path: Path) -> Path:
+def save_model_arrays(model: StanceClassifier, metadata: dict[str, Any], path: Path) -> dict[str, Any]:
     """Save the arrays of ``model`` (pickled at ``path``) and rewrite its sidecar with their
     sha256 (``arrays_sha256``), so a run can load them without scikit-learn
-    (:func:`discourse.models.load_model`)."""
+    (:func:`discourse.models.load_model`); return the sidecar's content."""
     from discourse.stance.linear import arrays_path, save_arrays
 
     arrays = save_arrays(model.linear(), arrays_path(path))
     meta = dict(metadata, arrays_sha256=hashlib.sha256(arrays.read_bytes()).hexdigest())
     write_text_atomic(sidecar_path(path), json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    return Path(path)
+    return meta
 
 
 def _minor(version: str) -> tuple[str, ...]:
@@ -388,4 +389,4 @@ def default_model(
         exclude_threads=exclude_threads, params=params, rows=rows,
     )
     save_model(model, metadata, path)
-    return model, metadata
+    return model, read_sidecar(path)  # what was saved: the metadata and the files' sha256
