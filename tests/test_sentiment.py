@@ -232,3 +232,46 @@ def test_calibration_rejects_mismatched_input() -> None:
         calibrate_thresholds([0.1, 0.2], ["neutral"])
     with pytest.raises(ValueError, match="as many labels as tones"):
         calibrate_thresholds([], [])
+
+
+def test_compound_with_another_lexicon_equals_nltk_built_with_it() -> None:
+    # Guards vader_compound's lexicon argument: the same rules as NLTK's analyzer over the
+    # valences it is given, not VADER's own.
+    from discourse.fastpaths import vader_compound
+    from discourse.sentiment_label import tone_lexicon
+
+    analyzer = load_analyzer()
+    own = analyzer.lexicon
+    try:
+        analyzer.lexicon = tone_lexicon()
+        for text in ("US support kept us strong, but the peace was not worth much!",
+                     "Like it or not, the security pact helped nobody.", "Great, another embargo."):
+            assert vader_compound(text, tone_lexicon()) == analyzer.polarity_scores(text)["compound"]
+    finally:
+        analyzer.lexicon = own
+
+
+_TOPIC_SAMPLES = ["support", "Support-", "(like", "likely", "unlike", "PEACE", "interests.", "x", "war",
+                  "good", "strong!", "not", "freedom's", "helps,", "but"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOPIC_SAMPLES), max_size=10), st.sampled_from(["", ".", "!", "?"]))
+def test_tone_compound_is_the_compound_without_topic_words(words: list[str], end: str) -> None:
+    # The substring gate must never skip a sentence in which VADER finds a topic word.
+    from discourse.fastpaths import vader_compound
+    from discourse.sentiment_label import tone_compound, tone_lexicon
+
+    text = " ".join(words) + end
+    assert tone_compound(text, score_sentence(text)) == vader_compound(text, tone_lexicon())
+
+
+def test_topic_words_do_not_make_a_calm_post_positive() -> None:
+    # VADER reads alliance vocabulary as warmth; the guide calls this narration neutral.
+    text = "American support and the security pact served our interests. Washington promised more help."
+    mean, _us, _ussr, tone = score_post(text)
+    assert label_compound(mean) == "positive"
+    assert label_tone(tone) == "neutral"
+    assert score_sentiment(_posts([text]))["sentiment"][0] == pytest.approx(mean)  # VADER's mean stays
+    # A post whose warmth is in its own words keeps it.
+    assert label_tone(score_post("What a wonderful, brilliant thread, thanks to all of you!")[3]) == "positive"

@@ -193,6 +193,12 @@ def test_default_model_reuses_then_retrains(tmp_path, authored_csv, monkeypatch)
     assert load_model(models / "stance.joblib")[1]["model_version"] == meta3["model_version"]
 
 
+def _authored_rows() -> pl.DataFrame:
+    """The shipped authored set and the experiment's authored batch (docs/experiments/data)."""
+    batch = Path(__file__).resolve().parents[1] / "docs" / "experiments" / "data" / "authored_batch_r7.csv"
+    return pl.concat([train.load_authored(), pl.read_csv(batch, infer_schema=False)], how="vertical")
+
+
 def test_authored_set_shares_no_wording_with_the_seed_documents() -> None:
     # The seed documents are the out-of-sample test: no authored post may repeat any run of six
     # words from them (the longest shared runs are stock phrases such as "in the cold war").
@@ -210,7 +216,7 @@ def test_authored_set_shares_no_wording_with_the_seed_documents() -> None:
     grams = {tuple(seed[i : i + 6]) for i in range(len(seed) - 5)}
     shared = [
         (row["example_id"], " ".join(w[i : i + 6]))
-        for row in train.load_authored().iter_rows(named=True)
+        for row in _authored_rows().iter_rows(named=True)
         for w in [words(row["text"])]
         for i in range(len(w) - 5)
         if tuple(w[i : i + 6]) in grams
@@ -238,7 +244,7 @@ def test_authored_set_shares_no_wording_with_the_development_texts() -> None:
         grams |= {tuple(found[i : i + 6]) for i in range(len(found) - 5)}
     shared = [
         (row["example_id"], " ".join(w[i : i + 6]))
-        for row in train.load_authored().filter(pl.col("source") != "authored example").iter_rows(named=True)
+        for row in _authored_rows().filter(pl.col("source") != "authored example").iter_rows(named=True)
         for w in [words(row["text"])]
         for i in range(len(w) - 5)
         if tuple(w[i : i + 6]) in grams

@@ -17,8 +17,10 @@ Designs (``RULES``: one number per post, two thresholds calibrated with
 * ``vader mean, 0.05`` - VADER's mean compound with VADER's usual cut-offs (nothing fitted);
 * ``vader mean, calibrated`` - the same number, thresholds calibrated;
 * ``strongest two, calibrated`` - mean compound of the two strongest sentences;
-* ``strongest two + debate words + emoji`` - :func:`discourse.sentiment_label.post_tone`, the
-  shipped label;
+* ``strongest two + debate words + emoji`` - :func:`discourse.sentiment_label.post_tone` over
+  VADER's own compounds;
+* ``+ topic words without valence`` - the same over the tone compounds
+  (:func:`discourse.sentiment_label.tone_compound`), the shipped label;
 * ``logistic, sentence statistics`` - multinomial logistic regression over per-post sentence
   statistics and the cue counts (``--models``);
 * ``logistic, words + statistics`` - the same plus sublinear word TF-IDF (``--models``).
@@ -105,8 +107,16 @@ RULES: dict[str, Callable[[str | None], float]] = {
     "vader mean, 0.05": lambda text: score_post(text)[0],
     "vader mean, calibrated": lambda text: score_post(text)[0],
     "strongest two, calibrated": lambda text: post_tone([score_sentence(s) for s in split_sentences(text)], 0, 0.0),
-    "strongest two + debate words + emoji": lambda text: score_post(text)[3],
+    "strongest two + debate words + emoji": lambda text: _tone_with_topic_words(text),
+    "+ topic words without valence": lambda text: score_post(text)[3],
 }
+
+
+def _tone_with_topic_words(text: str | None) -> float:
+    """The tone from VADER's own compounds (:data:`TOPIC_WORDS` keeping their valence)."""
+    sentences = split_sentences(text)
+    cues = [sentence_cues(s) for s in sentences]
+    return post_tone([score_sentence(s) for s in sentences], sum(c[0] for c in cues), sum(c[1] for c in cues))
 
 
 def agreement(gold: np.ndarray, predicted: np.ndarray) -> str:

@@ -89,8 +89,11 @@ def _rules() -> _VaderRules:
     return _VaderRules()
 
 
-def vader_compound(text: str) -> float:
+def vader_compound(text: str, lexicon: dict[str, float] | None = None) -> float:
     """Return NLTK VADER's compound score of ``text`` (``polarity_scores(text)["compound"]``).
+
+    ``lexicon`` replaces VADER's word valences (the same rules over other valences, as NLTK's
+    analyzer built with that lexicon would score); ``None`` is VADER's own.
 
     The rules are those of ``nltk.sentiment.vader.SentimentIntensityAnalyzer`` (3.10), applied
     to lists built once per sentence instead of through NLTK's per-word method calls and
@@ -98,7 +101,8 @@ def vader_compound(text: str) -> float:
     ``tests/test_sentiment.py`` compares the two on the seed documents and generated sentences.
     """
     rules = _rules()
-    lexicon = rules.lexicon
+    if lexicon is None:
+        lexicon = rules.lexicon
     boosters = rules.boosters
     words = vader_words(text, rules.marks)
     n = len(words)

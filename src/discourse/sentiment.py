@@ -12,7 +12,8 @@ NLTK's analyzer itself, for comparisons.
 Contract of :func:`score_sentiment`: one row per input post, in input order, with
 ``sentiment`` = mean compound over the sentences of ``own_text`` (0.0 when it has none),
 ``sentiment_label`` = the post-level label of :mod:`discourse.sentiment_label` (the two
-strongest sentences, the debate's own words of scorn and approval, emoji; thresholds
+strongest sentences with the topic words of alliances and power taking no valence, the
+debate's own words of scorn and approval, emoji; thresholds
 calibrated on the authored set), and ``sentiment_us`` / ``sentiment_ussr`` = mean compound of
 the sentences naming that side, null when no sentence names it. The per-sentence compounds
 stay available through :func:`score_sentence`.
@@ -28,7 +29,7 @@ import polars as pl
 
 from discourse import schema, vader_data
 from discourse.fastpaths import vader_compound
-from discourse.sentiment_label import label_tone, post_tone, sentence_cues
+from discourse.sentiment_label import label_tone, post_tone, sentence_cues, tone_compound
 from discourse.sides import find_sides
 from discourse.text import split_sentences
 
@@ -88,10 +89,11 @@ def score_text(text: str | None) -> tuple[float, float | None, float | None]:
 
 
 @lru_cache(maxsize=262144)
-def _sentence_facts(sentence: str) -> tuple[float, int, float, frozenset[str]]:
-    """(compound, debate cues, emoji compound, sides named) of one sentence, one memo lookup."""
+def _sentence_facts(sentence: str) -> tuple[float, float, int, float, frozenset[str]]:
+    """(compound, tone compound, debate cues, emoji compound, sides named) of one sentence, one memo lookup."""
     hits, pictures = sentence_cues(sentence)
-    return score_sentence(sentence), hits, pictures, find_sides(sentence)
+    compound = score_sentence(sentence)
+    return compound, tone_compound(sentence, compound), hits, pictures, find_sides(sentence)
 
 
 def score_post(text: str | None) -> tuple[float, float | None, float | None, float]:
@@ -100,15 +102,15 @@ def score_post(text: str | None) -> tuple[float, float | None, float | None, flo
     The tone is :func:`discourse.sentiment_label.post_tone`, the number the label is read from.
     """
     total = 0.0
-    compounds = []
+    tones = []
     balance = 0
     emoji = 0.0
     us_sum = ussr_sum = 0.0
     us_n = ussr_n = 0
     for sentence in split_sentences(text):
-        value, hits, pictures, sides = _sentence_facts(sentence)
+        value, tone, hits, pictures, sides = _sentence_facts(sentence)
         total += value
-        compounds.append(value)
+        tones.append(tone)
         balance += hits
         emoji += pictures
         if sides:
@@ -118,11 +120,11 @@ def score_post(text: str | None) -> tuple[float, float | None, float | None, flo
             if "ussr" in sides:
                 ussr_sum += value
                 ussr_n += 1
-    n = len(compounds)
+    n = len(tones)
     mean = total / n if n else 0.0
     us = us_sum / us_n if us_n else None
     ussr = ussr_sum / ussr_n if ussr_n else None
-    return mean, us, ussr, post_tone(compounds, balance, emoji)
+    return mean, us, ussr, post_tone(tones, balance, emoji)
 
 
 def score_sentiment(posts: pl.DataFrame) -> pl.DataFrame:

@@ -5,10 +5,15 @@ sentences with a mildly positive word outnumber the few that carry the tone. The
 follows the guide (docs/annotation.md, section 4) more closely with one number per post, its
 **tone**:
 
-    tone = mean compound of the two sentences with the largest |compound| (the one sentence of
-           a one-sentence post)
+    tone = mean tone compound of the two sentences with the largest |tone compound| (the one
+           sentence of a one-sentence post)
            + LEXICON_WEIGHT * (debate-positive hits - debate-negative hits) / number of sentences
            + EMOJI_WEIGHT * sum of the emoji's VADER compound
+
+where a sentence's **tone compound** is VADER's compound with the words of :data:`TOPIC_WORDS`
+taking no valence (:func:`tone_compound`): in this debate "support", "peace", "security",
+"interests", "strong" or "like" name the subject (alliances, power, aid) far more often than
+the writer's feeling, and the guide asks for the tone, not the topic.
 
 and ``positive`` when ``tone >= POSITIVE_FROM``, ``negative`` when ``tone <= NEGATIVE_TO``,
 ``neutral`` otherwise (also for a post without sentences).
@@ -18,6 +23,10 @@ and ``positive`` when ``tone >= POSITIVE_FROM``, ``negative`` when ``tone <= NEG
   underrates: betrayal, stabbed in the back, puppet, sold out, stooge, the wrong horse,
   sarcasm markers ("yeah right", "oh sure"), and "well said", "good thread", "spot on",
   smilies. The sentence's words are looked up in sets, which costs little per sentence.
+* :data:`TOPIC_WORDS` are VADER's positive words of alliances, power and interests. A sentence
+  holding none of them keeps its compound; one that holds any is scored once more with them
+  left out of the lexicon. Only the label reads the tone compound: ``sentiment``, the per-side
+  means and the stance cues keep VADER's own.
 * An emoji counts with the compound of its name in the ``emoji_utf8_lexicon.txt`` that ships
   with vaderSentiment (NLTK's VADER ignores emoji).
 * The two thresholds are the pair with the best Cohen's kappa on the authored set
@@ -39,12 +48,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from discourse.stance.phrases import compile_words
+
 #: Weight of one debate-lexicon hit per sentence, and of one emoji's compound.
 LEXICON_WEIGHT = 1.0
 EMOJI_WEIGHT = 0.3
 #: Thresholds on the tone, calibrated on the authored set (:func:`calibrate_thresholds`).
-POSITIVE_FROM = 0.225
-NEGATIVE_TO = -0.5
+POSITIVE_FROM = 0.15
+NEGATIVE_TO = -0.6
 #: The grid :func:`calibrate_thresholds` searches (steps of 0.025).
 POSITIVE_GRID = tuple(round(0.025 * i, 3) for i in range(40))  # 0 .. 0.975
 NEGATIVE_GRID = tuple(round(-0.975 + 0.025 * i, 3) for i in range(51))  # -0.975 .. 0.275
@@ -101,6 +112,21 @@ _WORD = re.compile(r"[a-z0-9'-]+")
 # The Unicode blocks that hold the pictographic emoji and the older dingbat symbols.
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
+# VADER's positive words that, in this debate, name alliances, power, aid and interests rather
+# than the writer's feeling ("US support", "security pact", "national interest", "countries like
+# India"); the tone compound scores every sentence as if VADER's lexicon lacked them.
+TOPIC_WORDS = frozenset("""
+    support supported supports supporting help helps helping friend friends friendly friendship
+    peace peaceful security secure protect protected freedom free interest interests benefit
+    benefits trust trusted strong stronger strength powerful win won agreement favor favour like
+    promise promised important
+""".split())
+# Every word of TOPIC_WORDS as a whole word of the lower-cased sentence. VADER strips only its
+# punctuation marks (none of them a word character) from a word's ends, so a sentence in which
+# VADER scores one of the words holds it between word boundaries: a sentence without a match
+# keeps its compound.
+_TOPIC_GATE = compile_words(r"\b(?:" + "|".join(sorted(TOPIC_WORDS)) + r")\b").regex
+
 LABELS = ("negative", "neutral", "positive")
 
 
@@ -130,6 +156,27 @@ def score_emoji(emoji: str) -> float:
 
     name = load_emoji_names().get(emoji)
     return score_sentence(name) if name else 0.0
+
+
+@lru_cache(maxsize=1)
+def tone_lexicon() -> dict[str, float]:
+    """Return VADER's lexicon without :data:`TOPIC_WORDS`."""
+    from discourse.vader_data import vader_lexicon
+
+    return {word: value for word, value in vader_lexicon().items() if word not in TOPIC_WORDS}
+
+
+def tone_compound(sentence: str, compound: float) -> float:
+    """Return the sentence's VADER compound with :data:`TOPIC_WORDS` taking no valence.
+
+    ``compound`` is the sentence's own VADER compound, returned unchanged when the sentence
+    holds none of the words.
+    """
+    if _TOPIC_GATE.search(sentence.lower()) is None:
+        return compound
+    from discourse.fastpaths import vader_compound
+
+    return vader_compound(sentence, tone_lexicon())
 
 
 def count_cues(sentence: str) -> int:
@@ -165,7 +212,7 @@ def sentence_cues(sentence: str) -> tuple[int, float]:
 
 
 def post_tone(compounds: Sequence[float], balance: float, emoji: float) -> float:
-    """Return a post's tone from its sentences' compounds and summed :func:`sentence_cues`.
+    """Return a post's tone from its sentences' tone compounds and summed :func:`sentence_cues`.
 
     ``balance`` and ``emoji`` are the sums over the post's sentences; see the module docstring.
     """
