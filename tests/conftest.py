@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
-# One machine cache of built chart libraries for this test session and the processes it starts,
-# apart from the user's own (discourse.report.assets.cache_dir).
+# One machine cache of built artefacts (chart library, cue-pattern database) for this test session and the processes it starts,
+# apart from the user's own (discourse.machine_cache.cache_dir).
 _CACHE = tempfile.mkdtemp(prefix="discourse-test-cache-")
 os.environ["DISCOURSE_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, True)

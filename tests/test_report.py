@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 import browser_util as bu
-from discourse import charts, report, schema, shifts
+from discourse import charts, machine_cache, report, schema, shifts
 from discourse.report import assets, folder
 
 RUN_META = {
@@ -358,7 +358,7 @@ def counted_builds(monkeypatch, tmp_path):
     checked yet) and counts the calls that build the library; a small stand-in library keeps
     these tests fast."""
     calls = []
-    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "machine-cache"))
+    monkeypatch.setenv(machine_cache.CACHE_ENV, str(tmp_path / "machine-cache"))
 
     def fake_bundle(vl_version=None):
         calls.append(vl_version)
@@ -414,8 +414,8 @@ def test_bundle_is_built_once_per_machine_and_copied_to_each_reports_folder(tmp_
     write(frames, tmp_path / "third")
     assert len(calls) == 2 and assets.find_bundle(tmp_path / "third") is not None
     assert assets._find_intact(tmp_path / "machine-cache") is not None
-    monkeypatch.setenv(assets.CACHE_ENV, "")  # an empty value: no machine cache
-    assert assets.cache_dir() is None
+    monkeypatch.setenv(machine_cache.CACHE_ENV, "")  # an empty value: no machine cache
+    assert machine_cache.cache_dir() is None
     new_process()
     write(frames, tmp_path / "fourth")
     assert len(calls) == 3
@@ -425,7 +425,7 @@ def test_unwritable_machine_cache_still_writes_the_folders_bundle(tmp_path, coun
     calls, _new_process = counted_builds
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
-    monkeypatch.setenv(assets.CACHE_ENV, str(blocker / "cache"))  # its parent is a file
+    monkeypatch.setenv(machine_cache.CACHE_ENV, str(blocker / "cache"))  # its parent is a file
     write(bu.tea_stall_thread(), tmp_path / "reports")
     assert len(calls) == 1 and assets.find_bundle(tmp_path / "reports") is not None
 

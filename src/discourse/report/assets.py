@@ -9,16 +9,14 @@ process: its file name holds the vl-convert and Vega-Lite versions that determin
 and the first 16 hex digits of its SHA-256. A folder whose file for the current versions
 matches its own hash is used as it is; only a missing or damaged file makes this process write
 it (atomically, so a page never loads half a file). The bytes come from the machine's cache
-(:func:`cache_dir`) when it holds an intact file of the current versions, and are built and
-put there otherwise. A new vl-convert or Vega-Lite version gives a new name; files of older
-versions stay, since pages written with them still load them.
+(:mod:`discourse.machine_cache`) when it holds an intact file of the current versions, and are
+built and put there otherwise. A new vl-convert or Vega-Lite version gives a new name; files of
+older versions stay, since pages written with them still load them.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
 import re
 import threading
 from pathlib import Path
@@ -27,11 +25,10 @@ import altair as alt
 import vl_convert as vlc
 
 from discourse.atomic import write_bytes_atomic
+from discourse.machine_cache import digest, read_cached, read_intact, write_cached
 
 #: The folder under the reports folder that holds the shared scripts.
 ASSETS_DIR = "assets"
-#: Hex digits of the content's SHA-256 in the bundle's file name.
-HASH_DIGITS = 16
 
 _LOCK = threading.Lock()  # page tasks of one flow run share a process: one of them writes
 _verified: dict[Path, str] = {}  # assets folder -> the bundle file name checked in this process
@@ -49,23 +46,6 @@ def bundle_prefix() -> str:
     return f"vega-{vlc.__version__}-vl{vegalite_version() or 'default'}-"
 
 
-#: Environment variable naming the machine's cache folder; set to an empty value for none.
-CACHE_ENV = "DISCOURSE_CACHE_DIR"
-
-
-def cache_dir() -> Path | None:
-    """The folder that keeps built bundles between runs and reports folders, or None for none.
-
-    ``$DISCOURSE_CACHE_DIR`` when it is set (an empty value turns the cache off), else
-    ``$XDG_CACHE_HOME/discourse``, else ``~/.cache/discourse``.
-    """
-    given = os.environ.get(CACHE_ENV)
-    if given is not None:
-        return Path(given).expanduser() if given.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "discourse"
-
-
 @functools.cache
 def build_bundle() -> bytes:
     """Vega, Vega-Lite and vega-embed as one UTF-8 script (once per process).
@@ -74,34 +54,17 @@ def build_bundle() -> bytes:
     built by vl-convert and written to the cache. A cache that cannot be written (a read-only
     home) only costs the next process another build.
     """
-    folder = cache_dir()
-    cached = _read_intact(folder) if folder is not None else None
+    cached = read_cached(bundle_prefix(), ".js")
     if cached is not None:
-        return cached[1]
+        return cached
     data = vlc.javascript_bundle(vl_version=vegalite_version()).encode("utf-8")
-    if folder is not None:
-        try:
-            write_bytes_atomic(folder / f"{bundle_prefix()}{_digest(data)}.js", data)
-        except OSError:
-            pass
+    write_cached(bundle_prefix(), ".js", data)
     return data
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
-
-
 def _read_intact(folder: Path) -> tuple[Path, bytes] | None:
-    """The first bundle file of the current versions in ``folder`` whose content hashes to the
-    digest its name ends with, and that content (read once); None when there is none."""
-    for path in sorted(folder.glob(f"{bundle_prefix()}*.js")):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        if _digest(data) == path.stem.rsplit("-", 1)[-1]:
-            return path, data
-    return None
+    """The intact bundle file of the current versions in ``folder`` and its content, or None."""
+    return read_intact(folder, bundle_prefix(), ".js")
 
 
 def _find_intact(folder: Path) -> Path | None:
@@ -142,7 +105,7 @@ def ensure_bundle(reports_dir: Path) -> str:
         name = _current(folder)
         if name is None:
             data = build_bundle()
-            name = f"{bundle_prefix()}{_digest(data)}.js"
+            name = f"{bundle_prefix()}{digest(data)}.js"
             write_bytes_atomic(folder / name, data)
             _verified[folder] = name
     return f"{ASSETS_DIR}/{name}"

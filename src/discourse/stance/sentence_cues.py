@@ -6,8 +6,10 @@ per post. A sentence's cues depend on its own words only, so they are computed o
 distinct sentence and memoised (:func:`sentence_cues_many`, a bounded memo of immutable
 tuples): forum threads repeat sentences, and in the synthetic benchmark corpora about half of
 all sentences are repeats. The sentences a call has not seen before are prepared together
-(:func:`discourse.stance.sentences.scan_sentences`: one gazetteer scan for the batch) and then
-go through the rules one by one.
+(:func:`discourse.stance.sentences.scan_sentences`: one gazetteer scan for the batch, and the
+set of cue patterns each sentence matches from one compiled scan) and then go through the
+rules one by one. A rule asks ``re`` only for a match's groups or position, and only of a
+pattern in that set (or of every pattern, for a sentence without the set).
 """
 
 from __future__ import annotations
@@ -169,18 +171,25 @@ def _add_sentence_cues(
     """Append one sentence's cue additions (and its VADER score per side named) to ``added``."""
     if raw.rstrip().endswith("?"):
         added.append(("question", 1.0))
-    if OPINION.search(sent.text, sent.words):
+    # The patterns that match (None: ask re). A rule that needs no groups reads the set; one
+    # that does runs re only on a pattern in it.
+    may = sent.may
+    if OPINION.search(sent.text, sent.words) if may is None else OPINION.regex in may:
         added.append(("opinion", 1.0))
-    # Every year pattern holds a digit or "ties" ("sixties"); most sentences have neither.
-    if (
-        ("ties" in sent.text or any(d in sent.text for d in "0123456789"))
-        and YEAR.search(sent.text)
-        and not PERSONAL.search(sent.text, sent.words)
-    ):
+    if may is not None:
+        narration = YEAR in may and PERSONAL.regex not in may
+    else:
+        # Every year pattern holds a digit or "ties" ("sixties"); most sentences have neither.
+        narration = (
+            ("ties" in sent.text or any(d in sent.text for d in "0123456789"))
+            and YEAR.search(sent.text) is not None
+            and PERSONAL.search(sent.text, sent.words) is None
+        )
+    if narration:
         added.append(("narration", 1.0))
-    if REPORTED.search(sent.text, sent.words):
+    if REPORTED.search(sent.text, sent.words) if may is None else REPORTED.regex in may:
         added.append(("reported", 1.0))
-    if EXPLANATION.search(sent.text, sent.words):
+    if EXPLANATION.search(sent.text, sent.words) if may is None else EXPLANATION.regex in may:
         added.append(("explanation", 1.0))
     sides_here = sent.sides
     if sides_here:
@@ -198,9 +207,9 @@ def _add_sentence_cues(
         elif score < 0:
             # criticism is counted as a magnitude (adding -score is subtracting score, exactly)
             added.append((f"criticises:{side}", -score))
-    if COUNTERFACTUAL.search(sent.text):
+    if COUNTERFACTUAL.search(sent.text) if may is None else COUNTERFACTUAL in may:
         _add_counterfactual_cues(sent, lexicon, added)
-    if REGRET_WORDS.search(sent.text, sent.words):
+    if REGRET_WORDS.search(sent.text, sent.words) if may is None else REGRET_WORDS.regex in may:
         _add_regret_cues(sent, added)
 
 
@@ -208,7 +217,10 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
     text = sent.text
     if not sent.placeholders:
         return
+    may = sent.may
     for pattern, cue, winner in PAIR_PATTERNS if sent.placeholders > 1 else ():
+        if may is not None and pattern not in may:
+            continue
         for m in pattern.finditer(text):
             a, b = side_of(m.group("a")), side_of(m.group("b"))
             if a is None or b is None or a == b:
@@ -218,7 +230,7 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
                 side = _other(side)
             added.append((f"{cue}:{side}", 1.0))
     for pattern, cue, needed in ONE_PATTERNS:
-        if needed is not None and sent.words.isdisjoint(needed):
+        if (pattern not in may) if may is not None else (needed is not None and sent.words.isdisjoint(needed)):
             continue
         for m in pattern.finditer(text):
             side = side_of(m.group("a"))
@@ -230,7 +242,7 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
                 if cue == "choice":
                     continue
             added.append((f"{cue}:{side}", 1.0))
-    for m in SHOULD.finditer(text):
+    for m in SHOULD.finditer(text) if may is None or SHOULD in may else ():
         side = side_of(m.group("a"))
         if side is None:
             continue
@@ -240,10 +252,13 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
 
 def _add_neutrality_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
     text = sent.text
-    if NEUTRAL_REJECTED.search(text):
+    may = sent.may
+    if NEUTRAL_REJECTED.search(text) if may is None else NEUTRAL_REJECTED in may:
         added.append(("neutrality_rejected", 1.0))
         return
-    for m in TAKE_SIDES.finditer(text, sent.words):
+    takes = TAKE_SIDES.finditer(text, sent.words) if may is None else (
+        TAKE_SIDES.regex.finditer(text) if TAKE_SIDES.regex in may else ())
+    for m in takes:
         # "don't take sides" / "never join a bloc" is neutrality; "we must pick a side" is not.
         negated = sent.negated[sent.index_at(m.start())] or NO_BEFORE.search(text[: m.start()])
         if negated:
@@ -251,14 +266,16 @@ def _add_neutrality_cues(sent: Sentence, added: list[tuple[str, float]]) -> None
             added.append(("advises_neutrality", 1.0))
         else:
             added.append(("neutrality_rejected", 1.0))
-    for m in NEUTRAL.finditer(text, sent.words):
+    neutrals = NEUTRAL.finditer(text, sent.words) if may is None else (
+        NEUTRAL.regex.finditer(text) if NEUTRAL.regex in may else ())
+    for m in neutrals:
         if sent.negated[sent.index_at(m.start())]:
             added.append(("neutrality_rejected", 1.0))
         else:
             added.append(("neutrality", 1.0))
             if ADVICE.regex.search(text[: m.start()]):
                 added.append(("advises_neutrality", 1.0))
-    if sent.placeholders > 1 and BOTH.search(text):
+    if sent.placeholders > 1 and (BOTH.search(text) if may is None else BOTH in may):
         added.append(("both_sides", 1.0))
 
 
@@ -307,7 +324,7 @@ def _add_counterfactual_cues(
 
 def _add_regret_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
     # The choice called a mistake is the first side after an alignment verb, else the only one.
-    match = REGRET_CHOICE.search(sent.text)
+    match = REGRET_CHOICE.search(sent.text) if sent.may is None or REGRET_CHOICE in sent.may else None
     if match and not sent.side_negated(match, "a"):
         side = side_of(match.group("a"))
         if side:

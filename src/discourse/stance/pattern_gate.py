@@ -1,0 +1,156 @@
+"""Which cue patterns match a sentence, for all of them in one compiled scan (Hyperscan).
+
+The cue rules (:mod:`discourse.stance.sentence_cues`) ask of every sentence whether about
+thirty patterns match, and ``re`` answers each question on its own, one to three microseconds
+apiece, although most patterns match few sentences. Hyperscan compiles all the patterns into
+one automaton and scans a sentence once for all of them. :func:`matching_patterns` gives, per
+sentence, the set of patterns that match it. A rule that only needs to know *whether* a
+pattern matches reads the set; a rule that needs the match's groups or position runs ``re``
+only when the pattern is in the set.
+
+The set is exactly the patterns for which ``pattern.search(text)`` finds a match, because the
+two engines mean the same by every construct the patterns use, on the texts the set is given
+for:
+
+* **Which texts.** Printable ASCII only (``str.isascii() and str.isprintable()``). There
+  ``\\w``, ``\\b``, ``\\d``, ``\\S`` and ``.`` cover the same characters in Python's ``re``
+  and in Hyperscan without its UTF-8 and Unicode-property flags. A text with any other
+  character gets ``None``, and its rules run ``re`` for every pattern.
+* **Which constructs.** Alternation, classes, counted and lazy repetition and word boundaries:
+  whether a match *exists* does not depend on greediness, and ``re``'s backtracking finds one
+  whenever Hyperscan's automaton does. Named groups are compiled as plain groups (Hyperscan
+  captures nothing). No pattern uses lookaround, back-references or flags.
+
+``tests/test_stance_gate.py`` compares the sets with ``re`` on every sentence of the authored
+set and on generated sentences. Compiling takes about 0.35 s, so the compiled database is kept
+in the machine's cache (:mod:`discourse.machine_cache`, about 0.3 MB) and loaded in well
+under a millisecond by later processes; each thread scans with its own scratch space, since a
+flow run classifies in several threads. Without Hyperscan (a platform it has no wheel for,
+or a processor it does not support) every text gets ``None`` and the rules run ``re`` alone:
+the same cues, more slowly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from functools import lru_cache
+from typing import Any
+
+#: The cached database's file name: this prefix, a key of the patterns and Hyperscan's version
+#: (see :func:`_cache_prefix`), the content's digest and this suffix.
+CACHE_PREFIX = "cue-patterns-"
+CACHE_SUFFIX = ".hsdb"
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_local = threading.local()
+
+
+def gated_patterns() -> tuple[re.Pattern[str], ...]:
+    """Return the cue patterns :func:`matching_patterns` decides for, in a fixed order."""
+    from discourse.stance import cue_patterns as p
+
+    found = [pattern for pattern, _cue, _winner in p.PAIR_PATTERNS]
+    found += [pattern for pattern, _cue, _words in p.ONE_PATTERNS]
+    found += [p.SHOULD, p.COUNTERFACTUAL, p.NEUTRAL_REJECTED, p.BOTH, p.YEAR, p.REGRET_CHOICE]
+    found += [phrases.regex for phrases in (p.OPINION, p.PERSONAL, p.REPORTED, p.EXPLANATION,
+                                            p.NEUTRAL, p.TAKE_SIDES, p.REGRET_WORDS)]
+    return tuple(found)
+
+
+def hyperscan_expression(pattern: re.Pattern[str]) -> bytes:
+    """The pattern as Hyperscan compiles it: named groups made plain, ASCII bytes.
+
+    Raises ``ValueError`` for a pattern whose meaning could differ between the engines
+    (flags, lookaround, back-references, non-ASCII characters).
+    """
+    source = pattern.pattern
+    if pattern.flags & ~re.UNICODE or not source.isascii():
+        raise ValueError(f"pattern has flags or non-ASCII characters: {source[:40]!r}")
+    if re.search(r"\(\?[=!<]|\(\?P=|\\[1-9]", _NAMED_GROUP.sub("(?:", source)):
+        raise ValueError(f"pattern uses lookaround or a back-reference: {source[:40]!r}")
+    return _NAMED_GROUP.sub("(?:", source).encode("ascii")
+
+
+def _cache_prefix(expressions: list[bytes], version: str) -> str:
+    key = hashlib.sha256(b"\n".join(expressions) + version.encode()).hexdigest()[:16]
+    return f"{CACHE_PREFIX}{key}-"
+
+
+def _compile(hyperscan: Any, expressions: list[bytes]) -> Any:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    # SINGLEMATCH: one report per pattern and scan is all a set needs.
+    db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
+               flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions))
+    return db
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> Any | None:
+    """The database of :func:`gated_patterns`, from the machine's cache or compiled; None when
+    Hyperscan is not available here."""
+    from discourse.machine_cache import read_cached, write_cached
+
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    expressions = [hyperscan_expression(p) for p in gated_patterns()]
+    prefix = _cache_prefix(expressions, hyperscan.__version__)
+    db = None
+    cached = read_cached(prefix, CACHE_SUFFIX)
+    if cached is not None:
+        try:
+            db = hyperscan.loadb(cached, hyperscan.HS_MODE_BLOCK)
+        except hyperscan.error:
+            db = None  # another build's format: compile it anew below
+    try:
+        if db is None:
+            db = _compile(hyperscan, expressions)
+            write_cached(prefix, CACHE_SUFFIX, hyperscan.dumpb(db))
+        _scratch(db)  # fails here, not in a scan, on a processor Hyperscan does not support
+        return db
+    except hyperscan.error:
+        return None
+
+
+def _scratch(db: Any) -> Any:
+    """This thread's scratch space for ``db``: a scan needs one that no other scan is using,
+    and page and file tasks of a flow run classify in several threads at once."""
+    held = getattr(_local, "scratch", None)
+    if held is None or held[0] is not db:
+        import hyperscan
+
+        held = _local.scratch = (db, hyperscan.Scratch(db))
+    return held[1]
+
+
+def matching_patterns(texts: list[str]) -> list[frozenset[re.Pattern[str]] | None]:
+    """Return, per text, the set of :func:`gated_patterns` that match it.
+
+    ``pattern in result[i]`` exactly when ``pattern.search(texts[i])`` finds a match. A text
+    that is not printable ASCII, and every text when Hyperscan is not available, gets ``None``:
+    ask ``re``.
+    """
+    db = _scanner()
+    if db is None:
+        return [None] * len(texts)
+    scratch = _scratch(db)
+    patterns = gated_patterns()
+    out: list[frozenset[re.Pattern[str]] | None] = []
+    found: list[int] = []
+    add = found.append
+
+    def on_match(pattern_id: int, _start: int, _end: int, _flags: int, _context: Any) -> None:
+        add(pattern_id)
+
+    none: frozenset[re.Pattern[str]] = frozenset()
+    for text in texts:
+        if not (text.isascii() and text.isprintable()):
+            out.append(None)
+            continue
+        found.clear()
+        db.scan(text.encode("ascii"), match_event_handler=on_match, scratch=scratch)
+        out.append(frozenset([patterns[i] for i in found]) if found else none)
+    return out
