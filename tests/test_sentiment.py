@@ -147,14 +147,14 @@ def test_each_distinct_sentence_reaches_vader_once(monkeypatch: pytest.MonkeyPat
         "The weather was fine. The USA was a generous ally. Stay neutral!",
     ]
     calls: list[str] = []
-    real = sentiment.vader_compound
+    real = sentiment.vader_compound_pair
 
-    def counting(text: str) -> float:
+    def counting(text: str, *args) -> tuple[float, float]:
         calls.append(text)
-        return real(text)
+        return real(text, *args)
 
-    monkeypatch.setattr(sentiment, "vader_compound", counting)
-    sentiment.score_sentence.cache_clear()
+    monkeypatch.setattr(sentiment, "vader_compound_pair", counting)
+    sentiment.sentence_scores.cache_clear()
     sentiment._sentence_facts.cache_clear()
     sentence_cues.clear_sentence_memo()
     cues.cue_matrix(texts)  # the stance cues score the sentences that name a side
@@ -252,18 +252,20 @@ def test_compound_with_another_lexicon_equals_nltk_built_with_it() -> None:
 
 
 _TOPIC_SAMPLES = ["support", "Support-", "(like", "likely", "unlike", "PEACE", "interests.", "x", "war",
-                  "good", "strong!", "not", "freedom's", "helps,", "but"]
+                  "good", "strong!", "not", "freedom's", "helps,", "but", "very", "least", "at"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_TOPIC_SAMPLES), max_size=10), st.sampled_from(["", ".", "!", "?"]))
-def test_tone_compound_is_the_compound_without_topic_words(words: list[str], end: str) -> None:
-    # The substring gate must never skip a sentence in which VADER finds a topic word.
-    from discourse.fastpaths import vader_compound
-    from discourse.sentiment_label import tone_compound, tone_lexicon
+def test_compound_pair_is_both_compounds_from_one_split(words: list[str], end: str) -> None:
+    # Guards the shortcut: a sentence without a topic word is scored once, and that must be
+    # what the lexicon without the topic words gives too.
+    from discourse.fastpaths import vader_compound, vader_compound_pair
+    from discourse.sentiment_label import TOPIC_WORDS, tone_lexicon
 
     text = " ".join(words) + end
-    assert tone_compound(text, score_sentence(text)) == vader_compound(text, tone_lexicon())
+    assert vader_compound_pair(text, tone_lexicon(), TOPIC_WORDS) == (
+        vader_compound(text), vader_compound(text, tone_lexicon()))
 
 
 def test_topic_words_do_not_make_a_calm_post_positive() -> None:

@@ -61,7 +61,7 @@ def _forget_everything() -> None:
 
     sentence_cues.clear_sentence_memo()
     sides._scanned.clear()
-    sentiment.score_sentence.cache_clear()
+    sentiment.sentence_scores.cache_clear()
     sentiment._sentence_facts.cache_clear()
     text._split_cached.cache_clear()
 

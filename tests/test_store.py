@@ -275,9 +275,9 @@ def test_release_memos_empties_the_loaded_memos_and_imports_nothing():
     from discourse.heap import release_memos
 
     sentiment.score_sentence("The pact held firm.")
-    assert sentiment.score_sentence.cache_info().currsize >= 1
+    assert sentiment.sentence_scores.cache_info().currsize >= 1
     release_memos()
-    assert sentiment.score_sentence.cache_info().currsize == 0
+    assert sentiment.sentence_scores.cache_info().currsize == 0
     code = "import sys; from discourse.heap import release_memos; release_memos(); print('discourse.sentiment' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr

@@ -101,14 +101,34 @@ def vader_compound(text: str, lexicon: dict[str, float] | None = None) -> float:
     ``tests/test_sentiment.py`` compares the two on the seed documents and generated sentences.
     """
     rules = _rules()
-    if lexicon is None:
-        lexicon = rules.lexicon
-    boosters = rules.boosters
     words = vader_words(text, rules.marks)
-    n = len(words)
-    if not n:
+    if not words:
         return 0.0
+    return _compound(rules, text, words, [w.lower() for w in words], rules.lexicon if lexicon is None else lexicon)
+
+
+def vader_compound_pair(text: str, lexicon: dict[str, float], changed: frozenset[str]) -> tuple[float, float]:
+    """Return ``(vader_compound(text), vader_compound(text, lexicon))`` from one word split.
+
+    ``changed`` holds every word whose valence (or presence) differs between VADER's lexicon
+    and ``lexicon``. A text holding none of them scores the same under both, so its second
+    score is the first; only the others are scored twice.
+    """
+    rules = _rules()
+    words = vader_words(text, rules.marks)
+    if not words:
+        return 0.0, 0.0
     lower = [w.lower() for w in words]
+    own = _compound(rules, text, words, lower, rules.lexicon)
+    if changed.isdisjoint(lower):
+        return own, own
+    return own, _compound(rules, text, words, lower, lexicon)
+
+
+def _compound(rules: _VaderRules, text: str, words: list[str], lower: list[str], lexicon: dict[str, float]) -> float:
+    """VADER's compound of ``text`` whose words are ``words`` (``lower``: lower-cased)."""
+    boosters = rules.boosters
+    n = len(words)
     # Only words of the lexicon can score; every other word adds exactly 0 to the sum below,
     # so positions of the others are skipped (x + 0 is x: the sum is the same float).
     scored = [k for k, low in enumerate(lower) if low in lexicon]

@@ -69,7 +69,7 @@ def release_memos() -> None:
 
 #: The memos :func:`release_memos` empties: module -> attributes (lru_cache functions or dicts).
 _MEMOS: dict[str, tuple[str, ...]] = {
-    "discourse.sentiment": ("score_sentence", "_sentence_facts"),
+    "discourse.sentiment": ("sentence_scores", "_sentence_facts"),
     "discourse.sides": ("_scanned",),
     "discourse.text": ("_split_cached",),
     "discourse.stance.sentence_cues": ("_memo",),

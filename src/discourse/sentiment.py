@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from discourse import schema, vader_data
-from discourse.fastpaths import vader_compound
-from discourse.sentiment_label import label_tone, post_tone, sentence_cues, tone_compound
+from discourse.fastpaths import vader_compound, vader_compound_pair
+from discourse.sentiment_label import TOPIC_WORDS, label_tone, post_tone, sentence_cues, tone_lexicon
 from discourse.sides import find_sides
 from discourse.text import split_sentences
 
@@ -66,9 +66,19 @@ def load_analyzer() -> SentimentIntensityAnalyzer:
 
 
 @lru_cache(maxsize=262144)
+def sentence_scores(sentence: str) -> tuple[float, float]:
+    """Return (VADER's compound, the tone compound) of one sentence, both in [-1, 1].
+
+    The tone compound is the compound with :data:`~discourse.sentiment_label.TOPIC_WORDS`
+    taking no valence (:func:`~discourse.sentiment_label.tone_lexicon`); it equals the
+    compound for a sentence holding none of them, and only such a sentence is scored twice.
+    """
+    return vader_compound_pair(sentence, tone_lexicon(), TOPIC_WORDS)
+
+
 def score_sentence(sentence: str) -> float:
     """Return VADER's compound score of one sentence, in [-1, 1]."""
-    return vader_compound(sentence)
+    return sentence_scores(sentence)[0]
 
 
 def label_compound(value: float) -> str:
@@ -92,8 +102,7 @@ def score_text(text: str | None) -> tuple[float, float | None, float | None]:
 def _sentence_facts(sentence: str) -> tuple[float, float, int, float, frozenset[str]]:
     """(compound, tone compound, debate cues, emoji compound, sides named) of one sentence, one memo lookup."""
     hits, pictures = sentence_cues(sentence)
-    compound = score_sentence(sentence)
-    return compound, tone_compound(sentence, compound), hits, pictures, find_sides(sentence)
+    return *sentence_scores(sentence), hits, pictures, find_sides(sentence)
 
 
 def score_post(text: str | None) -> tuple[float, float | None, float | None, float]:

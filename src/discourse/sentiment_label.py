@@ -11,7 +11,7 @@ follows the guide (docs/annotation.md, section 4) more closely with one number p
            + EMOJI_WEIGHT * sum of the emoji's VADER compound
 
 where a sentence's **tone compound** is VADER's compound with the words of :data:`TOPIC_WORDS`
-taking no valence (:func:`tone_compound`): in this debate "support", "peace", "security",
+taking no valence (:func:`discourse.sentiment.sentence_scores`, over :func:`tone_lexicon`): in this debate "support", "peace", "security",
 "interests", "strong" or "like" name the subject (alliances, power, aid) far more often than
 the writer's feeling, and the guide asks for the tone, not the topic.
 
@@ -24,8 +24,9 @@ and ``positive`` when ``tone >= POSITIVE_FROM``, ``negative`` when ``tone <= NEG
   sarcasm markers ("yeah right", "oh sure"), and "well said", "good thread", "spot on",
   smilies. The sentence's words are looked up in sets, which costs little per sentence.
 * :data:`TOPIC_WORDS` are VADER's positive words of alliances, power and interests. A sentence
-  holding none of them keeps its compound; one that holds any is scored once more with them
-  left out of the lexicon. Only the label reads the tone compound: ``sentiment``, the per-side
+  holding none of them keeps its compound; one that holds any is scored once more, from the
+  same word split, with them left out of the lexicon
+  (:func:`discourse.fastpaths.vader_compound_pair`). Only the label reads the tone compound: ``sentiment``, the per-side
   means and the stance cues keep VADER's own.
 * An emoji counts with the compound of its name in the ``emoji_utf8_lexicon.txt`` that ships
   with vaderSentiment (NLTK's VADER ignores emoji).
@@ -47,8 +48,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-
-from discourse.stance.phrases import compile_words
 
 #: Weight of one debate-lexicon hit per sentence, and of one emoji's compound.
 LEXICON_WEIGHT = 1.0
@@ -121,12 +120,6 @@ TOPIC_WORDS = frozenset("""
     benefits trust trusted strong stronger strength powerful win won agreement favor favour like
     promise promised important
 """.split())
-# Every word of TOPIC_WORDS as a whole word of the lower-cased sentence. VADER strips only its
-# punctuation marks (none of them a word character) from a word's ends, so a sentence in which
-# VADER scores one of the words holds it between word boundaries: a sentence without a match
-# keeps its compound.
-_TOPIC_GATE = compile_words(r"\b(?:" + "|".join(sorted(TOPIC_WORDS)) + r")\b").regex
-
 LABELS = ("negative", "neutral", "positive")
 
 
@@ -164,19 +157,6 @@ def tone_lexicon() -> dict[str, float]:
     from discourse.vader_data import vader_lexicon
 
     return {word: value for word, value in vader_lexicon().items() if word not in TOPIC_WORDS}
-
-
-def tone_compound(sentence: str, compound: float) -> float:
-    """Return the sentence's VADER compound with :data:`TOPIC_WORDS` taking no valence.
-
-    ``compound`` is the sentence's own VADER compound, returned unchanged when the sentence
-    holds none of the words.
-    """
-    if _TOPIC_GATE.search(sentence.lower()) is None:
-        return compound
-    from discourse.fastpaths import vader_compound
-
-    return vader_compound(sentence, tone_lexicon())
 
 
 def count_cues(sentence: str) -> int:

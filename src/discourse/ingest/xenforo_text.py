@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from discourse.ingest.records import ParsedThread, RawFile, RawPost, RawQuote
 
@@ -239,7 +240,9 @@ def _looks_like_counter(label: str, value: str) -> bool:
     return bool(_NUMBER_RE.match(value)) and len(label.split()) <= 4
 
 
+@lru_cache(maxsize=4096)
 def _parse_date(value: str) -> date | None:
+    # Memoised: a thread repeats its authors' join dates, and strptime costs about 10 µs.
     value = value.strip()
     for fmt in _DATE_FORMATS:
         try:
