@@ -308,7 +308,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
 
     # Counted only during the first call (the second does no classification).
     cache = {}
-    for name, fn in (("score_sentence", sentiment_mod.score_sentence), ("split_sentences", text_mod._split_cached)):
+    for name, fn in (("sentence_scores", sentiment_mod.sentence_scores), ("split_sentences", text_mod._split_cached)):
         info = fn.cache_info()
         cache[name] = {"hits": info.hits, "misses": info.misses,
                        "hit_rate": info.hits / max(1, info.hits + info.misses)}

@@ -6,10 +6,11 @@ A :class:`Sentence` holds one sentence's lower-case tokens (side mentions replac
 single spaces, which is the text every pattern of :mod:`discourse.stance.cue_patterns` runs
 on. :func:`scan_sentences` prepares a whole batch: one gazetteer scan for all of its
 sentences (the costliest pattern, :func:`discourse.sides.scan_sides_many`), then the tokens
-and negation flags of each, and which cue patterns match each, all patterns in one compiled
-scan of the sentence (:mod:`discourse.stance.pattern_gate`). Those two stay one call per sentence: each is a single scan by
+and negation flags of each. Those two stay one call per sentence: each is a single scan by
 ``re`` already, and a batched version (one scan over all sentences joined, then cut apart)
-measured slower, because cutting the result apart costs more than the calls it saves.
+measured slower, because cutting the result apart costs more than the calls it saves. Last,
+each sentence gets the set of cue patterns that match it, all of them found in one compiled
+scan (:mod:`discourse.stance.pattern_gate`).
 """
 
 from __future__ import annotations
