@@ -7,6 +7,8 @@ there is no timing threshold, the figures of a shared CI machine mean little.
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +85,23 @@ def test_benchmark_smoke_10k(tmp_path: Path) -> None:
         assert doc[key]["peak_rss_bytes"] > 50 * 2**20
     assert not doc.get("warnings"), doc.get("warnings")
     assert "posts/s" in proc.stdout and "ratio end-to-end / baseline" in proc.stdout
+
+
+@pytest.mark.slow
+def test_step_and_rate_tools_run_on_a_small_corpus(tmp_path: Path) -> None:
+    """bench/cue_steps.py and bench/classify_rate.py run and report every step and both rates."""
+
+    _generate(tmp_path / "corpus", 400, 5)
+    steps = subprocess.run(
+        [sys.executable, str(BENCH / "cue_steps.py"), "--corpus", str(tmp_path / "corpus"), "--posts", "300",
+         "--repeats", "1"], check=True, timeout=300, capture_output=True, text=True,
+    ).stdout
+    for step in ("side scan", "tokens", "negation", "pattern sets", "sentences", "VADER", "cue rules", "total"):
+        assert re.search(rf"^  {step} +\d+\.\d$", steps, re.MULTILINE), steps
+    rates = subprocess.run(
+        [sys.executable, str(BENCH / "classify_rate.py"), "--corpus", str(tmp_path / "corpus"), "--repeats", "1"],
+        check=True, timeout=600, capture_output=True, text=True,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+    ).stdout
+    found = re.search(r"as generated ([\d,]+), no repeated sentence ([\d,]+)", rates)
+    assert found and all(int(n.replace(",", "")) > 0 for n in found.groups()), rates
