@@ -3,18 +3,18 @@
 The scores are NLTK's VADER with the lexicon that ships inside the ``vaderSentiment`` wheel, so
 nothing is downloaded. :func:`score_sentence` gives exactly NLTK's
 ``SentimentIntensityAnalyzer(...).polarity_scores(sentence)["compound"]``, computed by
-:func:`discourse.fastpaths.vader_compound` from NLTK's own lexicon reading and word lists
+:mod:`discourse.fastpaths` from NLTK's own lexicon reading and word lists
 (:mod:`discourse.vader_data`, read without importing NLTK; ``tests/test_sentiment.py`` compares
-the two). Sentence scores are memoised because the stance model and the sentiment stage score
-the same sentences: each distinct sentence reaches VADER once. :func:`load_analyzer` builds
-NLTK's analyzer itself, for comparisons.
+the two). :func:`sentence_scores` memoises it with the label's tone compound, because the stance
+model and the sentiment stage score the same sentences: each distinct sentence reaches VADER
+once. :func:`load_analyzer` builds NLTK's analyzer itself, for comparisons.
 
 Contract of :func:`score_sentiment`: one row per input post, in input order, with
 ``sentiment`` = mean compound over the sentences of ``own_text`` (0.0 when it has none),
 ``sentiment_label`` = the post-level label of :mod:`discourse.sentiment_label` (the two
 strongest sentences with the topic words of alliances and power taking no valence, the
-debate's own words of scorn and approval, emoji; thresholds
-calibrated on the authored set), and ``sentiment_us`` / ``sentiment_ussr`` = mean compound of
+debate's own words of scorn and approval, emoji; thresholds calibrated on the authored set),
+and ``sentiment_us`` / ``sentiment_ussr`` = mean compound of
 the sentences naming that side, null when no sentence names it. The per-sentence compounds
 stay available through :func:`score_sentence`.
 """

@@ -11,9 +11,10 @@ follows the guide (docs/annotation.md, section 4) more closely with one number p
            + EMOJI_WEIGHT * sum of the emoji's VADER compound
 
 where a sentence's **tone compound** is VADER's compound with the words of :data:`TOPIC_WORDS`
-taking no valence (:func:`discourse.sentiment.sentence_scores`, over :func:`tone_lexicon`): in this debate "support", "peace", "security",
-"interests", "strong" or "like" name the subject (alliances, power, aid) far more often than
-the writer's feeling, and the guide asks for the tone, not the topic.
+taking no valence (:func:`discourse.sentiment.sentence_scores`, over :func:`tone_lexicon`): in
+this debate "support", "peace", "security", "interests", "strong" or "like" name the subject
+(alliances, power, aid) far more often than the writer's feeling, and the guide asks for the
+tone, not the topic.
 
 and ``positive`` when ``tone >= POSITIVE_FROM``, ``negative`` when ``tone <= NEGATIVE_TO``,
 ``neutral`` otherwise (also for a post without sentences).
@@ -26,8 +27,8 @@ and ``positive`` when ``tone >= POSITIVE_FROM``, ``negative`` when ``tone <= NEG
 * :data:`TOPIC_WORDS` are VADER's positive words of alliances, power and interests. A sentence
   holding none of them keeps its compound; one that holds any is scored once more, from the
   same word split, with them left out of the lexicon
-  (:func:`discourse.fastpaths.vader_compound_pair`). Only the label reads the tone compound: ``sentiment``, the per-side
-  means and the stance cues keep VADER's own.
+  (:func:`discourse.fastpaths.vader_compound_pair`). Only the label reads the tone compound:
+  ``sentiment``, the per-side means and the stance cues keep VADER's own.
 * An emoji counts with the compound of its name in the ``emoji_utf8_lexicon.txt`` that ships
   with vaderSentiment (NLTK's VADER ignores emoji).
 * The two thresholds are the pair with the best Cohen's kappa on the authored set

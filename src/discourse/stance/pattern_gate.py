@@ -47,6 +47,7 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _local = threading.local()
 
 
+@lru_cache(maxsize=1)
 def gated_patterns() -> tuple[re.Pattern[str], ...]:
     """Return the cue patterns :func:`matching_patterns` decides for, in a fixed order."""
     from discourse.stance import cue_patterns as p
@@ -96,7 +97,10 @@ def _scanner() -> Any | None:
         import hyperscan
     except ImportError:
         return None
-    expressions = [hyperscan_expression(p) for p in gated_patterns()]
+    try:
+        expressions = [hyperscan_expression(p) for p in gated_patterns()]
+    except ValueError:  # a pattern the engines could read differently: re decides every one
+        return None
     prefix = _cache_prefix(expressions, hyperscan.__version__)
     db = None
     cached = read_cached(prefix, CACHE_SUFFIX)
