@@ -558,8 +558,8 @@ def test_thousand_thread_reports_folder_stays_small(tmp_path, monkeypatch):
         if name != "threads"
     }
     writes = []
-    real_write = assets.write_bytes_atomic
-    monkeypatch.setattr(assets, "write_bytes_atomic", lambda *a, **k: writes.append(a[0]) or real_write(*a, **k))
+    real_write = assets.write_intact
+    monkeypatch.setattr(assets, "write_intact", lambda *a, **k: writes.append(a[0]) or real_write(*a, **k))
     assets._verified.clear()
     out = tmp_path / "reports"
     for thread in corpus["threads"].iter_rows(named=True):

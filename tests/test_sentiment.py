@@ -85,7 +85,7 @@ def _nltk_compound(text: str) -> float:
 def test_compound_equals_nltk_on_seed_thread() -> None:
     from conftest import SEED_THREAD
 
-    from discourse.sentiment import vader_compound
+    from discourse.fastpaths import vader_compound
     from discourse.text import split_sentences
 
     sentences = split_sentences(SEED_THREAD.read_text(encoding="utf-8"))
@@ -113,7 +113,7 @@ def _vader_words() -> list[str]:
     st.sampled_from(["", ".", "!", "!!", "??", "????", "!!!!!"]),
 )
 def test_compound_equals_nltk_on_generated_sentences(words: list, end: str) -> None:
-    from discourse.sentiment import vader_compound
+    from discourse.fastpaths import vader_compound
 
     text = " ".join(before + (w.upper() if caps else w) + after for w, after, before, caps in words) + end
     assert vader_compound(text) == _nltk_compound(text)

@@ -54,6 +54,14 @@ def read_intact(folder: Path, prefix: str, suffix: str) -> tuple[Path, bytes] | 
     return None
 
 
+def write_intact(folder: Path, prefix: str, suffix: str, data: bytes) -> Path:
+    """Write ``data`` to ``folder`` as ``<prefix><digest><suffix>`` (atomically); return the path.
+
+    Raises ``OSError`` when the folder cannot be written.
+    """
+    return write_bytes_atomic(Path(folder) / f"{prefix}{digest(data)}{suffix}", data)
+
+
 def read_cached(prefix: str, suffix: str) -> bytes | None:
     """The content of an intact ``<prefix><digest><suffix>`` in the machine's cache, or None."""
     folder = cache_dir()
@@ -70,6 +78,6 @@ def write_cached(prefix: str, suffix: str, data: bytes) -> None:
     if folder is None:
         return
     try:
-        write_bytes_atomic(folder / f"{prefix}{digest(data)}{suffix}", data)
+        write_intact(folder, prefix, suffix, data)
     except OSError:
         pass

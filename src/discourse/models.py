@@ -16,6 +16,7 @@ import polars as pl
 
 from discourse import store
 from discourse.config import Settings
+from discourse.stance.files import MODEL_FILE, arrays_path, sidecar_path
 
 
 def run_metadata(model_metadata: dict[str, Any], settings: Settings) -> dict[str, Any]:
@@ -37,10 +38,9 @@ def run_metadata(model_metadata: dict[str, Any], settings: Settings) -> dict[str
 #: that decided it, so a run with nothing to do plans without importing scikit-learn or
 #: unpickling the model (:func:`known_model_version`).
 VERSION_FILE = "stance.version.json"
-#: The saved model's sidecar (``stance.train.sidecar_path`` of ``stance.train.MODEL_FILE``).
-SIDECAR_FILE = "stance.json"
-#: The saved model's arrays (``stance.linear.arrays_path`` of ``stance.train.MODEL_FILE``).
-ARRAYS_FILE = "stance.npz"
+#: The saved model's sidecar and arrays, beside the pickle.
+SIDECAR_FILE = sidecar_path(Path(MODEL_FILE)).name
+ARRAYS_FILE = arrays_path(Path(MODEL_FILE)).name
 
 
 def known_model_version(settings: Settings) -> str | None:
@@ -170,7 +170,7 @@ def _load_or_train(settings: Settings) -> tuple[Any, dict[str, Any]]:
     import warnings
 
     from discourse.stance.model import CODE_VERSION
-    from discourse.stance.train import MODEL_FILE, ModelLoadError, default_model, read_sidecar, save_model_arrays
+    from discourse.stance.train import ModelLoadError, default_model, read_sidecar, save_model_arrays
     from discourse.stance.train import load_model as load_saved
 
     path = settings.models_dir / MODEL_FILE
@@ -203,7 +203,7 @@ def train_and_save(settings: Settings) -> dict[str, Any]:
 
     Labels refer to posts by id, so their text comes from the processed folder's posts table.
     """
-    from discourse.stance.train import MODEL_FILE, save_model, train_model
+    from discourse.stance.train import save_model, train_model
 
     posts = store.read_table(settings.processed_dir, "posts")
     model, metadata = train_model(labels_dir=settings.labels_dir, posts=posts, include_user_labels=True)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from discourse import schema, vader_data
-from discourse.fastpaths import vader_compound, vader_compound_pair
+from discourse.fastpaths import vader_compound_pair
 from discourse.sentiment_label import TOPIC_WORDS, label_tone, post_tone, sentence_cues, tone_lexicon
 from discourse.sides import find_sides
 from discourse.text import split_sentences

@@ -24,8 +24,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
-from discourse.atomic import write_bytes_atomic
-from discourse.machine_cache import digest, read_cached, read_intact, write_cached
+from discourse.machine_cache import read_cached, read_intact, write_cached, write_intact
 
 #: The folder under the reports folder that holds the shared scripts.
 ASSETS_DIR = "assets"
@@ -62,14 +61,9 @@ def build_bundle() -> bytes:
     return data
 
 
-def _read_intact(folder: Path) -> tuple[Path, bytes] | None:
-    """The intact bundle file of the current versions in ``folder`` and its content, or None."""
-    return read_intact(folder, bundle_prefix(), ".js")
-
-
 def _find_intact(folder: Path) -> Path | None:
     """The intact bundle file of the current versions in ``folder``, or None."""
-    found = _read_intact(folder)
+    found = read_intact(folder, bundle_prefix(), ".js")
     return found[0] if found is not None else None
 
 
@@ -104,9 +98,7 @@ def ensure_bundle(reports_dir: Path) -> str:
     with _LOCK:
         name = _current(folder)
         if name is None:
-            data = build_bundle()
-            name = f"{bundle_prefix()}{digest(data)}.js"
-            write_bytes_atomic(folder / name, data)
+            name = write_intact(folder, bundle_prefix(), ".js", build_bundle()).name
             _verified[folder] = name
     return f"{ASSETS_DIR}/{name}"
 

@@ -36,11 +36,6 @@ from discourse.text import normalise_text, split_sentences, tokenize
 ARRAYS_FORMAT = 1
 
 
-def arrays_path(model_path: Path) -> Path:
-    """Where the arrays of the model pickled at ``model_path`` are saved (``stance.npz``)."""
-    return Path(model_path).with_suffix(".npz")
-
-
 class ArraysError(ValueError):
     """A saved arrays file is missing, damaged or of another layout."""
 

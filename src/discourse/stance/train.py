@@ -29,11 +29,11 @@ from discourse import __version__, schema
 from discourse.atomic import write_atomic, write_text_atomic
 from discourse.labels import LabelFileError, LabelMatch, LabelMatchError, label_files, match_labels
 from discourse.schema import OWN_TEXT, SENTIMENT, STANCE, TEXT
+from discourse.stance.files import MODEL_FILE, arrays_path, sidecar_path
 from discourse.stance.model import CODE_VERSION, StanceClassifier
 from discourse.stance.priors import DEFAULT_STRENGTH
 
 AUTHORED_COLUMNS = ("example_id", TEXT, STANCE, SENTIMENT, "perspective", "era", "group", "source")
-MODEL_FILE = "stance.joblib"
 #: Libraries whose pickles are not portable across minor versions: a mismatch refuses to load.
 STRICT_LIBRARIES = ("scikit-learn", "numpy", "scipy")
 OTHER_LIBRARIES = ("nltk", "polars", "vaderSentiment", "joblib")
@@ -275,11 +275,6 @@ def train_model(
     return model, metadata
 
 
-def sidecar_path(path: Path) -> Path:
-    """Return the JSON sidecar path of a saved model."""
-    return Path(path).with_suffix(".json")
-
-
 def read_sidecar(path: Path) -> dict[str, Any]:
     """The metadata saved beside the model at ``path``; ``{}`` when missing or unreadable.
 
@@ -313,7 +308,7 @@ def save_model_arrays(model: StanceClassifier, metadata: dict[str, Any], path: P
     """Save the arrays of ``model`` (pickled at ``path``) and rewrite its sidecar with their
     sha256 (``arrays_sha256``), so a run can load them without scikit-learn
     (:func:`discourse.models.load_model`); return the sidecar's content."""
-    from discourse.stance.linear import arrays_path, save_arrays
+    from discourse.stance.linear import save_arrays
 
     arrays = save_arrays(model.linear(), arrays_path(path))
     meta = dict(metadata, arrays_sha256=hashlib.sha256(arrays.read_bytes()).hexdigest())
