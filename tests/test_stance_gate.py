@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from discourse import machine_cache
+from discourse import compiled_scan, machine_cache
 from discourse.stance import pattern_gate
 from discourse.stance.cues import cue_matrix
 from discourse.stance.pattern_gate import gated_patterns, hyperscan_expression, matching_patterns
@@ -91,8 +91,8 @@ def test_cues_are_the_same_without_hyperscan(monkeypatch) -> None:
 def test_database_is_compiled_once_per_machine_and_a_damaged_copy_rebuilt(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(machine_cache.CACHE_ENV, str(tmp_path / "cache"))
     compiled = []
-    real = pattern_gate._compile
-    monkeypatch.setattr(pattern_gate, "_compile", lambda *a: compiled.append(1) or real(*a))
+    real = compiled_scan.compile_database
+    monkeypatch.setattr(compiled_scan, "compile_database", lambda *a: compiled.append(1) or real(*a))
 
     def fresh_scan() -> frozenset:
         pattern_gate._scanner.cache_clear()
@@ -100,7 +100,7 @@ def test_database_is_compiled_once_per_machine_and_a_damaged_copy_rebuilt(tmp_pa
 
     try:
         first = fresh_scan()
-        files = list((tmp_path / "cache").glob(f"{pattern_gate.CACHE_PREFIX}*{pattern_gate.CACHE_SUFFIX}"))
+        files = list((tmp_path / "cache").glob(f"{pattern_gate.CACHE_NAME}-*{compiled_scan.CACHE_SUFFIX}"))
         assert len(compiled) == 1 and len(files) == 1
         assert fresh_scan() == first and len(compiled) == 1  # a later process loads the copy
         files[0].write_bytes(files[0].read_bytes()[:1000])  # truncated: its digest no longer fits

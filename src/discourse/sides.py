@@ -21,14 +21,23 @@ Decisions (documented in docs/stance.md):
   ("Chinese communists", "communist China").
 * Post-Soviet Russia (Putin, Moscow today) is kept on the Soviet side: the forum debates treat
   modern Russia as the continuation of the Soviet option.
+
+The terms form one pattern with look-arounds. Where Hyperscan is installed, one compiled scan
+of the terms without their look-arounds finds where a mention may start, and ``re`` tries the
+pattern only there (:func:`_finditer`); the matches are those of ``re`` alone.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+from discourse.compiled_scan import load_database, scratch_for
 from discourse.memo import LruMemo
 
 US = "us"
@@ -197,6 +206,127 @@ _PATTERN = re.compile(
 )
 
 
+# Where a mention may start, from one compiled scan (Hyperscan) of the terms without their
+# look-arounds: ``re`` then runs the whole pattern only at those places instead of trying its
+# alternatives at every word. See :func:`_finditer` for why the matches are the same.
+SCAN_NAME = "side-terms"
+_FOLD_ERRORS = "discourse-side-fold"
+# Python's ``\s`` on ASCII text; Hyperscan's ``\s`` lacks the four separators 0x1C-0x1F.
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
+_EMPTY_ALTERNATION = re.compile(r"\(\?:\|*\)")
+
+
+def _without_lookarounds(term: str) -> str:
+    r"""``term`` with its look-arounds dropped and ``\s`` spelled as Python reads it on ASCII.
+
+    Dropping a look-around only widens what the term matches, so every place the term matches
+    in a text, the result matches too. A group whose alternatives were all look-behinds
+    (``(?:(?<=went\s)|(?<=go\s))west``) becomes empty and is removed.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(term):
+        if term.startswith(("(?<=", "(?<!", "(?=", "(?!"), i):
+            i = _group_end(term, i)
+        elif term[i] == "\\":
+            out.append(_ASCII_SPACE if term[i + 1] == "s" else term[i : i + 2])
+            i += 2
+        else:
+            out.append(term[i])
+            i += 1
+    return _EMPTY_ALTERNATION.sub("", "".join(out))
+
+
+def term_expressions() -> tuple[list[bytes], list[tuple[str, ...]]]:
+    """Every gazetteer term as Hyperscan compiles it, with its flags: the term without its
+    look-arounds, caseless unless the term is case-sensitive, reporting where a match starts."""
+    expressions: list[bytes] = []
+    flags: list[tuple[str, ...]] = []
+    for terms, caseless in ((_US_CASED, False), (_US_ANYCASE, True), (_USSR_CASED, False),
+                            (_USSR_ANYCASE, True)):
+        for term in terms:
+            expressions.append(_without_lookarounds(term).encode("ascii"))
+            flags.append(("CASELESS", "SOM_LEFTMOST") if caseless else ("SOM_LEFTMOST",))
+    return expressions, flags
+
+
+@lru_cache(maxsize=1)
+def _term_scanner() -> Any | None:
+    """The compiled database of :func:`term_expressions`; None without Hyperscan."""
+    expressions, flags = term_expressions()
+    return load_database(SCAN_NAME, expressions, flags)
+
+
+@lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    r"""The ASCII character that stands for the non-ASCII ``char`` in a scan for the terms.
+
+    A letter Python's case-insensitive ``re`` matches to an ASCII letter (dotted and dotless i,
+    long s, the Kelvin sign) becomes that letter; white space a space; any other word character
+    an underscore; anything else ``#``. So each term matches the folded text wherever ``re``
+    matches it in the original, and ``\b`` sits at the same places.
+    """
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        if re.fullmatch(f"(?i){letter}", char):
+            return letter
+    if re.fullmatch(r"\s", char):
+        return " "
+    return "_" if re.fullmatch(r"\w", char) else "#"
+
+
+def _fold_errors(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(_fold(c) for c in error.object[error.start : error.end]), error.end
+
+
+codecs.register_error(_FOLD_ERRORS, _fold_errors)
+
+
+def _candidate_starts(text: str) -> list[int] | None:
+    """Every place in ``text`` where some term, without its look-arounds, starts a match; in
+    order, without repeats. None when Hyperscan is not available here."""
+    db = _term_scanner()
+    if db is None:
+        return None
+    starts: list[int] = []
+    add = starts.append
+
+    def on_match(_term: int, start: int, _end: int, _flags: int, _context: Any) -> None:
+        add(start)
+
+    # One ASCII byte per character, so byte offsets are character offsets.
+    db.scan(text.encode("ascii", _FOLD_ERRORS), match_event_handler=on_match, scratch=scratch_for(db))
+    return sorted(set(starts))
+
+
+def _finditer(text: str) -> Iterator[re.Match[str]]:
+    r"""``_PATTERN.finditer(text)``, with ``re`` tried only where a term may start.
+
+    The two give the same matches. A match of the whole pattern at ``p`` holds a match of one
+    term at ``p``, so the term without look-arounds matches there in the folded text
+    (:func:`_fold`), and Hyperscan reports ``p`` as that match's leftmost start unless the
+    term also matched from further left to the same end, which no term can
+    (``tests/test_sides.py`` checks that no term's match has a proper suffix the term also
+    matches). ``finditer`` returns the first place at or after the end of the previous match
+    where the pattern matches, and the candidates hold every such place; ``re.Pattern.match``
+    at a position sees the text before it, so the look-behinds read what they read in
+    ``finditer``. No match is empty.
+    """
+    starts = _candidate_starts(text)
+    if starts is None:
+        yield from _PATTERN.finditer(text)
+        return
+    end = 0
+    match = _PATTERN.match
+    for start in starts:
+        if start >= end:
+            found = match(text, start)
+            if found is not None:
+                yield found
+                end = found.end()
+
+
 @dataclass(frozen=True, slots=True)
 class SideMatch:
     """One mention of a side: ``text[start:end] == term``."""
@@ -211,9 +341,7 @@ def match_sides(text: str | None) -> list[SideMatch]:
     """Return every side mention in ``text``, left to right, without overlaps."""
     if not text:
         return []
-    return [
-        SideMatch(m.lastgroup or "", m.group(), m.start(), m.end()) for m in _PATTERN.finditer(text)
-    ]
+    return [SideMatch(m.lastgroup or "", m.group(), m.start(), m.end()) for m in _finditer(text)]
 
 
 #: Most distinct texts :func:`scan_sides` and :func:`scan_sides_many` remember.
@@ -241,7 +369,7 @@ def _scan(text: str) -> tuple[str, frozenset[str]]:
     parts: list[str] = []
     found: set[str] = set()
     end = 0
-    for m in _PATTERN.finditer(text):
+    for m in _finditer(text):
         side = m.lastgroup or US
         found.add(side)
         parts.append(text[end : m.start()])
@@ -274,7 +402,7 @@ def _scan_joined(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
         bounds.append(bounds[-1] + len(text) + 1)
     matches: list[list[re.Match[str]]] = [[] for _ in texts]
     index = 0
-    for m in _PATTERN.finditer(joined):
+    for m in _finditer(joined):
         if m.start() >= bounds[index + 1]:
             index = bisect_right(bounds, m.start()) - 1
         matches[index].append(m)
@@ -311,6 +439,4 @@ def matched_terms(text: str | None) -> dict[str, list[str]]:
 
 def tag_sides(text: str | None) -> str:
     """Return ``text`` with every side mention replaced by `` _us_ `` or `` _ussr_ ``."""
-    if not text:
-        return ""
-    return _PATTERN.sub(lambda m: f" {PLACEHOLDERS[m.lastgroup or US]} ", text)
+    return scan_sides(text)[0]

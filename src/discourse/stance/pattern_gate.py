@@ -23,7 +23,7 @@ for:
 
 ``tests/test_stance_gate.py`` compares the sets with ``re`` on every sentence of the authored
 set and on generated sentences. Compiling takes about 0.35 s, so the compiled database is kept
-in the machine's cache (:mod:`discourse.machine_cache`, about 0.3 MB) and loaded in well
+in the machine's cache (about 0.3 MB; :mod:`discourse.compiled_scan`) and loaded in well
 under a millisecond by later processes; each thread scans with its own scratch space, since a
 flow run classifies in several threads. Without Hyperscan (a platform it has no wheel for,
 or a processor it does not support) every text gets ``None`` and the rules run ``re`` alone:
@@ -32,19 +32,16 @@ the same cues, more slowly.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
 from functools import lru_cache
 from typing import Any
 
-#: The cached database's file name: this prefix, a key of the patterns and Hyperscan's version
-#: (see :func:`_cache_prefix`), the content's digest and this suffix.
-CACHE_PREFIX = "cue-patterns-"
-CACHE_SUFFIX = ".hsdb"
+from discourse.compiled_scan import load_database, scratch_for
+
+#: The name the compiled database is cached under (:mod:`discourse.compiled_scan`).
+CACHE_NAME = "cue-patterns"
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-_local = threading.local()
 
 
 @lru_cache(maxsize=1)
@@ -74,60 +71,20 @@ def hyperscan_expression(pattern: re.Pattern[str]) -> bytes:
     return _NAMED_GROUP.sub("(?:", source).encode("ascii")
 
 
-def _cache_prefix(expressions: list[bytes], version: str) -> str:
-    key = hashlib.sha256(b"\n".join(expressions) + version.encode()).hexdigest()[:16]
-    return f"{CACHE_PREFIX}{key}-"
-
-
-def _compile(hyperscan: Any, expressions: list[bytes]) -> Any:
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    # SINGLEMATCH: one report per pattern and scan is all a set needs.
-    db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
-               flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions))
-    return db
+#: Expression flags: one report per pattern and scan is all a set needs.
+_FLAGS = ("SINGLEMATCH",)
 
 
 @lru_cache(maxsize=1)
 def _scanner() -> Any | None:
-    """The database of :func:`gated_patterns`, from the machine's cache or compiled; None when
-    Hyperscan is not available here."""
-    from discourse.machine_cache import read_cached, write_cached
-
-    try:
-        import hyperscan
-    except ImportError:
-        return None
+    """The database of :func:`gated_patterns` (:func:`discourse.compiled_scan.load_database`),
+    or None when Hyperscan is not available here or a pattern is one the engines could read
+    differently."""
     try:
         expressions = [hyperscan_expression(p) for p in gated_patterns()]
-    except ValueError:  # a pattern the engines could read differently: re decides every one
+    except ValueError:  # re decides every pattern
         return None
-    prefix = _cache_prefix(expressions, hyperscan.__version__)
-    db = None
-    cached = read_cached(prefix, CACHE_SUFFIX)
-    if cached is not None:
-        try:
-            db = hyperscan.loadb(cached, hyperscan.HS_MODE_BLOCK)
-        except hyperscan.error:
-            db = None  # another build's format: compile it anew below
-    try:
-        if db is None:
-            db = _compile(hyperscan, expressions)
-            write_cached(prefix, CACHE_SUFFIX, hyperscan.dumpb(db))
-        _scratch(db)  # fails here, not in a scan, on a processor Hyperscan does not support
-        return db
-    except hyperscan.error:
-        return None
-
-
-def _scratch(db: Any) -> Any:
-    """This thread's scratch space for ``db``: a scan needs one that no other scan is using,
-    and page and file tasks of a flow run classify in several threads at once."""
-    held = getattr(_local, "scratch", None)
-    if held is None or held[0] is not db:
-        import hyperscan
-
-        held = _local.scratch = (db, hyperscan.Scratch(db))
-    return held[1]
+    return load_database(CACHE_NAME, expressions, [_FLAGS] * len(expressions))
 
 
 def matching_patterns(texts: list[str]) -> list[frozenset[re.Pattern[str]] | None]:
@@ -140,7 +97,7 @@ def matching_patterns(texts: list[str]) -> list[frozenset[re.Pattern[str]] | Non
     db = _scanner()
     if db is None:
         return [None] * len(texts)
-    scratch = _scratch(db)
+    scratch = scratch_for(db)
     patterns = gated_patterns()
     out: list[frozenset[re.Pattern[str]] | None] = []
     found: list[int] = []
