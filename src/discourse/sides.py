@@ -307,7 +307,7 @@ def _finditer(text: str) -> Iterator[re.Match[str]]:
     term at ``p``, so the term without look-arounds matches there in the folded text
     (:func:`_fold`), and Hyperscan reports ``p`` as that match's leftmost start unless the
     term also matched from further left to the same end, which no term can
-    (``tests/test_sides.py`` checks that no term's match has a proper suffix the term also
+    (``tests/test_sides_scan.py`` checks that no term's match has a proper suffix the term also
     matches). ``finditer`` returns the first place at or after the end of the previous match
     where the pattern matches, and the candidates hold every such place; ``re.Pattern.match``
     at a position sees the text before it, so the look-behinds read what they read in
