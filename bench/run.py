@@ -74,6 +74,7 @@ TARGETS = {
     "scaling_1m_over_100k_max": 10.3,
     "peak_rss_1m_max_bytes": 1024**3,
     "rerun_1000_threads_max_s": 1.0,
+    "reports_1000_threads_max_bytes": 60_000_000,
 }
 STAGES = ("ingest", "quotes", "sentiment", "stance", "metrics", "report", "storage")
 
@@ -205,6 +206,16 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
+def folder_size(folder: Path) -> dict[str, int]:
+    """Bytes and files under ``folder``, symbolic links not followed (what copying it moves)."""
+    size = files = 0
+    for path in Path(folder).rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            size += path.stat().st_size
+            files += 1
+    return {"bytes": size, "files": files}
+
+
 def child_model(cfg: dict[str, Any]) -> dict[str, Any]:
     """Train (or load) the stance model the pipeline will use, as a run's first step does; time it.
 
@@ -283,6 +294,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
         summary = pipeline_mod.run_pipeline(settings, progress=progress)
         total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
     rss_after_first = _peak_rss()
+    reports = folder_size(settings.reports_dir)
     # The same call again with nothing changed, in the same (warm) process.
     w, c = time.perf_counter(), time.process_time()
     again = pipeline_mod.run_pipeline(settings)
@@ -321,6 +333,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
         "thread_errors": dict(list(summary.thread_errors.items())[:20]),
         "n_thread_errors": len(summary.thread_errors),
         "reports_written": len(summary.reports),
+        "reports_folder": reports,
         "wall": part("wall"),
         "cpu": part("cpu"),
         "total_seconds": total_wall,
@@ -348,6 +361,7 @@ def child_e2e(cfg: dict[str, Any]) -> dict[str, Any]:
     first = run_pipeline(settings)
     cold_wall, cold_cpu = time.perf_counter() - w, time.process_time() - c
     rss_after_first = _peak_rss()
+    reports = folder_size(settings.reports_dir)
     w, c = time.perf_counter(), time.process_time()
     second = run_pipeline(settings)
     again_wall, again_cpu = time.perf_counter() - w, time.process_time() - c
@@ -360,6 +374,7 @@ def child_e2e(cfg: dict[str, Any]) -> dict[str, Any]:
         "thread_errors": dict(list(first.thread_errors.items())[:20]),
         "n_thread_errors": len(first.thread_errors),
         "reports_written": len(first.reports),
+        "reports_folder": reports,
         "peak_rss_after_first_run": rss_after_first,
         "rerun_in_process_seconds": again_wall,
         "rerun_in_process_cpu_seconds": again_cpu,
@@ -672,7 +687,8 @@ def assemble(args: argparse.Namespace, meta: dict[str, Any], runs: dict[str, dic
     if not e2e.get("ok_child") and st.get("ok_child"):
         e2e = {"seconds": st["total_seconds"], "cpu_seconds": st["total_cpu_seconds"], **{
             k: st[k] for k in ("peak_rss_bytes", "peak_rss_after_first_run", "ok", "n_thread_errors",
-                               "rerun_in_process_seconds", "rerun_in_process_cpu_seconds", "ok_child")},
+                               "rerun_in_process_seconds", "rerun_in_process_cpu_seconds", "ok_child",
+                               "reports_folder")},
             "processed_threads": st["threads"]}
         source = "the instrumented run_pipeline of the stages measurement (--single-run)"
     if e2e.get("ok_child"):
@@ -689,6 +705,7 @@ def assemble(args: argparse.Namespace, meta: dict[str, Any], runs: dict[str, dic
             "n_thread_errors": e2e["n_thread_errors"],
             "rerun_in_process_seconds": e2e["rerun_in_process_seconds"],
             "rerun_in_process_cpu_seconds": e2e["rerun_in_process_cpu_seconds"],
+            "reports_folder": e2e["reports_folder"],
         }
         if runs.get("e2e", {}).get("ok_child") and st.get("ok_child"):
             out["end_to_end"]["instrumented_over_plain_cpu"] = st["total_cpu_seconds"] / e2e["cpu_seconds"]
@@ -807,6 +824,12 @@ def check_targets(out: dict[str, Any]) -> dict[str, Any]:
         t["peak_rss"] = {"value_bytes": max(peaks), "target": "<= 1 GiB",
                          "met": max(peaks) <= TARGETS["peak_rss_1m_max_bytes"],
                          "applies": posts >= 1_000_000}
+    folder = e2e.get("reports_folder")
+    if folder and out["threads"]:
+        v = folder["bytes"] * 1000 / out["threads"]
+        t["reports_per_1000_threads"] = {
+            "value_mb": v / 1e6, "target": "<= 60 MB", "met": v <= TARGETS["reports_1000_threads_max_bytes"],
+            "applies": out["threads"] == 1000}
     if "rerun" in out:
         v = out["rerun"]["run_pipeline_seconds"]
         t["rerun_unchanged"] = {"value": v, "target": "<= 1 s beyond process start", "threads": out["threads"],
@@ -880,6 +903,10 @@ def render_table(doc: dict[str, Any]) -> str:
     if timeline:
         shown = ", ".join(f"{row['mb_per_cpu_s']:.2f}" for row in timeline)
         lines.append(f"input MB per CPU second, by fifth of the files: {shown}")
+    folder = (doc.get("end_to_end") or {}).get("reports_folder")
+    if folder:
+        lines.append(f"reports folder:                         {folder['bytes'] / 1e6:,.1f} MB in {folder['files']:,} files"
+                     f" ({folder['bytes'] / 1e6 * 1000 / max(doc['threads'], 1):,.1f} MB per 1,000 threads)")
     rr = doc.get("rerun")
     if rr:
         lines.append(f"rerun, nothing changed ({doc['threads']:,} threads):   run_pipeline {rr['run_pipeline_seconds']:.2f}s"
@@ -899,8 +926,12 @@ def render_table(doc: dict[str, Any]) -> str:
         lines.append("")
         lines.append("targets:")
         for name, t in doc["targets"].items():
-            value = t.get("value", t.get("value_bytes"))
-            shown = f"{value / 2**20:,.0f} MiB" if "value_bytes" in t else f"{value:.2f}"
+            if "value_mb" in t:
+                shown = f"{t['value_mb']:,.1f} MB"
+            elif "value_bytes" in t:
+                shown = f"{t['value_bytes'] / 2**20:,.0f} MiB"
+            else:
+                shown = f"{t['value']:.2f}"
             status = ("MET" if t["met"] else "MISSED") if t["applies"] else ("(would be met)" if t["met"] else "(would be missed)") + " n/a at this size"
             lines.append(f"  {name:<28} {shown:>12}  target {t['target']:<30} {status}")
     return "\n".join(lines)

@@ -85,6 +85,11 @@ def test_benchmark_smoke_10k(tmp_path: Path) -> None:
         assert doc[key]["peak_rss_bytes"] > 50 * 2**20
     assert not doc.get("warnings"), doc.get("warnings")
     assert "posts/s" in proc.stdout and "ratio end-to-end / baseline" in proc.stdout
+    # The reports folder is measured: 100 pages, the index and the shared chart library at least.
+    folder = doc["end_to_end"]["reports_folder"]
+    assert folder["files"] >= 102 and folder["bytes"] > 100 * 10_000
+    assert doc["targets"]["reports_per_1000_threads"]["value_mb"] == pytest.approx(folder["bytes"] / 1e5)
+    assert "reports folder:" in proc.stdout
 
 
 @pytest.mark.slow

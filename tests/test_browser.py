@@ -222,6 +222,23 @@ def test_standalone_page_opens_alone_offline(browser, site):
         v.page.close()
 
 
+def test_a_browser_that_cannot_unpack_the_data_says_so_on_every_chart(browser, site):
+    # Guards the packed data block's failure path: without DecompressionStream the page must
+    # not stay blank and silent; every chart says why it is missing and the page settles.
+    page = browser.new_page()
+    try:
+        page.add_init_script("delete window.DecompressionStream;")
+        page.goto((site["dir"] / "tea-stall.html").as_uri())
+        page.wait_for_selector("body[data-charts-done]", state="attached", timeout=PAGE_TIMEOUT_MS)
+        charts = page.locator("div.chart")
+        assert charts.count() >= 1
+        for i in range(charts.count()):
+            assert charts.nth(i).get_attribute("data-rendered") == "error"
+            assert "DecompressionStream" in charts.nth(i).inner_text()
+    finally:
+        page.close()
+
+
 def test_linked_page_loads_only_its_shared_library(browser, site):
     """The default page fetches one file besides itself: the library under assets/, allowed by
     the page's Content-Security-Policy ('self') when opened from file://."""

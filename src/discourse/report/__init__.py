@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from discourse.report.formatting import run_items
     from discourse.report.images import IMAGE_FORMATS, export_images
     from discourse.report.index import write_index
-    from discourse.report.render import PAGE_STYLE, columnar, script_json
+    from discourse.report.render import PAGE_STYLE, columnar, pack_json, unpack_json
     from discourse.report.thread import (
         ThreadData,
         build_names,
@@ -49,7 +49,8 @@ _HOMES = {
     "write_evaluation_page": "evaluation",
     "PAGE_STYLE": "render",
     "columnar": "render",
-    "script_json": "render",
+    "pack_json": "render",
+    "unpack_json": "render",
     "ThreadData": "thread",
     "build_names": "thread",
     "build_thread_charts": "thread",
