@@ -6,7 +6,7 @@ text and runs nothing:
 
 * the environment autoescapes every value, always (``autoescape=True``, not by file name), and
   the templates never switch it off; the only values placed unescaped are built here — the
-  package's own CSS and JS, the chart library and the JSON data block — wrapped in
+  package's own CSS and JS, the chart library and the packed data block — wrapped in
   :class:`markupsafe.Markup` by this module;
 * the data block is JSON packed by :data:`DATA_ENCODING` (raw DEFLATE, then base64): it holds
   only base64 characters, so neither ``</script>`` nor ``<!--`` can end or change it, and the
