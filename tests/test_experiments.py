@@ -55,3 +55,64 @@ def test_sentiment_label_script_loads_its_sets():
     assert sets["authored"].height > 1000
     assert sets["seed"].height == pl.read_csv(ROOT / "data" / "labels" / "seed_gold.csv").height
     assert sets["seed"]["text"].null_count() == 0
+
+
+def test_sentiment_aggregations_differ_from_the_label_only_in_how_sentences_combine():
+    # Guards docs/stance.md "Sentiment": the aggregate rows share the label's tone compounds,
+    # debate words and emoji, so the two strongest sentences through them give the label's tone.
+    from discourse.sentiment import score_post
+
+    module = load_script(ROOT / "docs" / "experiments" / "sentiment_label.py")
+    text = "They sold us out again. The talks were long. What a fine friend they turned out to be!"  # authored
+    assert module._aggregated(text, lambda v: module._strongest(v, 2)) == pytest.approx(score_post(text)[3])
+    assert module._aggregated("", module.AGGREGATIONS["aggregate: mean"]) == 0.0
+    for name in module.AGGREGATIONS:
+        assert isinstance(module.RULES[name](text), float), name
+
+
+def test_training_settings_candidates_are_estimator_parameters():
+    # Guards the recipe of docs/stance.md "Training settings": a misspelt knob would only fail
+    # after minutes of fitting, and the shipped settings must be the first candidate.
+    from discourse.stance.model import StanceClassifier
+
+    module = load_script(ROOT / "docs" / "experiments" / "training_settings_dev.py")
+    names = [name for name, _ in module.CANDIDATES]
+    assert names[0] == "shipped" and module.CANDIDATES[0][1] == {}
+    assert len(set(names)) == len(names)
+    known = set(StanceClassifier().get_params())
+    for name, params in module.CANDIDATES[1:]:
+        assert params and set(params) <= known, name
+
+
+def test_feature_augmentation_folds_into_an_ordinary_model():
+    # Guards docs/stance.md "Label learning curve": the augmented fit is scored with the
+    # shared plus the real copy of each weight, and without extra copies it is the plain fit.
+    import numpy as np
+
+    from discourse.stance.model import StanceClassifier
+    from discourse.stance.train import load_authored
+
+    module = load_script(ROOT / "docs" / "experiments" / "label_curve.py")
+    rows = load_authored().head(240)
+    texts, labels = rows["text"].fill_null("").to_list(), rows["stance"].to_list()
+    real = np.arange(len(texts)) >= 200
+    params = {"calibrate": False, "adapt_prior": None}
+    plain = StanceClassifier(**params).fit(texts, labels)
+    none_extra = module.augmented_class()(**params).fit(texts, labels, real=real, scale=0.0)
+    np.testing.assert_allclose(none_extra.linear_.coef_, plain.linear_.coef_, atol=1e-6)
+
+    class Recording(module.augmented_class()):
+        def _fit_linear(self, features, labels, weight):
+            super()._fit_linear(features, labels, weight)
+            self.seen_features, self.seen_coef = features, self.linear_.coef_.copy()
+
+    augmented = Recording(**params).fit(texts, labels, real=real, scale=0.5)
+    assert augmented.linear_.coef_.shape == plain.linear_.coef_.shape
+    assert not np.allclose(augmented.linear_.coef_, plain.linear_.coef_, atol=1e-3)
+    # A real row's decision values are the same through the three copies and the folded weights.
+    width = plain.linear_.coef_.shape[1]
+    full = augmented.seen_features[real] @ augmented.seen_coef.T
+    folded = augmented.seen_features[real][:, :width] @ augmented.linear_.coef_.T
+    np.testing.assert_allclose(folded, full, atol=1e-9)
+    probabilities = augmented.predict_proba(texts[200:])
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)

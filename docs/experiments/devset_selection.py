@@ -48,29 +48,16 @@ def show(name: str, block: dict) -> None:
           model["confusion"]["matrix"])
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Print the configurations, the choice per fold and the pooled held-out figures."""
-    from discourse import devset
+def show_selection(rows: pl.DataFrame, candidates: dict[str, list[str]]) -> None:
+    """Print each candidate's whole-set figure, the choice per fold and the pooled held-out figures.
+
+    ``rows`` are the classified development texts (their ``stance``, ``url`` and ``kind``) in
+    the order of every candidate's predictions.
+    """
     from discourse.devset import FORUM_KINDS
     from discourse.stance.devset_cv import macro_f1, page_folds, select_by_folds
-    from discourse.stance.devset_eval import classify_devset, score_stance
-    from discourse.stance.train import train_model
+    from discourse.stance.devset_eval import score_stance
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labels", type=Path, default=Path("data/labels"))
-    args = parser.parse_args(argv)
-    dev, _ = devset.load_devset(args.labels)
-    if dev.is_empty():
-        sys.exit(f"no development set under {args.labels}")
-    model, _ = train_model(None, include_user_labels=False, cv_folds=0)
-    candidates: dict[str, list[str]] = {}
-    rows = None
-    for threshold in MIN_CONFIDENCE:
-        for prior in ADAPT_PRIOR:
-            model.set_params(min_confidence=threshold, adapt_prior=prior)
-            classified = classify_devset(dev, model).sort("item_id")
-            rows = classified if rows is None else rows
-            candidates[candidate_name(threshold, prior)] = classified["predicted"].to_list()
     gold = rows["stance"].to_list()
     print(f"{rows.height} texts, {rows['url'].n_unique()} pages; {len(candidates)} configurations")
     for name, predicted in candidates.items():
@@ -82,8 +69,40 @@ def main(argv: list[str] | None = None) -> None:
     held_out = rows.with_columns(pl.Series("predicted", pooled.tolist(), dtype=pl.String))
     show("held-out, all texts", score_stance(held_out))
     show("held-out, discussion posts", score_stance(held_out.filter(pl.col("kind").is_in(list(FORUM_KINDS)))))
-    shipped = max(candidates, key=lambda n: (macro_f1(gold, candidates[n]), -list(candidates).index(n)))
-    print("chosen on all pages (the shipped setting):", shipped)
+    best = max(candidates, key=lambda n: (macro_f1(gold, candidates[n]), -list(candidates).index(n)))
+    print("chosen on all pages:", best)
+
+
+def load_dev(argv: list[str] | None, doc: str) -> pl.DataFrame:
+    """Parse ``--labels`` and return the development set (exit when its texts are absent)."""
+    from discourse import devset
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--labels", type=Path, default=Path("data/labels"))
+    args = parser.parse_args(argv)
+    dev, _ = devset.load_devset(args.labels)
+    if dev.is_empty():
+        sys.exit(f"no development set under {args.labels}")
+    return dev
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the configurations, the choice per fold and the pooled held-out figures."""
+    from discourse.stance.devset_eval import classify_devset
+    from discourse.stance.train import train_model
+
+    dev = load_dev(argv, __doc__)
+    model, _ = train_model(None, include_user_labels=False, cv_folds=0)
+    candidates: dict[str, list[str]] = {}
+    rows = None
+    for threshold in MIN_CONFIDENCE:
+        for prior in ADAPT_PRIOR:
+            model.set_params(min_confidence=threshold, adapt_prior=prior)
+            classified = classify_devset(dev, model).sort("item_id")
+            rows = classified if rows is None else rows
+            candidates[candidate_name(threshold, prior)] = classified["predicted"].to_list()
+    show_selection(rows, candidates)
+
 
 if __name__ == "__main__":
     main()

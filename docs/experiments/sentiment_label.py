@@ -21,6 +21,9 @@ Designs (``RULES``: one number per post, two thresholds calibrated with
   VADER's own compounds;
 * ``+ topic words without valence`` - the same over the tone compounds
   (:func:`discourse.sentiment_label.tone_compound`), the shipped label;
+* ``aggregate: ...`` (:data:`AGGREGATIONS`) - other ways of combining the same tone compounds
+  (negative sentences weighed up, the extremes, the mean, shares of strong sentences, the
+  three strongest, a squashed sum), each plus the same debate words and emoji;
 * ``logistic, sentence statistics`` - multinomial logistic regression over per-post sentence
   statistics and the cue counts (``--models``);
 * ``logistic, words + statistics`` - the same plus sublinear word TF-IDF (``--models``).
@@ -42,8 +45,10 @@ from sklearn.metrics import accuracy_score, cohen_kappa_score
 from sklearn.model_selection import GroupKFold
 
 from discourse import schema
-from discourse.sentiment import score_post, score_sentence
+from discourse.sentiment import score_post, score_sentence, sentence_scores
 from discourse.sentiment_label import (
+    EMOJI_WEIGHT,
+    LEXICON_WEIGHT,
     NEGATIVE_TO,
     POSITIVE_FROM,
     calibrate_thresholds,
@@ -110,6 +115,41 @@ RULES: dict[str, Callable[[str | None], float]] = {
     "strongest two + debate words + emoji": lambda text: _tone_with_topic_words(text),
     "+ topic words without valence": lambda text: score_post(text)[3],
 }
+
+
+def _strongest(values: np.ndarray, count: int) -> float:
+    """Mean of the ``count`` values of largest magnitude (the earlier one on ties)."""
+    return float(values[np.argsort(-np.abs(values), kind="stable")[:count]].mean())
+
+
+#: Other ways of turning the sentences' tone compounds into one number, each plus the same
+#: debate words and emoji as the shipped tone.
+AGGREGATIONS: dict[str, Callable[[np.ndarray], float]] = {
+    "aggregate: negative sentences x1.5": lambda v: _strongest(np.where(v < 0, 1.5 * v, v), 2),
+    "aggregate: (min + max) / 2": lambda v: float(v.min() + v.max()) / 2,
+    "aggregate: (min + 0.6 max) / 1.6": lambda v: float(v.min() + 0.6 * v.max()) / 1.6,
+    "aggregate: mean": lambda v: float(v.mean()),
+    "aggregate: share > 0.3 - share < -0.3": lambda v: float((v > 0.3).mean() - (v < -0.3).mean()),
+    "aggregate: strongest three": lambda v: _strongest(v, 3),
+    "aggregate: tanh(sum / 2)": lambda v: float(np.tanh(v.sum() / 2)),
+}
+
+
+def _aggregated(text: str | None, aggregate: Callable[[np.ndarray], float]) -> float:
+    """``aggregate`` of the tone compounds, plus the shipped weights of debate words and emoji."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return 0.0
+    tones = np.array([sentence_scores(s)[1] for s in sentences])
+    cues = [sentence_cues(s) for s in sentences]
+    balance, emoji = sum(c[0] for c in cues), sum(c[1] for c in cues)
+    return aggregate(tones) + LEXICON_WEIGHT * balance / len(sentences) + EMOJI_WEIGHT * emoji
+
+
+RULES.update({
+    name: (lambda text, aggregate=aggregate: _aggregated(text, aggregate))
+    for name, aggregate in AGGREGATIONS.items()
+})
 
 
 def _tone_with_topic_words(text: str | None) -> float:

@@ -154,20 +154,21 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return self._fit(X, y, sample_weight)
 
     def _fit(self, X: Any, y: Any, sample_weight: Any = None) -> StanceClassifier:
-        from scipy import sparse
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold
-
         texts = as_texts(X)
         labels = np.asarray(list(y) if not isinstance(y, np.ndarray) else y)
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         weight = _check_weight(sample_weight, len(texts))
-        classes, counts = np.unique(labels, return_counts=True)
-        if len(classes) < 2:
+        if len(np.unique(labels)) < 2:
             raise ValueError("StanceClassifier needs at least two classes in y")
+        self._fit_linear(self._fit_features(texts), labels, weight)
+        return self
+
+    def _fit_features(self, texts: list[str]) -> Any:
+        """Fit the n-gram vocabulary on ``texts``; return their feature matrix (cues, then n-grams)."""
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.vectorizer_ = TfidfVectorizer(
             analyzer="word",
             token_pattern=r"\S+",
@@ -178,7 +179,21 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             sublinear_tf=True,
         )
         grams = self.vectorizer_.fit_transform([ngram_text(t) for t in texts]) * self.ngram_weight
-        features = sparse.hstack([self._cue_block(texts), grams], format="csr")
+        self.feature_names_ = np.asarray(
+            [CUE_NAMES[i] for i in self._cue_columns()]
+            + [f'ngram:"{g}"' for g in self.vectorizer_.get_feature_names_out()],
+            dtype=object,
+        )
+        return sparse.hstack([self._cue_block(texts), grams], format="csr")
+
+    def _fit_linear(self, features: Any, labels: np.ndarray, weight: np.ndarray | None) -> None:
+        """Fit the (calibrated) logistic regression on a feature matrix; set ``classes_`` and
+        ``class_prior_``."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        counts = np.unique(labels, return_counts=True)[1]
         linear = LogisticRegression(
             C=self.C,
             class_weight=self.class_weight,
@@ -199,12 +214,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.linear_.classes_
         mass = np.ones(len(labels)) if weight is None else weight
         self.class_prior_ = np.array([mass[labels == c].sum() for c in self.classes_]) / mass.sum()
-        self.feature_names_ = np.asarray(
-            [CUE_NAMES[i] for i in self._cue_columns()]
-            + [f'ngram:"{g}"' for g in self.vectorizer_.get_feature_names_out()],
-            dtype=object,
-        )
-        return self
 
     def linear(self) -> LinearStance:
         """This fitted model as :class:`~discourse.stance.linear.LinearStance`, the one
