@@ -134,6 +134,25 @@ def test_hacker_news_quote_of_a_comment_is_linked_by_its_text() -> None:
     assert ("9022", "9021") in _links(thread)
 
 
+def test_hacker_news_quote_of_a_clause_is_linked_to_the_parent_that_wrote_it() -> None:
+    # Guards quote links when a reply quotes part of a sentence: no whole sentence matches, so
+    # the clause is looked for in the own words of the comment replied to, then its parents.
+    opening = "If the base had stayed secret for another year, the talks in Paris would have gone on."
+    comments = [
+        _hn_comment(9031, 0, "ayub", _hn_date(2024, 3, 1, 10), f"<p>{opening}</p>"),
+        _hn_comment(9032, 1, "kabir", _hn_date(2024, 3, 1, 11), "<p>Secrets like that never last.</p>"),
+        _hn_comment(9033, 2, "lena", _hn_date(2024, 3, 1, 12),
+                    "<p>&gt; <i>the talks in Paris would have gone on</i></p><p>They were dead already.</p>"),
+        _hn_comment(9034, 2, "omar", _hn_date(2024, 3, 1, 13),
+                    "<p>&gt; never last</p><p>Too short a clause to say where it came from.</p>"),
+        _hn_comment(9035, 0, "zia", _hn_date(2024, 3, 1, 14),
+                    "<p>&gt; the talks in Paris would have gone on</p><p>Not a reply to ayub.</p>"),
+    ]
+    links = _links(_read(_hn_story(comments, "<p>Was the U-2 base worth it?</p>")))
+    assert ("9033", "9031") in links  # found in the grandparent, past the parent
+    assert not any(quoting in ("9034", "9035") for quoting, _ in links)
+
+
 # --- Stack Exchange ------------------------------------------------------------------------------
 
 
@@ -205,6 +224,30 @@ def test_stack_exchange_comment_ids_never_collide_with_post_ids() -> None:
     # comment 401 and answer 401 are different things on Stack Exchange
     ids = [post.post_id for post in _read(SE_THREAD, "400").posts]
     assert len(ids) == len(set(ids)) and "401" in ids and "comment-401" in ids
+
+
+def test_stack_exchange_at_name_comment_replies_to_that_users_latest_comment() -> None:
+    # Guards the reply links of Stack Exchange comment threads: "@name" answers a comment, and
+    # Stack Exchange matches the name without spaces, from its start, in any case.
+    comments = [
+        _se_comment(501, "2021-05-01 09:00:00Z", "Cold Warrior", "The pact bought tanks, not friends."),
+        _se_comment(502, "2021-05-01 10:00:00Z", "asker", "Tanks were the point in 1954."),
+        _se_comment(503, "2021-05-01 11:00:00Z", "Cold Warrior", "Then the point was lost by 1965."),
+        _se_comment(504, "2021-05-01 12:00:00Z", "asker", "@coldwar: lost, but not wasted."),
+        _se_comment(505, "2021-05-01 13:00:00Z", "critic", "@asker which year do you mean?"),
+        _se_comment(506, "2021-05-01 14:00:00Z", "critic", "@nobody here knows, it seems."),
+        _se_comment(507, "2021-05-01 15:00:00Z", "critic", "@As is too short to name anyone."),
+    ]
+    doc = {**SE_THREAD, "posts": [_se_post(500, "", "asker", "Was SEATO worth it?", comments)]}
+    thread = _read(doc, "500")
+    replies = {p.post_id: p.reply_to for p in thread.posts}
+    assert replies["comment-504"] == "comment-503"  # the latest comment by "Cold Warrior"
+    assert replies["comment-505"] == "comment-504"  # the asker's latest, not the first
+    assert replies["comment-506"] == "500"  # names no commenter: answers the post
+    assert replies["comment-507"] == "500"  # under three characters
+    assert replies["comment-501"] == "500"
+    # the question without a date of its own takes the page's "asked" date
+    assert thread.posts[0].created_at == datetime(2021, 5, 1, 8, tzinfo=UTC)
 
 
 # --- listings and malformed trees ----------------------------------------------------------------
@@ -470,3 +513,66 @@ def test_unknown_engine_never_takes_a_valueless_pair_for_a_title() -> None:
     })
     assert post.author_title is None
     assert post.author_meta == {"Posts": "12"}
+
+
+def test_ambiguous_numeric_dates_follow_the_threads_own_day_order() -> None:
+    # Guards XMB-style "D-M-YYYY" dates: "1-5-2014" beside "18-9-2014" is 1 May, not 5 January.
+    def post(pid: int, when: str) -> dict[str, object]:
+        return {"body": f"<font class='mediumtxt'>Post {pid}.</font>", "date": when, "user": "kari",
+                "postid": pid, "rank": "Member"}
+
+    doc = {"format_version": "xmb-thread", "url": "https://board.example/viewthread.php?tid=9",
+           "id": 9, "title": "Day first",
+           "posts": [post(1, "1-5-2014 kl 01:24"), post(2, "18-9-2014 kl 14:57")]}
+    thread = _read(doc, "9")
+    assert [p.created_at for p in thread.posts] == [
+        datetime(2014, 5, 1, 1, 24, tzinfo=UTC), datetime(2014, 9, 18, 14, 57, tzinfo=UTC)]
+    # with no date that settles the order, the per-value rule stands (dashes: month first)
+    alone = _read({**doc, "posts": [post(1, "1-5-2014 kl 01:24")]}, "9")
+    assert alone.posts[0].created_at == datetime(2014, 1, 5, 1, 24, tzinfo=UTC)
+    assert forumscraper.thread_day_order([{"date": "3-14-2014"}, {"date": "18-9-2014"}]) is None
+    assert forumscraper.thread_day_order([{"date": "9-13-2014"}, "not a post"]) is False
+
+
+def test_smf_placeholder_item_is_skipped_and_reported() -> None:
+    # Guards against a post invented from SMF's stand-in item (post id 0, no text, no date).
+    def item(pid: int, body: str, when: str, user: str) -> dict[str, object]:
+        return {"postid": pid, "body": body, "date": when, "user": user, "edited": ""}
+
+    doc = {"format_version": "smf-2-thread", "url": "https://board.example/index.php?topic=3",
+           "id": 3, "title": "Stand-ins",
+           "posts": [
+               item(11, "<div class='inner'>Neutral was the only way.</div>", "May 01, 2020, 10:00:00 AM", "kari"),
+               item(0, "", "", "The Board"),
+               item(12, "<div class='inner'>Not in 1971.</div>", "May 02, 2020, 10:00:00 AM", "per"),
+           ]}
+    raw = RawFile(json.dumps(doc).encode("utf-8"), "3")
+    [thread] = forumscraper.read(raw)
+    assert [p.post_id for p in thread.posts] == ["11", "12"]
+    assert raw.n_bad_rows == 1 and "posts[1] holds no post" in raw.notices[0].reason
+
+
+def test_smf21_edit_note_has_no_space_before_its_colon() -> None:
+    assert forumscraper._edit_of('<span class="lastedit">Last Edit</span>: May 01, 2020 by kari') == (
+        True, "Last Edit: May 01, 2020 by kari")
+
+
+def test_xmb_edit_stamps_leave_the_text_and_mark_the_post_edited() -> None:
+    # Guards own words against XMB's "[Edited on DATE by NAME]" lines, one per edit.
+    def post(pid: int, body: str) -> dict[str, object]:
+        return {"body": f"<font class='mediumtxt'>{body}</font>", "date": "20-6-2006 at 17:44",
+                "user": "kari", "postid": pid, "rank": "Member"}
+
+    doc = {"format_version": "xmb-thread", "url": "https://board.example/viewthread.php?tid=8",
+           "id": 8, "title": "Edits", "posts": [
+               post(1, "Neutrality cost nothing.<br /><br />[Edited on 6/21/2006 by kari]<br /><br />"
+                       "[Edited on 23-6-2006 by kari]"),
+               post(2, "Alliances cost more.<br /><br />[Redigert den 18-9-2014 kl 13:58 av per]"),
+               post(3, "A bracket [Edited on purpose] inside a line stays."),
+           ]}
+    first, second, third = _read(doc, "8").posts
+    assert (first.text, first.edited, first.edit_note) == (
+        "Neutrality cost nothing.", True, "Edited on 23-6-2006 by kari")
+    assert (second.text, second.edited, second.edit_note) == (
+        "Alliances cost more.", True, "Redigert den 18-9-2014 kl 13:58 av per")
+    assert (third.text, third.edited) == ("A bracket [Edited on purpose] inside a line stays.", False)

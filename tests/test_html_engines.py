@@ -507,3 +507,77 @@ def test_xenforo_html_re_exports_the_html_helpers() -> None:
 def test_docstring_examples(module) -> None:
     failures, _ = doctest.testmod(module)
     assert failures == 0
+
+
+# --- characters and chrome found in real files --------------------------------------------------
+
+
+def test_invisible_characters_are_dropped_and_c1_controls_read_as_windows_1252() -> None:
+    # Guards own_text against a DEL opening the body, soft hyphens and zero-width spaces that
+    # split words for the gazetteer, and the C1 quotes of a windows-1252 page read as Latin-1.
+    markup = "\x7fThe Paki\u00adstan\u200b case<br>\x93Neutral\x94 isn\x92t \x81a\ufeff word\u2060."
+    assert html_to_text(markup).text == "The Pakistan case\n“Neutral” isn’t a word."
+    # zero-width joiners stay: they hold emoji sequences together
+    assert html_to_text("Shrug \U0001f937\u200d\u2642\ufe0f").text == "Shrug \U0001f937\u200d\u2642\ufe0f"
+
+
+def test_inline_image_box_does_not_break_the_line() -> None:
+    # Guards XenForo 2's inline lbContainer: a smiley uploaded as an image inside a sentence.
+    markup = (
+        '<div class="bbWrapper">We agreed <div class=" lbContainer lbContainer--inline">'
+        '<div class="lbContainer-zoomer" aria-label="Zoom"></div><picture>'
+        '<img class="bbImage" src="https://x.example/smilies/smile.gif" alt="Image"></picture>'
+        "</div> in the end.</div>"
+    )
+    assert html_to_text(markup).text == "We agreed :) in the end."
+
+
+def test_stack_exchange_notice_and_cloudflare_address_are_not_the_authors_words() -> None:
+    markup = (
+        '<div><aside class="s-notice s-notice__info post-notice js-post-notice mb16" role="status">'
+        "<div><b>Locked</b>. This question is closed to new answers.</div></aside></div>"
+        '<p>Write to <a href="/cdn-cgi/l/email-protection#0a"><span class="__cf_email__" '
+        'data-cfemail="0a">[email&#160;protected]</span></a> for the archive.</p>'
+    )
+    assert html_to_text(markup).text == "Write to for the archive."
+
+
+def test_nordic_quote_attribution_without_originally() -> None:
+    # Guards XMB's Norwegian "Sitat: skrevet av NAME": the author is the name alone.
+    markup = (
+        '<table class="quote"><tr><td class="quote">Sitat: <a href="viewthread.php?tid=4&amp;'
+        'goto=search&amp;pid=77">skrevet av Kari &nbsp;<img src="images/t/lastpost.gif" alt=""/>'
+        '</a></td></tr><tr><td class="quotemessage">We should stay out of it.</td></tr></table>'
+        "I disagree."
+    )
+    result = html_to_text(markup)
+    assert quoted(result) == [("We should stay out of it.", "77", "Kari")]
+    assert own_text(result) == "I disagree."
+    assert html_quotes.parse_attribution("Sitat: skrivet av Per") == (True, "Per")
+
+
+def test_invision_twemoji_from_a_cdn_is_an_emoji() -> None:
+    markup = (
+        'Maybe <img src="https://cdn.example.net/gh/twitter/twemoji@14.0.2/assets/72x72/1f937.png"'
+        ' class="ipsEmoji" alt="\U0001f937"> so.'
+    )
+    assert html_to_text(markup).text == "Maybe \U0001f937 so."
+
+
+def test_superscript_is_written_as_a_power_and_smf_code_block_keeps_its_own_lines() -> None:
+    # Guards "10<sup>19</sup>" read as 1019, and SMF 2.0's inline <code> box gluing words.
+    assert html_to_text("About 10<sup>19</sup> tonnes; CH<sub>4</sub>.").text == "About 10^19 tonnes; CH4."
+    smf = (
+        'We tried<div class="codeheader">Code: <a href="#">[Select]</a></div>'
+        '<code class="bbc_code">launch = 1960<br>route = Peshawar</code>and it failed.'
+    )
+    assert html_to_text(smf).text == "We tried\n\nlaunch = 1960\nroute = Peshawar\n\nand it failed."
+
+
+def test_phpbb31_codebox_label_paragraph_is_dropped() -> None:
+    markup = (
+        'Try this.<div class="codebox"><p>Code: <a href="#" onclick="selectCode(this); '
+        'return false;">Select all</a></p><pre><code>year = 1954</code></pre></div>'
+        '<div class="codebox"><p>A paragraph of words, not a label.</p></div>'
+    )
+    assert html_to_text(markup).text == "Try this.\n\nyear = 1954\n\nA paragraph of words, not a label."

@@ -106,3 +106,37 @@ def test_every_quote_naming_a_post_of_the_thread_is_linked_to_it(path: Path) -> 
         for quote in post.quotes:
             if quote.quoted_post_id in ids and quote.quoted_post_id != post.post_id:
                 assert linked.get((post.post_id, quote.start, quote.end)) == quote.quoted_post_id
+
+
+def test_stack_exchange_at_name_comments_reply_to_the_named_commenter() -> None:
+    # Guards the comment-to-comment links of a real Stack Exchange page.
+    pages = [p for p in THREADS if str(_json(p).get("format_version")).startswith("stackexchange")]
+    if not pages:
+        pytest.skip("no Stack Exchange file in the sample")
+    to_comments = 0
+    for path in pages:
+        thread = _read(path)
+        by_id = {post.post_id: post for post in thread.posts}
+        for post in thread.posts:
+            match = re.match(r"\s*@([^\s@,:;!?()]+)", post.text)
+            target = by_id.get(post.reply_to or "")
+            if match is None or target is None or not (target.post_id or "").startswith("comment-"):
+                continue
+            to_comments += 1
+            token = match.group(1).rstrip(".").casefold()
+            assert "".join((target.author or "").split()).casefold().startswith(token), post.post_id
+    assert to_comments >= 1
+
+
+def test_xmb_edit_stamps_are_read_as_edits_not_words() -> None:
+    # Guards a real XMB thread whose posts end in "[Edited on DATE by NAME]" lines.
+    pages = [p for p in THREADS if str(_json(p).get("format_version")).startswith("xmb")]
+    if not pages:
+        pytest.skip("no XMB file in the sample")
+    stamped = 0
+    for path in pages:
+        for item, post in zip(_json(path)["posts"], _read(path).posts, strict=True):  # type: ignore[arg-type]
+            if re.search(r"\[Edited on [^\]]+\]\s*(?:</font>)?\s*$", item["body"]):
+                stamped += 1
+                assert post.edited and post.edit_note and "[Edited on" not in post.text
+    assert stamped >= 1

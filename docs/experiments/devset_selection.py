@@ -23,7 +23,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 MIN_CONFIDENCE = (0.3, 0.4, 0.5, 0.6)

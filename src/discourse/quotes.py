@@ -19,7 +19,9 @@ Quotes a source marks (XenForo "said:" blocks, HTML blockquotes, Discourse aside
 ``marker`` spans. A marker that names a post of the thread is linked to that post wherever it
 stands in the list: the id is the source's own statement, and files do not always list posts
 oldest first (later pages of a Discourse ``/posts.json`` come newest first). When the marker
-names no post, the index of earlier posts resolves it by its text. A marked quote nested in
+names no post, the index of earlier posts resolves it by its text, and failing that the own
+words of the post it replies to and of that post's parents (:class:`_ReplyChain`: a clause
+quoted out of a sentence matches no whole sentence). A marked quote nested in
 another (a reply quoting a post that itself quoted someone) keeps its own span and link inside
 the outer one. Other overlapping spans, and adjacent spans quoting the same post, are merged
 into one passage. ``score`` is the share of the
@@ -39,6 +41,8 @@ METHODS = ("marker", "paragraph_hash", "sentence_hash")
 MIN_SENTENCE_CHARS = 25
 
 _BLANK_RUN_RE = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_ELLIPSIS = re.compile(r"\.{3,}|\u2026|\[\.\.\.\]")  # a quote's cuts: "...", "…", "[...]"
+_FRAGMENT_EDGES = " \"'\u201c\u201d\u2018\u2019.,;:"  # trimmed off a quoted fragment
 _KEY_EDGES = " \t\n-*•>"  # stripped from both ends of a key: spaces, bullets, quote arrows
 # A paragraph runs from its first non-space character up to a line break that opens a blank
 # line (only spaces, tabs or no-break spaces before the next break) or to the end of the text.
@@ -154,10 +158,12 @@ def find_quotes(posts: list[RawPost], source_ids: dict[str, int] | None = None) 
     source_ids = source_ids or {}
     index = _Index()
     found: list[list[FoundQuote]] = []
+    chain = _ReplyChain(posts, source_ids)
     for position, post in enumerate(posts):
         text = post.text
         paragraphs = split_paragraphs(text)
         quotes = [_resolve_marker(text, q, index, source_ids, position) for q in post.quotes]
+        quotes = [chain.resolve(text, q, position) for q in quotes]
         if index.paragraphs:  # until a post has own words indexed, nothing unmarked is a quote
             quotes.extend(_find_unmarked(text, paragraphs, quotes, index))
         if quotes:
@@ -166,9 +172,58 @@ def find_quotes(posts: list[RawPost], source_ids: dict[str, int] | None = None) 
             index.add(position, [own_text[start:end] for start, end in split_paragraphs(own_text)])
         else:
             # The own text is then text.strip(), which splits into the very same paragraphs.
+            own_text = text
             index.add(position, [text[start:end] for start, end in paragraphs])
+        chain.own_texts.append(own_text)
         found.append(quotes)
     return found
+
+
+class _ReplyChain:
+    """Finds a marked quote that names no post, and matches no whole paragraph or sentence,
+    inside the own words of the post it replies to, then of that post's parents.
+
+    A reply often quotes a clause out of the middle of a sentence (Hacker News' "> ..."
+    lines); the post it answers is where that clause comes from. Only posts before the quoting
+    one are searched, nearest parent first, and the fragment must hold at least
+    ``MIN_FRAGMENT_CHARS`` characters once quote marks and ellipses are trimmed.
+    """
+
+    MIN_FRAGMENT_CHARS = 12
+    MAX_DEPTH = 64
+
+    def __init__(self, posts: list[RawPost], source_ids: dict[str, int]) -> None:
+        self.posts = posts
+        self.source_ids = source_ids
+        self.own_texts: list[str] = []  # filled in thread order by find_quotes
+        self._keys: dict[int, str] = {}
+
+    def resolve(self, text: str, quote: FoundQuote, position: int) -> FoundQuote:
+        """``quote`` linked to the parent whose own words hold it, when it names no source."""
+        if quote.source is not None or quote.quoted_post_id is not None:
+            return quote
+        fragment = max(_ELLIPSIS.split(normalise_key(text[quote.start : quote.end])), key=len)
+        fragment = fragment.strip(_FRAGMENT_EDGES)
+        if len(fragment) < self.MIN_FRAGMENT_CHARS:
+            return quote
+        parent = self._parent(position)
+        for _ in range(self.MAX_DEPTH):
+            if parent is None:
+                break
+            key = self._keys.get(parent)
+            if key is None:
+                key = self._keys[parent] = normalise_key(self.own_texts[parent])
+            if fragment in key:
+                return FoundQuote(
+                    quote.start, quote.end, parent, None, quote.quoted_author, quote.method, quote.score
+                )
+            parent = self._parent(parent)
+        return quote
+
+    def _parent(self, position: int) -> int | None:
+        reply_to = self.posts[position].reply_to
+        parent = self.source_ids.get(reply_to) if reply_to is not None else None
+        return parent if parent is not None and parent < position else None
 
 
 def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:

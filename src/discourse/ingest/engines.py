@@ -80,10 +80,18 @@ DROP_CLASSES = frozenset(
         "sig",
         # uCoz
         "bbQuoteName",
-        # many engines and add-ons
-        "signature", "spoiler", "post-signature", "responsive-hide",
+        # Stack Exchange: the closed, locked, duplicate and protected notices
+        "post-notice", "js-post-notice",
+        # many engines and add-ons: Cloudflare's hidden e-mail address, "[email protected]";
+        # XenForo 2's image zoom button
+        "signature", "spoiler", "post-signature", "responsive-hide", "__cf_email__",
+        "lbContainer-zoomer",
     }
 )  # fmt: skip
+
+#: Block elements that sit inside a line of text and must not break it: XenForo 2 wraps an
+#: inline image (a smiley uploaded as an image) in ``div.lbContainer--inline``.
+INLINE_CLASSES = frozenset({"lbContainer--inline"})
 
 #: Quote headers written as the element *before* the quoted passage (SMF 1 and 2.0, phpBB 3
 #: subsilver2, Invision 3); the passage element reads its attribution from them.
@@ -183,6 +191,7 @@ POSTED_BY_WORDS = (
     "oryginalnie napisane przez", "napisane przez",
     "původně odeslal", "původně napsal",
     "ursprungligen postat av", "oprindeligt skrevet af", "opprinnelig skrevet av",
+    "skrevet av", "skrevet af", "skrivet av",
     "eredetileg írta", "alkuperäinen kirjoittaja", "orijinal mesajı gönderen",
     "原帖由", "引用元",
 )  # fmt: skip
@@ -206,14 +215,15 @@ RELATIVE_DAY_WORDS = (
 #: Class names (lower-cased prefixes) of smiley and emoji images: XenForo ``smilie``
 #: (``smilie--sprite``, ``smilie--emoji``), XenForo 1 ``mceSmilie``, phpBB ``smilies``, SMF 2
 #: ``smiley``, Discourse and WordPress ``emoji`` / ``wp-smiley``, ``emoticon``.
-SMILEY_CLASS_PREFIXES = ("smilie", "smiley", "emoji", "emoticon", "mcesmilie", "wp-smiley")
+SMILEY_CLASS_PREFIXES = ("smilie", "smiley", "emoji", "emoticon", "mcesmilie", "wp-smiley", "ipsemoji")
 #: Attributes only smiley images carry: Invision ``data-emoticon``, XenForo ``data-shortname``.
 SMILEY_ATTRIBUTES = ("data-emoticon", "data-shortname", "data-emoji")
 #: Path parts of smiley image files: SMF ``Smileys/``, phpBB/vBulletin/XMB ``images/smilies/``,
-#: Invision ``emoticons/``, emoji sets (Twemoji, JoyPixels, EmojiOne, Facebook ``emoji.php``).
+#: Invision ``emoticons/``, emoji sets (Twemoji, also from a CDN's ``twemoji@VERSION/``, JoyPixels,
+#: EmojiOne, Facebook ``emoji.php``).
 SMILEY_PATH_PARTS = (
     "/smilies/", "/smileys/", "/smiles/", "/smiley/", "/emoticons/", "/emoticon/", "/emoji/",
-    "/emojis/", "emoji.php", "/twemoji/", "/joypixels/", "/emojione/",
+    "/emojis/", "emoji.php", "/twemoji/", "/twemoji@", "/joypixels/", "/emojione/",
 )  # fmt: skip
 
 #: What the author typed for the default smilies of the engines, by image file name (without

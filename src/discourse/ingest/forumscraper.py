@@ -48,6 +48,12 @@ FORMAT = "forumscraper_json"
 
 _FORMAT_VERSION = re.compile(r'"format_version"\s*:\s*"([^"\\]{0,80})"')
 _HN_DATE = re.compile(r"^\S+\s+(\d{9,11})$")  # "2024-09-02T15:00:06 1725289206": ISO, epoch
+#: The edit stamps XMB appends to a body, one per edit, in English and Norwegian.
+_XMB_STAMP = r"(?:Edited on|Redigert den) [^\]\n]{1,80} (?:by|av) [^\]\n]{1,80}"
+_XMB_EDIT_STAMPS = re.compile(rf"(?:(?:^|\s+)\[{_XMB_STAMP}\])*(?:^|\s+)\[(?P<last>{_XMB_STAMP})\]\s*$")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([:;,.])")
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[-./](\d{1,2})[-./](?:\d{4}|\d{2})\b")  # "18-9-2014 kl 14:57"
+_AT_NAME = re.compile(r"\s*@([^\s@,:;!?()]+)")  # a Stack Exchange comment's "@name" opening
 
 
 def sniff(raw: RawFile) -> bool:
@@ -106,9 +112,14 @@ def _read(raw: RawFile) -> list[ParsedThread]:
         if not isinstance(items, list):
             raise raw.fail(f"posts is a {type(items).__name__}, expected a list")
         if engine == "stackexchange":
-            posts = _question_posts(raw, items)
+            posts = _question_posts(raw, items, data.get("asked"))
         else:
-            posts = [_read_post(raw, f"posts[{i}]", item, engine) for i, item in enumerate(items)]
+            day_first = thread_day_order(items)
+            posts = [
+                _read_post(raw, f"posts[{i}]", item, engine, day_first)
+                for i, item in enumerate(items)
+                if not _is_placeholder(raw, i, item)
+            ]
     if not posts:
         raise raw.fail("the thread has no posts (posts is empty)")
     return [
@@ -147,8 +158,13 @@ def _story_posts(raw: RawFile, data: dict[str, Any]) -> list[RawPost]:
     return _in_time_order(posts)
 
 
-def _question_posts(raw: RawFile, items: list[object]) -> list[RawPost]:
-    """A Stack Exchange question, its answers, and the comments under each of them."""
+def _question_posts(raw: RawFile, items: list[object], asked: object = None) -> list[RawPost]:
+    """A Stack Exchange question, its answers, and the comments under each of them.
+
+    The question without a date of its own takes the page's ``asked`` date. A comment that
+    opens with ``@name`` replies to the latest earlier comment under the same post by the user
+    so addressed (:func:`_addressed_comment`); any other comment replies to the post.
+    """
     posts: list[RawPost] = []
     question_id: str | None = None
     for index, item in enumerate(items):
@@ -156,6 +172,8 @@ def _question_posts(raw: RawFile, items: list[object]) -> list[RawPost]:
         post = _read_post(raw, where, item, "stackexchange")
         if index == 0:
             question_id = post.post_id
+            if post.created_at is None:
+                post.created_at = _date_of(asked)
         else:
             post.reply_to = question_id
         posts.append(post)
@@ -164,13 +182,36 @@ def _question_posts(raw: RawFile, items: list[object]) -> list[RawPost]:
             continue
         if not isinstance(comments, list):
             raise raw.fail(f"{where}.comments is a {type(comments).__name__}, expected a list")
+        earlier: list[RawPost] = []
         for c_index, comment in enumerate(comments):
             reply = _read_post(raw, f"{where}.comments[{c_index}]", comment, "stackexchange")
             if reply.post_id is not None:
                 reply.post_id = f"comment-{reply.post_id}"
-            reply.reply_to = post.post_id
+            reply.reply_to = _addressed_comment(reply.text, earlier) or post.post_id
+            earlier.append(reply)
             posts.append(reply)
     return _in_time_order(posts)
+
+
+def _addressed_comment(text: str, earlier: list[RawPost]) -> str | None:
+    """The id of the comment an ``@name`` opening ``text`` answers, or None.
+
+    Stack Exchange notifies the user whose display name, spaces removed, starts with ``name``
+    (at least three characters, any case); among ``earlier`` (the comments before it under the
+    same post, in order) the latest such user's comment is the one answered. An ``@name``
+    that names no earlier commenter (the post's author, say) answers the post: None.
+    """
+    match = _AT_NAME.match(text)
+    if match is None:
+        return None
+    token = match.group(1).rstrip(".").casefold()
+    if len(token) < 3:
+        return None
+    for comment in reversed(earlier):
+        name = "".join((comment.author or "").split()).casefold()
+        if comment.post_id is not None and name.startswith(token):
+            return comment.post_id
+    return None
 
 
 def _in_time_order(posts: list[RawPost]) -> list[RawPost]:
@@ -198,7 +239,44 @@ def _id_text(value: object) -> str | None:
     return None
 
 
-def _read_post(raw: RawFile, where: str, item: object, engine: str) -> RawPost:
+def _is_placeholder(raw: RawFile, index: int, item: object) -> bool:
+    """Whether ``posts[index]`` stands in for no post (SMF writes one, post id 0, with no text
+    and no date, its author the forum's name); recorded in the ingest report as skipped."""
+    if not isinstance(item, dict) or item.get("postid", item.get("id")) not in (0, "0", None):
+        return False
+    body, when = _first(item, "text", "content", "body"), item.get("date")
+    if not all(value is None or (isinstance(value, str) and not value.strip()) for value in (body, when)):
+        return False  # it says something, or holds a value of the wrong type for _read_post to report
+    raw.skip_row(None, f"posts[{index}] holds no post (no id, no text, no date): skipped")
+    return True
+
+
+def thread_day_order(items: list[object]) -> bool | None:
+    """Whether the thread's numeric dates put the day first (True) or the month (False).
+
+    A forum writes every date the same way, so a date whose first or second number is above 12
+    settles the order of those where both are 12 or less ("1-5-2014" beside "18-9-2014" is
+    1 May); the order applies to the posts' dates and to their authors' join dates. None when
+    no date settles it or the dates disagree: each value then follows
+    :func:`discourse.ingest.dates.parse_datetime`'s own rule.
+    """
+    orders: set[bool] = set()
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        value = item.get("date")
+        match = _NUMERIC_DATE.match(value) if isinstance(value, str) else None
+        if match is None:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 >= second:
+            orders.add(True)
+        elif second > 12 >= first:
+            orders.add(False)
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _read_post(raw: RawFile, where: str, item: object, engine: str, day_first: bool | None = None) -> RawPost:
     if not isinstance(item, dict):
         raise raw.fail(f"{where} is a {type(item).__name__}, expected an object")
 
@@ -217,9 +295,15 @@ def _read_post(raw: RawFile, where: str, item: object, engine: str) -> RawPost:
             kind = type(user).__name__
             raise raw.fail(f"{where}.{key} is a {kind}, expected a name or an object")
 
-    author = read_author(engine, item)
+    author = read_author(engine, item, day_first=day_first)
     converted = html_to_text(body)
     edited, edit_note = _edit_of(item.get("edited"))
+    if engine == "xmb" and converted.text.endswith("]"):
+        stamp = _XMB_EDIT_STAMPS.search(converted.text)
+        if stamp is not None and all(quote.end <= stamp.start() for quote in converted.quotes):
+            # XMB appends "[Edited on DATE by NAME]" to the body at each edit
+            edited, edit_note = True, stamp.group("last")
+            converted.text = converted.text[: stamp.start()]
     return RawPost(
         text=converted.text,
         post_id=post_id,
@@ -227,7 +311,7 @@ def _read_post(raw: RawFile, where: str, item: object, engine: str) -> RawPost:
         author_title=author.title,
         author_joined=author.joined,
         author_meta=author.meta,
-        created_at=_date_of(_first(item, "date", "created_at", "time")),
+        created_at=_date_of(_first(item, "date", "created_at", "time"), day_first),
         reply_to=_id_text(_first(item, "reply_to", "parent_id")),
         edited=edited,
         edit_note=edit_note,
@@ -235,12 +319,12 @@ def _read_post(raw: RawFile, where: str, item: object, engine: str) -> RawPost:
     )
 
 
-def _date_of(value: object) -> datetime | None:
+def _date_of(value: object, day_first: bool | None = None) -> datetime | None:
     if isinstance(value, str):
         match = _HN_DATE.match(value.strip())
         if match:  # Hacker News gives the time twice; the epoch seconds carry the time zone
             return parse_datetime(int(match.group(1)))
-    return parse_datetime(value)
+    return parse_datetime(value, day_first=day_first)
 
 
 def _edit_of(value: object) -> tuple[bool, str | None]:
@@ -252,7 +336,8 @@ def _edit_of(value: object) -> tuple[bool, str | None]:
         note = plain_value(value)
         if note is None:
             return False, None
-        note = note.strip("\u00ab\u00bb ").strip() or None
+        # SMF 2.1 writes <span class="lastedit">Last Edit</span>: ...; no space before the colon
+        note = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", note).strip("\u00ab\u00bb ").strip() or None
         return True, note if note and not note[:1].isdigit() else None
     if isinstance(value, dict):
         return bool(clean_line(value.get("user")) or clean_line(value.get("date"))), None

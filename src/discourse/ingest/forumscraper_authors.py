@@ -87,19 +87,20 @@ _SMF_TITLE_KEYS = ("title", "membergroup", "postgroup")
 _SKIPPED_KEYS = frozenset({"avatar", "profile", "im_icons", "contact"})
 
 
-def read_author(engine: str, item: dict[str, Any]) -> Author:
+def read_author(engine: str, item: dict[str, Any], *, day_first: bool | None = None) -> Author:
     """Return the author of one forumscraper post (or comment) of the given engine.
 
     ``engine`` is the first word of the file's ``format_version`` (``xenforo``, ``phpbb``,
     ``smf``...); an engine not listed in the module notes is read with the union of the
     generic keys, and any engine without a title of its own falls back to the generic title
     keys (``user_title``, ``rank_title``, a ``user`` object's ``title``). Fields of an
-    unexpected type are ignored, never an error.
+    unexpected type are ignored, never an error. ``day_first`` is the thread's order of day and
+    month (:func:`discourse.ingest.forumscraper.thread_day_order`) for an ambiguous join date.
     """
     title, pairs = _ENGINES.get(engine, _generic_fields)(item)
     if title is None:
         title = _generic_title(item)
-    joined, meta = _counters(pairs)
+    joined, meta = _counters(pairs, day_first)
     return Author(name=_name(item), title=title, joined=joined, meta=meta)
 
 
@@ -153,7 +154,7 @@ def _listed_pairs(entries: object) -> Iterator[Pair]:
             yield entry[0], entry[1], False
 
 
-def _counters(pairs: list[Pair]) -> tuple[date | None, dict[str, str]]:
+def _counters(pairs: list[Pair], day_first: bool | None = None) -> tuple[date | None, dict[str, str]]:
     """(join date, other counters) from (label, value, labelled value) pairs."""
     joined: date | None = None
     meta: dict[str, str] = {}
@@ -172,7 +173,7 @@ def _counters(pairs: list[Pair]) -> tuple[date | None, dict[str, str]]:
         if not label or label.lower() in _SKIPPED_KEYS:
             continue
         if joined is None and label.lower() in _JOINED_LABELS:
-            joined = parse_date(value)
+            joined = parse_date(value, day_first=day_first)
             if joined is not None:
                 continue
         meta.setdefault(label, value)

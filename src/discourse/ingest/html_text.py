@@ -97,8 +97,10 @@ def _is_label(node: LexborNode, tag: str, classes: frozenset[str]) -> bool:
             after = next_element(node)
             return after is not None and (after.tag == "table" or has_class(after, "alt2"))
         return "type" in classes and has_class(node.parent, "bbCodeBlock")  # XenForo 1 "Code:"
-    if tag == "dt":  # phpBB 3: <dl class="codebox"><dt>Code: Select all</dt>
+    if tag == "dt":  # phpBB 3.0: <dl class="codebox"><dt>Code: Select all</dt>
         return has_class(node.parent, "codebox")
+    if tag == "p":  # phpBB 3.1+: <div class="codebox"><p>Code: Select all</p><pre>
+        return next_element(node) is not None and next_element(node).tag == "pre"
     if tag == "td" and "code" in classes:  # XMB: table.code > td.code "Code:" label
         table = node.parent
         while table is not None and table.tag != "table":
@@ -140,7 +142,9 @@ def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
             if shown:
                 builder.text(" " + shown + " ")
             continue
-        if (classes and not classes.isdisjoint(_LABEL_CLASSES)) or tag == "dt":
+        if (classes and not classes.isdisjoint(_LABEL_CLASSES)) or tag == "dt" or (
+            tag == "p" and has_class(node.parent, "codebox")
+        ):
             if _is_label(node, tag, classes):
                 continue
         if classes:
@@ -183,15 +187,20 @@ def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
                 stack.append((1, _close))
                 stack.extend((enter, kid) for kid in reversed(content))
                 continue
-        if tag in _BLOCK_TAGS:
+        if tag in _BLOCK_TAGS and (not classes or classes.isdisjoint(engines.INLINE_CLASSES)):
             builder.block()
             stack.append((1, builder.block))
             if tag == "pre":
                 builder.enter_pre()
                 stack.append((1, builder.leave_pre))
         elif tag == "code":
+            if "bbc_code" in classes:  # SMF 2.0: a code block, not code inside a line
+                builder.block()
+                stack.append((1, builder.block))
             builder.enter_code()
             stack.append((1, builder.leave_code))
+        elif tag == "sup":  # "10<sup>19</sup>" is ten to the 19th, not 1019
+            builder.text("^")
         elif tag in _LINE_TAGS:
             builder.line()
             stack.append((1, builder.line))

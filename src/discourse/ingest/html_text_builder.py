@@ -8,11 +8,40 @@ quote opened and closed around the text, then adds the ``>``-quoted line runs of
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from discourse.ingest.html_arrow_quotes import mark_arrow_quotes
 from discourse.ingest.records import RawQuote
+
+
+#: Characters that are never a post's words: C0 controls that are not white space, DEL, the
+#: soft hyphen, zero-width space, word joiner and byte-order mark. C1 controls (U+0080-U+009F)
+#: are what a page in windows-1252 decoded as Latin-1 leaves of its curly quotes, dashes and
+#: ellipses; they are read as windows-1252, the way HTML reads numeric references to them, and
+#: dropped where windows-1252 has no character. Zero-width joiners stay: emoji sequences and
+#: Persian and Urdu spelling need them.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+
+
+def _invisible_table() -> dict[int, str | None]:
+    dropped = [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F, 0xAD, 0x200B, 0x2060, 0xFEFF]
+    table: dict[int, str | None] = dict.fromkeys(dropped)
+    for code in range(0x80, 0xA0):
+        try:
+            table[code] = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            table[code] = None
+    return table
+
+
+_INVISIBLE_TABLE = _invisible_table()
+
+
+def drop_invisible(value: str) -> str:
+    """``value`` without the characters of :data:`_INVISIBLE` (C1 controls read as windows-1252)."""
+    return value.translate(_INVISIBLE_TABLE) if _INVISIBLE.search(value) else value
 
 
 @dataclass(slots=True)
@@ -73,6 +102,7 @@ class TextBuilder:
         self.leave_code()
 
     def text(self, value: str) -> None:
+        value = drop_invisible(value)
         if not value:
             return
         if self.pre_depth:
