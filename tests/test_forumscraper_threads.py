@@ -576,3 +576,19 @@ def test_xmb_edit_stamps_leave_the_text_and_mark_the_post_edited() -> None:
     assert (second.text, second.edited, second.edit_note) == (
         "Alliances cost more.", True, "Redigert den 18-9-2014 kl 13:58 av per")
     assert (third.text, third.edited) == ("A bracket [Edited on purpose] inside a line stays.", False)
+
+
+def test_invision_edit_line_in_the_body_marks_the_post_edited() -> None:
+    # Guards Invision's "Edited DATE by NAME" line: out of the words, into edited/edit_note.
+    body = (
+        '<div class="ipsType_richText"><p>Non-alignment kept both doors open.</p><p>'
+        '<span class="ipsType_reset ipsType_medium ipsType_light" data-excludequote><strong>Edited '
+        '<time datetime="2019-01-02T10:00:00Z">January 2, 2019</time> by kari</strong></span></p></div>'
+    )
+    doc = {"format_version": "invision-4-thread", "url": "https://board.example/topic/5-x/",
+           "id": 5, "title": "Doors",
+           "posts": [{"id": 51, "date": "2019-01-01T10:00:00Z", "content": body,
+                      "user": {"name": "kari"}}]}
+    [post] = _read(doc, "5").posts
+    assert (post.text, post.edited, post.edit_note) == (
+        "Non-alignment kept both doors open.", True, "Edited January 2, 2019 by kari")

@@ -581,3 +581,18 @@ def test_phpbb31_codebox_label_paragraph_is_dropped() -> None:
         '<div class="codebox"><p>A paragraph of words, not a label.</p></div>'
     )
     assert html_to_text(markup).text == "Try this.\n\nyear = 1954\n\nA paragraph of words, not a label."
+
+
+def test_quote_imported_from_vbulletin_into_xenforo_is_a_quote() -> None:
+    # Guards forums moved from vBulletin to XenForo: "Quote:" + div.bbTable one-cell table.
+    markup = (
+        '<div class="bbWrapper">Quote:<br /><div class="bbTable"><table style="width: 100%">'
+        "<tr><td><i>Originally posted by Kari</i><br /><b>Neutral was the better road.</b></td>"
+        "</tr></table></div>It was not.</div>"
+    )
+    result = html_to_text(markup)
+    assert quoted(result) == [("Neutral was the better road.", None, "Kari")]
+    assert own_text(result) == "It was not."
+    # a one-cell table after a line that is not an attribution stays the author's
+    table = '<div class="bbWrapper">Our tally:<br /><div class="bbTable"><table><tr><td>Four</td></tr></table></div></div>'
+    assert html_to_text(table).text == "Our tally:\n\nFour" and not html_to_text(table).quotes

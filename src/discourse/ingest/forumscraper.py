@@ -298,6 +298,8 @@ def _read_post(raw: RawFile, where: str, item: object, engine: str, day_first: b
     author = read_author(engine, item, day_first=day_first)
     converted = html_to_text(body)
     edited, edit_note = _edit_of(item.get("edited"))
+    if not edited and converted.edit_note is not None:  # Invision writes it in the body
+        edited, edit_note = True, converted.edit_note
     if engine == "xmb" and converted.text.endswith("]"):
         stamp = _XMB_EDIT_STAMPS.search(converted.text)
         if stamp is not None and all(quote.end <= stamp.start() for quote in converted.quotes):

@@ -3,7 +3,9 @@
 Each rule is given an element already known to be that engine's quote and answers with a
 :data:`Quote`: the quoted post id, the quoted author and the nodes of the passage, never the
 attribution. :data:`CLASS_RULES` names the rule for each engine's quote class;
-:func:`table_box` reads the quote and code boxes drawn as tables. The rules follow the engine
+:func:`table_box` reads the quote and code boxes drawn as tables, and
+:func:`mark_imported_quotes` the quotes a vBulletin import left in a XenForo body. The rules
+follow the engine
 templates listed in :mod:`discourse.ingest.engines`.
 """
 
@@ -25,6 +27,7 @@ from discourse.ingest.html_nodes import (
     first_attr,
     first_element,
     has_class,
+    is_blank,
     post_id_from,
     post_id_in_url,
     prev_element,
@@ -44,6 +47,7 @@ class QuoteScope:
     skip_ids: set[int] = field(default_factory=set)  # mem_ids of attribution nodes to leave out
     wrapper_ids: set[int] = field(default_factory=set)  # mem_ids of blockquotes that wrap a body
     pending_authors: dict[int, str | None] = field(default_factory=dict)  # blockquote -> author
+    imported: dict[int, LexborNode] = field(default_factory=dict)  # table -> its passage cell
 
 
 def _leading_cite(node: LexborNode) -> LexborNode | None:
@@ -245,6 +249,43 @@ def table_box(node: LexborNode) -> Quote | LexborNode | None:
     if "code" in classes:  # phpBB 2: a "Code:" row, then td.code
         return body
     return None
+
+
+def mark_imported_quotes(root: LexborNode, scope: QuoteScope) -> None:
+    """Find the quotes a forum carried over from vBulletin when it moved to XenForo.
+
+    The import writes a bare "Quote:" line, a line break, then ``div.bbTable`` holding a
+    one-cell table with the passage. The label's text node is left out (``skip_ids``) and the
+    table is recorded as a quote of its cell (``imported``; :func:`imported_quote` reads it).
+    """
+    for box in root.css("div.bbTable"):
+        table = first_element(box)
+        rows = _rows(table) if table is not None and table.tag == "table" else []
+        cells = elements(rows[0]) if len(rows) == 1 else []
+        if len(cells) != 1 or cells[0].tag != "td":
+            continue
+        label = box.prev
+        while label is not None and (label.tag == "br" or (label.is_text_node and is_blank(label))):
+            label = label.prev
+        if label is None or not label.is_text_node:
+            continue
+        if not parse_attribution((label.text_content or "").strip())[0]:
+            continue
+        scope.skip_ids.add(label.mem_id)
+        scope.imported[table.mem_id] = cells[0]
+
+
+def imported_quote(cell: LexborNode, scope: QuoteScope) -> Quote:
+    """The quote of an imported box's cell; an opening ``<i>``/``<b>`` "Originally posted by
+    NAME" line names the author and is left out."""
+    author = None
+    lead = first_element(cell)
+    if lead is not None and lead.tag in ("i", "b", "em", "strong"):
+        is_attribution, named = parse_attribution(" ".join(lead.text(separator=" ").split()))
+        if is_attribution and named:
+            scope.skip_ids.add(lead.mem_id)
+            author = named
+    return None, author, children(cell)
 
 
 CLASS_RULES: tuple[tuple[str, Callable[[LexborNode, Attrs, QuoteScope], Quote]], ...] = (

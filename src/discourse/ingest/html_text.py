@@ -41,7 +41,7 @@ from discourse.ingest.html_nodes import (
     has_class,
     next_element,
 )
-from discourse.ingest.html_quote_rules import QuoteScope, table_box
+from discourse.ingest.html_quote_rules import QuoteScope, imported_quote, mark_imported_quotes, table_box
 from discourse.ingest.html_quotes import (
     QUOTE_TRIGGER_CLASSES,
     QUOTE_TRIGGER_TAGS,
@@ -121,7 +121,8 @@ def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
             continue
         node: LexborNode = item
         if node.is_text_node:
-            builder.text(node.text_content or "")
+            if not scope.skip_ids or node.mem_id not in scope.skip_ids:
+                builder.text(node.text_content or "")
             continue
         if not node.is_element_node:
             continue
@@ -136,6 +137,8 @@ def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
         if classes and not classes.isdisjoint(ctx.drop_classes):
             continue
         if "data-excludequote" in attrs:  # Invision: "Edited by" and other post furniture
+            if builder.edit_note is None and node.css_first("time") is not None:
+                builder.edit_note = " ".join(node.text(separator=" ").split()) or None
             continue
         if tag == "img":
             shown = smiley_text(attrs)
@@ -166,7 +169,9 @@ def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
                     continue
             elif tag in QUOTE_TRIGGER_TAGS or not classes.isdisjoint(QUOTE_TRIGGER_CLASSES):
                 quote = quote_of(node, tag, classes, attrs, scope)
-                if quote is None and tag == "table":
+                if quote is None and scope.imported and node.mem_id in scope.imported:
+                    quote = imported_quote(scope.imported[node.mem_id], scope)
+                elif quote is None and tag == "table":
                     box = table_box(node)
                     if isinstance(box, tuple):
                         quote = box
@@ -218,9 +223,11 @@ def node_to_text(node: LexborNode | None, *, topic_id: str | None = None) -> Htm
     return _convert(node, topic_id, blockquotes=True)
 
 
-def _convert(node: LexborNode, topic_id: str | None, *, blockquotes: bool) -> HtmlText:
+def _convert(node: LexborNode, topic_id: str | None, *, blockquotes: bool, imported: bool = True) -> HtmlText:
     ctx = _Context(blockquotes=blockquotes, scope=QuoteScope(topic_id=topic_id))
     mark_wrappers(node, ctx.scope)
+    if imported:
+        mark_imported_quotes(node, ctx.scope)
     return _walk(children(node), ctx)
 
 
@@ -249,7 +256,7 @@ def html_to_text(markup: str, *, topic_id: str | None = None) -> HtmlText:
     body = tree.body if tree.body is not None else tree.root
     if body is None:
         return HtmlText("")
-    return _convert(body, topic_id, blockquotes="<blockquote" in markup.lower())
+    return _convert(body, topic_id, blockquotes="<blockquote" in markup.lower(), imported="bbTable" in markup)
 
 
 def plain_text(node: LexborNode | None, skip_classes: Iterable[str] = ()) -> str | None:

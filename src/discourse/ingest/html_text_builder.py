@@ -46,10 +46,12 @@ def drop_invisible(value: str) -> str:
 
 @dataclass(slots=True)
 class HtmlText:
-    """Plain text converted from HTML, with the spans of the quotes its markup marks."""
+    """Plain text converted from HTML, with the spans of the quotes its markup marks, and the
+    edit line the body carries (Invision's "Edited DATE by NAME"), left out of the text."""
 
     text: str
     quotes: list[RawQuote] = field(default_factory=list)
+    edit_note: str | None = None
 
 
 class TextBuilder:
@@ -70,6 +72,7 @@ class TextBuilder:
         self.code_spans: list[tuple[int, int]] = []  # text written inside <pre> or <code>
         self._quotes: list[list[Any]] = []  # [start, end, post_id, author]
         self._open: list[int] = []
+        self.edit_note: str | None = None
 
     def block(self) -> None:
         self._pending_break = 2
@@ -163,5 +166,6 @@ class TextBuilder:
         ]
         if arrow_quotes and ">" in text:
             text, spans = mark_arrow_quotes(text, spans, self.code_spans)
-        return HtmlText(text, [RawQuote(s, e, post_id, author) for s, e, post_id, author in spans])
+        quotes = [RawQuote(s, e, post_id, author) for s, e, post_id, author in spans]
+        return HtmlText(text, quotes, self.edit_note)
 
