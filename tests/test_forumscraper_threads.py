@@ -592,3 +592,49 @@ def test_invision_edit_line_in_the_body_marks_the_post_edited() -> None:
     [post] = _read(doc, "5").posts
     assert (post.text, post.edited, post.edit_note) == (
         "Non-alignment kept both doors open.", True, "Edited January 2, 2019 by kari")
+
+
+# --- fields seen in unseen real files --------------------------------------------------------------
+
+
+def test_phpbb_rank_written_as_the_key_is_the_title_unless_the_post_names_one() -> None:
+    post = _one_post("phpbb-2+-thread", {"user": "kari", "userinfo": [
+        {"key": 'Treaty Reader<br /><img src="./ranks/r3.gif" alt="r" />', "value": ""},
+        {"key": "Posts", "value": "12"},
+        {"key": "Enregistré le", "value": "12 Avr 2010, 10:00"},  # French "Joined"
+        {"key": "poster_ip", "value": "Logged"},  # SMF-style chrome, never a counter
+    ]})
+    assert (post.author_title, post.author_joined, post.author_meta) == (
+        "Treaty Reader", date(2010, 4, 12), {"Posts": "12"})
+    named = _one_post("phpbb-2+-thread", {"user": {"name": "kari", "title": "Archivist"},
+                                          "userinfo": [{"key": "Treaty Reader", "value": ""}]})
+    assert named.author_title == "Archivist"
+    counter = _one_post("phpbb-2+-thread", {"user": "kari", "userinfo": [{"key": "Posts", "value": ""}]})
+    assert counter.author_title is None
+
+
+def test_invision_rank_title_loses_its_label_and_ladder_count() -> None:
+    post = _one_post("invision-4-thread", {"user": "kari", "rank_title": "Rank: Community Regular (7/13)"})
+    assert post.author_title == "Community Regular"
+
+
+def test_dates_written_twice_or_as_markup_are_read_once() -> None:
+    # XenForo 1 copies run the date into itself; Stack Exchange answers may hold a <span title>.
+    doubled = _one_post("xenforo-1-thread", {"date": "May 2, 2012 at 4:10 PMMay 2, 2012 at 4:10 PM"})
+    assert doubled.created_at == datetime(2012, 5, 2, 16, 10, tzinfo=UTC)
+    spanned = _one_post("stackexchange-thread", {
+        "date": "<span title='2011-07-22 23:15:04Z' class='relativetime'>Jul 22, 2011 at 23:15</span>\n"})
+    assert spanned.created_at == datetime(2011, 7, 22, 23, 15, 4, tzinfo=UTC)
+
+
+def test_vbulletin_edit_object_gives_a_note() -> None:
+    post = _one_post("vbulletin-3+-thread", {"edited": {"user": "kari", "date": ".  Thu 6 Dec '12, 4:10am"}})
+    assert (post.edited, post.edit_note) == (True, "Last edited by kari Thu 6 Dec '12, 4:10am")
+    assert _one_post("vbulletin-3+-thread", {"edited": {"user": "", "date": ""}}).edited is False
+
+
+def test_xmb_tag_run_into_its_attribute_is_still_read() -> None:
+    # Guards XMB copies that lost the space in "<img src=": the smiley stays the author's.
+    post = _one_post("xmb-thread", {
+        "text": '<fontclass="mediumtxt">Fine by me <imgsrc="./images/smilies/smile.gif" alt=":)" /></font>'})
+    assert post.text == "Fine by me :)"

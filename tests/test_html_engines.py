@@ -596,3 +596,29 @@ def test_quote_imported_from_vbulletin_into_xenforo_is_a_quote() -> None:
     # a one-cell table after a line that is not an attribution stays the author's
     table = '<div class="bbWrapper">Our tally:<br /><div class="bbTable"><table><tr><td>Four</td></tr></table></div></div>'
     assert html_to_text(table).text == "Our tally:\n\nFour" and not html_to_text(table).quotes
+
+
+def test_smiley_before_closing_punctuation_keeps_no_space() -> None:
+    markup = 'Fine <img class="smilie" alt=":)" src="/s.png">. And <img class="smilie" alt=":D" src="/s.png"> more'
+    assert html_to_text(markup).text == "Fine :). And :D more"
+
+
+def test_invision_quote_around_a_plain_blockquote_is_one_quote() -> None:
+    markup = (
+        '<blockquote class="ipsQuote" data-ipsquote=""><div class="ipsQuote_citation"> Quote </div>'
+        '<div class="ipsQuote_contents"><p> </p><blockquote style="margin: 0"><p>First line.</p>'
+        "<p>Second line.</p></blockquote></div></blockquote>Mine."
+    )
+    result = html_to_text(markup)
+    assert quoted(result) == [("First line.\n\nSecond line.", None, None)]
+    assert own_text(result) == "Mine."
+
+
+def test_invision_edit_note_keeps_the_long_date_only() -> None:
+    markup = (
+        '<p class="ipsEdited" data-excludequote><strong>Edited <time datetime="2024-05-15T10:00:00Z">'
+        '<span class="ipsTime__long">May 15, 2024</span><span class="ipsTime__short">1 yr</span></time>'
+        " by kari</strong></p><p>Words.</p>"
+    )
+    result = html_to_text(markup)
+    assert (result.text, result.edit_note) == ("Words.", "Edited May 15, 2024 by kari")

@@ -71,6 +71,15 @@ def test_matching_tolerates_case_whitespace_and_typographic_quotes():
     assert quote.source == 0
 
 
+def test_sentence_quoted_inside_quotation_marks_is_a_quote():
+    # Guards comments that quote a sentence "like this." before answering it (authored).
+    source = RawPost("Aid from Washington arrived after 1954. It built dams and roads across the Punjab.")
+    reply = RawPost("\u201cIt built dams and roads across the Punjab.\u201d Dams are not a foreign policy.")
+    [quote] = find_quotes([source, reply])[1]
+    assert (quote.source, quote.method) == (0, "sentence_hash")
+    assert remove_spans(reply.text, [(quote.start, quote.end)]) == "Dams are not a foreign policy."
+
+
 def test_stock_phrases_alone_are_not_quotes():
     posts = [RawPost("True.\n\nThe US was the better patron."), RawPost("True.\n\nI think otherwise.")]
     assert find_quotes(posts)[1] == []
@@ -135,7 +144,7 @@ _AWKWARD_TEXT = (
 
 
 def _key_per_line(text: str) -> str:
-    return re.sub(r"\s+", " ", normalise_text(text).lower()).strip(" \t\n-*•>")
+    return re.sub(r"\s+", " ", normalise_text(text).lower()).strip(" \t\n-*•>\"'\u201c\u201d\u2018\u2019")
 
 
 def _paragraphs_char_by_char(text: str) -> list[tuple[int, int]]:

@@ -51,6 +51,13 @@ _HN_DATE = re.compile(r"^\S+\s+(\d{9,11})$")  # "2024-09-02T15:00:06 1725289206"
 #: The edit stamps XMB appends to a body, one per edit, in English and Norwegian.
 _XMB_STAMP = r"(?:Edited on|Redigert den) [^\]\n]{1,80} (?:by|av) [^\]\n]{1,80}"
 _XMB_EDIT_STAMPS = re.compile(rf"(?:(?:^|\s+)\[{_XMB_STAMP}\])*(?:^|\s+)\[(?P<last>{_XMB_STAMP})\]\s*$")
+#: "<imgsrc=", "<fontclass=": a tag run into its first attribute (XMB copies)
+_GLUED_TAG = re.compile(
+    r"<(img|font|span|div|a|table|td|tr|p)(?=(?:src|class|style|alt|href|border|width|align|color|size)=)",
+    re.IGNORECASE,
+)
+_TITLE_ATTRIBUTE = re.compile(r"""title=['"]([^'"]+)['"]""")
+_DATE_TWICE = re.compile(r"^\s*(.{8,}?)\s*\1\s*$")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([:;,.])")
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[-./](\d{1,2})[-./](?:\d{4}|\d{2})\b")  # "18-9-2014 kl 14:57"
 _AT_NAME = re.compile(r"\s*@([^\s@,:;!?()]+)")  # a Stack Exchange comment's "@name" opening
@@ -296,6 +303,8 @@ def _read_post(raw: RawFile, where: str, item: object, engine: str, day_first: b
             raise raw.fail(f"{where}.{key} is a {kind}, expected a name or an object")
 
     author = read_author(engine, item, day_first=day_first)
+    if engine == "xmb":  # the scraper drops the break between a tag and its first attribute
+        body = _GLUED_TAG.sub(r"<\1 ", body)
     converted = html_to_text(body)
     edited, edit_note = _edit_of(item.get("edited"))
     if not edited and converted.edit_note is not None:  # Invision writes it in the body
@@ -326,12 +335,20 @@ def _date_of(value: object, day_first: bool | None = None) -> datetime | None:
         match = _HN_DATE.match(value.strip())
         if match:  # Hacker News gives the time twice; the epoch seconds carry the time zone
             return parse_datetime(int(match.group(1)))
+        if "<" in value:  # Stack Exchange: <span title='2011-07-22 23:15:04Z'>Jul 22, 2011 at 23:15</span>
+            titled = _TITLE_ATTRIBUTE.search(value)
+            value = titled.group(1) if titled else (plain_value(value) or "")
+        twice = _DATE_TWICE.match(value)
+        if twice and any(c.isdigit() for c in twice.group(1)):
+            # XenForo 1 copies give the date twice, run together ("May 2, 2012 at 4:10 PMMay 2, ...")
+            value = twice.group(1)
     return parse_datetime(value, day_first=day_first)
 
 
 def _edit_of(value: object) -> tuple[bool, str | None]:
     """(edited, note) from an ``edited`` field: a date (Stack Exchange), the forum's edit line
-    (SMF: "Last Edit: ... by ..."), or an object naming the editor (vBulletin)."""
+    (SMF: "Last Edit: ... by ..."), or an object naming the editor and the date (vBulletin:
+    the note reads "Last edited by NAME DATE")."""
     if isinstance(value, bool):
         return value, None
     if isinstance(value, str):
@@ -341,6 +358,10 @@ def _edit_of(value: object) -> tuple[bool, str | None]:
         # SMF 2.1 writes <span class="lastedit">Last Edit</span>: ...; no space before the colon
         note = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", note).strip("\u00ab\u00bb ").strip() or None
         return True, note if note and not note[:1].isdigit() else None
-    if isinstance(value, dict):
-        return bool(clean_line(value.get("user")) or clean_line(value.get("date"))), None
+    if isinstance(value, dict):  # vBulletin: {"user": NAME, "date": ".  Thu 6 Dec '12, 4:10am"}
+        user, when = clean_line(value.get("user")), clean_line(value.get("date"))
+        when = when.lstrip(". ").strip() or None if when else None
+        if not (user or when):
+            return False, None
+        return True, " ".join(["Last edited", *(["by", user] if user else []), *([when] if when else [])])
     return False, None

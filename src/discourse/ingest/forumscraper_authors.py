@@ -60,6 +60,7 @@ _JOINED_LABELS = frozenset(
         "joined", "join date", "registered", "member since", "joined on",
         "registriert", "registriert seit", "mitglied seit", "dabei seit", "anmeldedatum",
         "inscrit", "inscrit le", "inscription", "date d'inscription", "membre depuis",
+        "enregistré le", "enregistré",
         "registrado", "registrado desde", "registro", "fecha de registro", "miembro desde",
         "iscritto", "iscritto il", "iscrizione", "registrato", "membro dal",
         "lid sinds", "geregistreerd", "aangemeld",
@@ -82,9 +83,16 @@ _INVISION_FIELD = re.compile(
     r"""<span[^>]*class=['"]fc['"][^>]*>(.*?)</span>""",
     re.IGNORECASE | re.DOTALL,
 )
+_INVISION_RANK = re.compile(r"^\s*Rank\s*:\s*|\s*\(\d+\s*/\s*\d+\)\s*$")
 _INVISION_COUNTER = re.compile(r"^\s*([\d.,]+)\s+([^\d].*?)\s*$")  # "6,798 posts"
 _SMF_TITLE_KEYS = ("title", "membergroup", "postgroup")
-_SKIPPED_KEYS = frozenset({"avatar", "profile", "im_icons", "contact"})
+#: Panel entries that say nothing about the author (SMF 2.1's "poster_ip" shows "Logged").
+_SKIPPED_KEYS = frozenset({"avatar", "profile", "im_icons", "contact", "poster_ip"})
+#: Panel keys of counters and facts, which an empty value does not make a rank.
+_COUNTER_LABELS = frozenset({
+    "posts", "messages", "message(s)", "location", "reputation", "likes", "points", "age",
+    "gender", "website", "contact", "status", "online", "offline", "warnings", "thanks",
+})  # fmt: skip
 
 
 def read_author(engine: str, item: dict[str, Any], *, day_first: bool | None = None) -> Author:
@@ -192,7 +200,10 @@ def _xenforo_fields(item: dict[str, Any]) -> tuple[str | None, list[Pair]]:
 
 
 def _invision_fields(item: dict[str, Any]) -> tuple[str | None, list[Pair]]:
-    title = _plain(item.get("rank_title")) or _plain(item.get("group"))
+    rank = _plain(item.get("rank_title"))
+    if rank is not None:  # Invision 4.7+: "Rank: NAME (7/13)", the rank's place on the ladder
+        rank = _INVISION_RANK.sub("", rank).strip() or None
+    title = rank or _plain(item.get("group"))
     pairs: list[Pair] = [("Posts", item.get("posts"), False)]
     counters = item.get("user_info")
     if isinstance(counters, list):
@@ -209,6 +220,7 @@ def _invision_fields(item: dict[str, Any]) -> tuple[str | None, list[Pair]]:
 
 def _phpbb_fields(item: dict[str, Any]) -> tuple[str | None, list[Pair]]:
     title: str | None = None
+    key_rank: str | None = None
     pairs: list[Pair] = []
     for label, value, has_label in _listed_pairs(item.get("userinfo")):
         # forumscraper keys every profile line without a "Label:" as "Rank"; the rank is the
@@ -217,8 +229,24 @@ def _phpbb_fields(item: dict[str, Any]) -> tuple[str | None, list[Pair]]:
             title = _plain(value)
             if title is not None:
                 continue
+        # Some phpBB styles put the rank line in the key, with an empty value: the title when
+        # the post names no other.
+        if key_rank is None and isinstance(label, str) and _plain(value) is None and not has_label:
+            words = _plain(label)
+            if words is not None and words.lower() != "rank" and not _is_counter_label(words):
+                key_rank = words
+                continue
         pairs.append((label, value, has_label))
+    if title is None and key_rank is not None and _generic_title(item) is None:
+        title = key_rank
     return title, pairs
+
+
+def _is_counter_label(label: str) -> bool:
+    """Whether a panel key names a counter or a date (Posts, Joined, Location...) rather than
+    being a rank line itself."""
+    key = label.rstrip(":").strip().lower()
+    return key in _JOINED_LABELS or key in _COUNTER_LABELS or key in _SKIPPED_KEYS
 
 
 def _smf_fields(item: dict[str, Any]) -> tuple[str | None, list[Pair]]:

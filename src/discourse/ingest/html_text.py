@@ -138,12 +138,14 @@ def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
             continue
         if "data-excludequote" in attrs:  # Invision: "Edited by" and other post furniture
             if builder.edit_note is None and node.css_first("time") is not None:
-                builder.edit_note = " ".join(node.text(separator=" ").split()) or None
+                # the <time> holds the date twice, long and short ("1 yr"); the long one is kept
+                builder.edit_note = plain_text(node, ("ipsTime__short",))
             continue
         if tag == "img":
             shown = smiley_text(attrs)
             if shown:
-                builder.text(" " + shown + " ")
+                builder.text(" " + shown)
+                builder.soft_space()  # ":)." stays as typed, ":) and" keeps its space
             continue
         if (classes and not classes.isdisjoint(_LABEL_CLASSES)) or tag == "dt" or (
             tag == "p" and has_class(node.parent, "codebox")

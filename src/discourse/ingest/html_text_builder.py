@@ -44,6 +44,9 @@ def drop_invisible(value: str) -> str:
     return value.translate(_INVISIBLE_TABLE) if _INVISIBLE.search(value) else value
 
 
+_CLOSING = frozenset(".,;:!?)]}\u2026")  # punctuation written against the word before it
+
+
 @dataclass(slots=True)
 class HtmlText:
     """Plain text converted from HTML, with the spans of the quotes its markup marks, and the
@@ -66,6 +69,7 @@ class TextBuilder:
         self.length = 0
         self._pending_break = 0  # newlines owed before the next text: 0, 1 or 2
         self._pending_space = False
+        self._soft_space = False
         self.pre_depth = 0  # inside <pre>: line breaks of the source are kept
         self._code_depth = 0  # inside <pre> or <code>
         self._code_start = 0
@@ -85,6 +89,11 @@ class TextBuilder:
 
     def space(self) -> None:
         self._pending_space = True
+
+    def soft_space(self) -> None:
+        """A space that closing punctuation right after it takes back (after a smiley)."""
+        self._pending_space = True
+        self._soft_space = True
 
     def enter_code(self) -> None:
         if not self._code_depth:
@@ -117,6 +126,9 @@ class TextBuilder:
             self._inline(value)
 
     def _inline(self, value: str) -> None:
+        if self._soft_space and value and value[0] in _CLOSING:
+            self._pending_space = False
+        self._soft_space = False
         words = value.split()
         if not words:
             if value:
@@ -159,11 +171,13 @@ class TextBuilder:
 
     def result(self, *, arrow_quotes: bool) -> HtmlText:
         text = "".join(self._parts)
-        spans = [
-            (start, end, post_id, author)
-            for start, end, post_id, author in self._quotes
-            if start is not None and end is not None and end > start
-        ]
+        spans: list[tuple[int, int, Any, Any]] = []
+        for start, end, post_id, author in self._quotes:
+            if start is None or end is None or end <= start:
+                continue
+            if spans and spans[-1][:2] == (start, end) and not (post_id or author):
+                continue  # a bare quote that only wraps the passage of the quote around it
+            spans.append((start, end, post_id, author))
         if arrow_quotes and ">" in text:
             text, spans = mark_arrow_quotes(text, spans, self.code_spans)
         quotes = [RawQuote(s, e, post_id, author) for s, e, post_id, author in spans]
