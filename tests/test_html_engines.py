@@ -439,6 +439,24 @@ def test_mail_attribution_above_arrow_quote_is_dropped() -> None:
     assert own_text(result) == "Hi!\n\nGlad to hear it."
 
 
+@pytest.mark.parametrize(
+    ("lead", "cut"),
+    [
+        ("Bob wrote:", True),
+        ("On Monday, Bob Smith wrote:", True),
+        ("In article &lt;x1@news.example&gt;, Bob writes:", True),
+        ("From the page you posted:", False),  # the author's own words, not a client's line
+        ("The readme says:", False),
+        ("You said:", False),
+        ("Someone here posted:", False),
+    ],
+)
+def test_only_a_line_naming_the_writer_is_cut_above_an_arrow_quote(lead: str, cut: bool) -> None:
+    # Guards own words such as "From the page you posted:" against being cut as an attribution.
+    result = html_to_text(f"<p>{lead}<p>&gt; a clause they wrote<p>My answer.")
+    assert own_text(result) == ("My answer." if cut else f"{html_to_text(lead).text}\n\nMy answer.")
+
+
 # --- Wrappers and smilies of engines not listed ---------------------------------------------------
 
 

@@ -20,6 +20,19 @@ _ARROW_RUN = re.compile(r"^>(?![=:;_.)(<\-]|\d)[^\n]*(?:\n>[^\n]*)*", re.MULTILI
 _WROTE_ENDINGS = tuple(word.lower() for word in engines.WROTE_WORDS)
 
 
+# A client's line names the writer. Words that say the line is the author's own sentence
+# instead: a pronoun before the verb ("as you said:", "someone here posted:"), or an opening
+# that makes it a clause ("From the page you posted:", "The readme says:").
+_NOT_A_WRITER = frozenset({
+    "i", "you", "we", "he", "she", "they", "it", "someone", "somebody", "everyone", "anyone",
+    "nobody", "who", "which", "that", "this", "here", "there", "above", "below",
+})  # fmt: skip
+_CLAUSE_OPENINGS = frozenset({
+    "from", "as", "per", "the", "this", "that", "these", "those", "your", "my", "his",
+    "her", "their", "our", "its", "what", "like", "and", "but", "so",
+})  # fmt: skip
+
+
 def _ends_with_wrote(words: str) -> bool:
     for word in _WROTE_ENDINGS:
         if words.endswith(word):
@@ -27,8 +40,16 @@ def _ends_with_wrote(words: str) -> bool:
             # A whole word ("Bob wrote"), not the end of one ("visa" is not "sa"); CJK verbs
             # join the name directly.
             if not before or not before[-1].isalnum() or ord(word[0]) >= 0x2E80:
-                return True
+                return _names_a_writer(before)
     return False
+
+
+def _names_a_writer(before: str) -> bool:
+    """Whether the words before the verb can be a client's "NAME" / "On DATE, NAME"."""
+    words = before.replace(",", " ").split()
+    if not words:
+        return True
+    return words[-1] not in _NOT_A_WRITER and words[0] not in _CLAUSE_OPENINGS
 
 
 def _is_mail_attribution(words: str) -> bool:
