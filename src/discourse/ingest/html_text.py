@@ -49,7 +49,7 @@ from discourse.ingest.html_quotes import (
     mark_wrappers,
     quote_of,
 )
-from discourse.ingest.html_text_builder import HtmlText, TextBuilder
+from discourse.ingest.html_text_builder import HtmlText, TextBuilder, has_invisible
 from discourse.ingest.smilies import smiley_text
 
 __all__ = [
@@ -88,6 +88,8 @@ class _Context:
     blockquotes: bool = True  # False when the markup has no <blockquote>: skip looking for one
     drop_classes: frozenset[str] = engines.DROP_CLASSES
     scope: QuoteScope = field(default_factory=QuoteScope)
+    check_invisible: bool = True  # drop invisible characters text node by text node (_convert)
+    codebox: bool = True  # False when the markup has no phpBB code box: skip looking for its label
 
 
 def _is_label(node: LexborNode, tag: str, classes: frozenset[str]) -> bool:
@@ -110,7 +112,7 @@ def _is_label(node: LexborNode, tag: str, classes: frozenset[str]) -> bool:
 
 
 def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
-    builder = TextBuilder()
+    builder = TextBuilder(check_invisible=ctx.check_invisible)
     scope = ctx.scope
     enter = 0
     stack: list[tuple[int, Any]] = [(enter, n) for n in reversed(list(roots))]
@@ -148,7 +150,7 @@ def _walk(roots: Iterable[LexborNode], ctx: _Context) -> HtmlText:
                 builder.soft_space()  # ":)." stays as typed, ":) and" keeps its space
             continue
         if (classes and not classes.isdisjoint(_LABEL_CLASSES)) or tag == "dt" or (
-            tag == "p" and has_class(node.parent, "codebox")
+            tag == "p" and ctx.codebox and has_class(node.parent, "codebox")
         ):
             if _is_label(node, tag, classes):
                 continue
@@ -225,8 +227,27 @@ def node_to_text(node: LexborNode | None, *, topic_id: str | None = None) -> Htm
     return _convert(node, topic_id, blockquotes=True)
 
 
-def _convert(node: LexborNode, topic_id: str | None, *, blockquotes: bool, imported: bool = True) -> HtmlText:
-    ctx = _Context(blockquotes=blockquotes, scope=QuoteScope(topic_id=topic_id))
+def _convert(
+    node: LexborNode, topic_id: str | None, *, blockquotes: bool, imported: bool = True,
+    codebox: bool = True,
+) -> HtmlText:
+    """Walk ``node``'s content; invisible characters are dropped text node by text node, in a
+    second walk taken only when the first one's text holds any (one search per body instead
+    of one per text node)."""
+    result = _convert_once(node, topic_id, blockquotes, imported, codebox, check_invisible=False)
+    if has_invisible(result.text) or (result.edit_note is not None and has_invisible(result.edit_note)):
+        result = _convert_once(node, topic_id, blockquotes, imported, codebox, check_invisible=True)
+    return result
+
+
+def _convert_once(
+    node: LexborNode, topic_id: str | None, blockquotes: bool, imported: bool, codebox: bool, *,
+    check_invisible: bool,
+) -> HtmlText:
+    ctx = _Context(
+        blockquotes=blockquotes, scope=QuoteScope(topic_id=topic_id), check_invisible=check_invisible,
+        codebox=codebox,
+    )
     mark_wrappers(node, ctx.scope)
     if imported:
         mark_imported_quotes(node, ctx.scope)
@@ -258,7 +279,10 @@ def html_to_text(markup: str, *, topic_id: str | None = None) -> HtmlText:
     body = tree.body if tree.body is not None else tree.root
     if body is None:
         return HtmlText("")
-    return _convert(body, topic_id, blockquotes="<blockquote" in markup.lower(), imported="bbTable" in markup)
+    return _convert(
+        body, topic_id, blockquotes="<blockquote" in markup.lower(), imported="bbTable" in markup,
+        codebox="codebox" in markup,
+    )
 
 
 def plain_text(node: LexborNode | None, skip_classes: Iterable[str] = ()) -> str | None:

@@ -44,6 +44,11 @@ def drop_invisible(value: str) -> str:
     return value.translate(_INVISIBLE_TABLE) if _INVISIBLE.search(value) else value
 
 
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_INVISIBLE`."""
+    return _INVISIBLE.search(text) is not None
+
+
 _CLOSING = frozenset(".,;:!?)]}\u2026")  # punctuation written against the word before it
 
 
@@ -64,7 +69,9 @@ class TextBuilder:
     ends with whitespace and a quote's span ends exactly at its last character.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, check_invisible: bool = True) -> None:
+        # False: text is written as given, for a caller that checks the result for _INVISIBLE
+        self._check_invisible = check_invisible
         self._parts: list[str] = []
         self.length = 0
         self._pending_break = 0  # newlines owed before the next text: 0, 1 or 2
@@ -114,7 +121,8 @@ class TextBuilder:
         self.leave_code()
 
     def text(self, value: str) -> None:
-        value = drop_invisible(value)
+        if self._check_invisible:
+            value = drop_invisible(value)
         if not value:
             return
         if self.pre_depth:
