@@ -638,3 +638,14 @@ def test_xmb_tag_run_into_its_attribute_is_still_read() -> None:
     post = _one_post("xmb-thread", {
         "text": '<fontclass="mediumtxt">Fine by me <imgsrc="./images/smilies/smile.gif" alt=":)" /></font>'})
     assert post.text == "Fine by me :)"
+
+
+def test_stack_exchange_author_without_a_profile_is_named_from_the_joined_link() -> None:
+    # Guards answers by users without a profile page: forumscraper leaves "name" empty and
+    # joins the shown name onto the question's address.
+    post = _one_post("stackexchange-thread", {"author": {
+        "name": "", "link": "https://history.example/questions/400/Jane%20Doe", "reputation": 0}})
+    assert post.author == "Jane Doe"
+    profile = _one_post("stackexchange-thread", {"author": {
+        "name": "", "link": "https://history.example/users/12/jane", "reputation": 0}})
+    assert profile.author is None

@@ -33,6 +33,7 @@ languages below becomes ``author_joined`` when its date can be read.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,6 +84,7 @@ _INVISION_FIELD = re.compile(
     r"""<span[^>]*class=['"]fc['"][^>]*>(.*?)</span>""",
     re.IGNORECASE | re.DOTALL,
 )
+_SE_NAME_IN_LINK = re.compile(r"/questions/\d+/([^/?#]+)$")
 _INVISION_RANK = re.compile(r"^\s*Rank\s*:\s*|\s*\(\d+\s*/\s*\d+\)\s*$")
 _INVISION_COUNTER = re.compile(r"^\s*([\d.,]+)\s+([^\d].*?)\s*$")  # "6,798 posts"
 _SMF_TITLE_KEYS = ("title", "membergroup", "postgroup")
@@ -134,7 +136,13 @@ def _name(item: dict[str, Any]) -> str | None:
     for key in ("user", "author", "username"):
         value = item.get(key)
         if isinstance(value, dict):
+            link = value.get("link")
             value = _first(value, "name", "username", "user")
+            if not (isinstance(value, str) and value.strip()) and isinstance(link, str):
+                # Stack Exchange answers by a user without a profile: forumscraper leaves the
+                # name empty and joins the shown name onto the question's address
+                named = _SE_NAME_IN_LINK.search(link)
+                value = unquote(named.group(1)) if named else value
         # forumscraper takes names from elements without children: no tags to drop, but
         # entities to decode (the same rule as thread titles).
         name = clean_line(value, unescape=True) if isinstance(value, str) else None
