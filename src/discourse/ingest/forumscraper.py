@@ -360,7 +360,8 @@ def _edit_of(value: object) -> tuple[bool, str | None]:
         return True, note if note and not note[:1].isdigit() else None
     if isinstance(value, dict):  # vBulletin: {"user": NAME, "date": ".  Thu 6 Dec '12, 4:10am"}
         user, when = clean_line(value.get("user")), clean_line(value.get("date"))
-        when = when.lstrip(". ").strip() or None if when else None
+        if when:
+            when = when.lstrip(". ").strip() or None
         if not (user or when):
             return False, None
         return True, " ".join(["Last edited", *(["by", user] if user else []), *([when] if when else [])])
