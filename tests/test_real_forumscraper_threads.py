@@ -108,11 +108,17 @@ def test_every_quote_naming_a_post_of_the_thread_is_linked_to_it(path: Path) -> 
                 assert linked.get((post.post_id, quote.start, quote.end)) == quote.quoted_post_id
 
 
+def _threads_of(engine: str) -> list[Path]:
+    """The sample's thread files of one engine (the test is skipped when there are none)."""
+    pages = [p for p in THREADS if str(_json(p).get("format_version")).startswith(engine)]
+    if not pages:
+        pytest.skip(f"no {engine} thread in the sample")
+    return pages
+
+
 def test_stack_exchange_at_name_comments_reply_to_the_named_commenter() -> None:
     # Guards the comment-to-comment links of a real Stack Exchange page.
-    pages = [p for p in THREADS if str(_json(p).get("format_version")).startswith("stackexchange")]
-    if not pages:
-        pytest.skip("no Stack Exchange file in the sample")
+    pages = _threads_of("stackexchange")
     to_comments = 0
     for path in pages:
         thread = _read(path)
@@ -130,9 +136,7 @@ def test_stack_exchange_at_name_comments_reply_to_the_named_commenter() -> None:
 
 def test_xmb_edit_stamps_are_read_as_edits_not_words() -> None:
     # Guards a real XMB thread whose posts end in "[Edited on DATE by NAME]" lines.
-    pages = [p for p in THREADS if str(_json(p).get("format_version")).startswith("xmb")]
-    if not pages:
-        pytest.skip("no XMB file in the sample")
+    pages = _threads_of("xmb")
     stamped = 0
     for path in pages:
         for item, post in zip(_json(path)["posts"], _read(path).posts, strict=True):  # type: ignore[arg-type]

@@ -42,10 +42,11 @@ MIN_SENTENCE_CHARS = 25
 
 _BLANK_RUN_RE = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _ELLIPSIS = re.compile(r"\.{3,}|\u2026|\[\.\.\.\]")  # a quote's cuts: "...", "…", "[...]"
-_FRAGMENT_EDGES = " \"'\u201c\u201d\u2018\u2019.,;:"  # trimmed off a quoted fragment
+_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019"
 # Stripped from both ends of a key: spaces, bullets, quote arrows and quotation marks (a reply
 # that quotes a sentence "like this." holds the same sentence).
-_KEY_EDGES = " \t\n-*•>\"'\u201c\u201d\u2018\u2019"
+_KEY_EDGES = " \t\n-*•>" + _QUOTE_MARKS
+_FRAGMENT_EDGES = " .,;:" + _QUOTE_MARKS  # trimmed off a quoted fragment
 # A paragraph runs from its first non-space character up to a line break that opens a blank
 # line (only spaces, tabs or no-break spaces before the next break) or to the end of the text.
 # Runs of plain characters are taken whole ([^\n]+), not one by one, which is what makes it fast.

@@ -46,6 +46,7 @@ from discourse.ingest.xenforo_html import (
 
 FORMAT = "forumscraper_json"
 
+_BODY_KEYS = ("text", "content", "body")  # where an entry's HTML is, first found wins
 _FORMAT_VERSION = re.compile(r'"format_version"\s*:\s*"([^"\\]{0,80})"')
 _HN_DATE = re.compile(r"^\S+\s+(\d{9,11})$")  # "2024-09-02T15:00:06 1725289206": ISO, epoch
 #: The edit stamps XMB appends to a body, one per edit, in English and Norwegian.
@@ -251,7 +252,7 @@ def _is_placeholder(raw: RawFile, index: int, item: object) -> bool:
     and no date, its author the forum's name); recorded in the ingest report as skipped."""
     if not isinstance(item, dict) or item.get("postid", item.get("id")) not in (0, "0", None):
         return False
-    body, when = _first(item, "text", "content", "body"), item.get("date")
+    body, when = _first(item, *_BODY_KEYS), item.get("date")
     if not all(value is None or (isinstance(value, str) and not value.strip()) for value in (body, when)):
         return False  # it says something, or holds a value of the wrong type for _read_post to report
     raw.skip_row(None, f"posts[{index}] holds no post (no id, no text, no date): skipped")
@@ -287,7 +288,7 @@ def _read_post(raw: RawFile, where: str, item: object, engine: str, day_first: b
     if not isinstance(item, dict):
         raise raw.fail(f"{where} is a {type(item).__name__}, expected an object")
 
-    body = _first(item, "text", "content", "body")
+    body = _first(item, *_BODY_KEYS)
     if body is None:
         body = ""
     if not isinstance(body, str):

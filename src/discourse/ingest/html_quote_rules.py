@@ -277,15 +277,14 @@ def mark_imported_quotes(root: LexborNode, scope: QuoteScope) -> None:
 
 def imported_quote(cell: LexborNode, scope: QuoteScope) -> Quote:
     """The quote of an imported box's cell; an opening ``<i>``/``<b>`` "Originally posted by
-    NAME" line names the author and is left out."""
-    author = None
+    NAME" line names the author (and the post, when it links to one) and is left out."""
     lead = first_element(cell)
     if lead is not None and lead.tag in ("i", "b", "em", "strong"):
-        is_attribution, named = parse_attribution(" ".join(lead.text(separator=" ").split()))
-        if is_attribution and named:
+        is_attribution, author, post_id = read_attribution(lead)
+        if is_attribution and author:
             scope.skip_ids.add(lead.mem_id)
-            author = named
-    return None, author, children(cell)
+            return post_id, author, children(cell)
+    return None, None, children(cell)
 
 
 CLASS_RULES: tuple[tuple[str, Callable[[LexborNode, Attrs, QuoteScope], Quote]], ...] = (

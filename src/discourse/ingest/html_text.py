@@ -102,7 +102,8 @@ def _is_label(node: LexborNode, tag: str, classes: frozenset[str]) -> bool:
     if tag == "dt":  # phpBB 3.0: <dl class="codebox"><dt>Code: Select all</dt>
         return has_class(node.parent, "codebox")
     if tag == "p":  # phpBB 3.1+: <div class="codebox"><p>Code: Select all</p><pre>
-        return next_element(node) is not None and next_element(node).tag == "pre"
+        after = next_element(node)
+        return after is not None and after.tag == "pre"
     if tag == "td" and "code" in classes:  # XMB: table.code > td.code "Code:" label
         table = node.parent
         while table is not None and table.tag != "table":
@@ -235,7 +236,7 @@ def _convert(
     second walk taken only when the first one's text holds any (one search per body instead
     of one per text node)."""
     result = _convert_once(node, topic_id, blockquotes, imported, codebox, check_invisible=False)
-    if has_invisible(result.text) or (result.edit_note is not None and has_invisible(result.edit_note)):
+    if has_invisible(result.text):  # the edit note comes from plain_text, which drops them
         result = _convert_once(node, topic_id, blockquotes, imported, codebox, check_invisible=True)
     return result
 

@@ -1,9 +1,9 @@
 // Draws a discourse page's charts and the brushed post list from the page's JSON data block.
 //
 // The data block (the script element with id "discourse-data") holds the chart specs without
-// data, each dataset once in column form, and the detail list's settings, as JSON; with
-// data-encoding="deflate-raw;base64" that JSON is compressed with raw DEFLATE and base64-encoded,
-// and the browser's DecompressionStream unpacks it. Untrusted text (posts, authors, cues)
+// data, each dataset once in column form, and the detail list's settings, as JSON compressed
+// with raw DEFLATE and base64-encoded (data-encoding="deflate-raw;base64"); the browser's
+// DecompressionStream unpacks it. Untrusted text (posts, authors, cues)
 // reaches the document only through textContent, never as markup; Vega's tooltips escape their
 // values. Each chart element gets data-rendered="true" (or "error"), and the body element gets
 // data-charts-done once every chart has settled.
@@ -12,7 +12,6 @@
   var ENCODING = "deflate-raw;base64";
   function unpack(element) {
     var text = element.textContent, encoding = element.getAttribute("data-encoding");
-    if (!encoding) { return Promise.resolve(JSON.parse(text)); }
     if (encoding !== ENCODING) { return Promise.reject(new Error("unknown data encoding " + encoding)); }
     if (typeof DecompressionStream === "undefined") {
       return Promise.reject(new Error("this browser cannot unpack the page's data " +
@@ -23,12 +22,13 @@
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return new Response(stream).text().then(JSON.parse);
   }
+  function markFailed(el, err) {
+    el.setAttribute("data-rendered", "error");
+    el.textContent = "This chart could not be drawn: " + err;
+  }
   function fail(err) {
     var charts = document.querySelectorAll("div.chart"), k;
-    for (k = 0; k < charts.length; k++) {
-      charts[k].setAttribute("data-rendered", "error");
-      charts[k].textContent = "This chart could not be drawn: " + err;
-    }
+    for (k = 0; k < charts.length; k++) { markFailed(charts[k], err); }
     console.error(err);
     document.body.setAttribute("data-charts-done", "true");
   }
@@ -105,8 +105,7 @@
           });
         }
       }).catch(function (err) {
-        el.setAttribute("data-rendered", "error");
-        el.textContent = "This chart could not be drawn: " + err;
+        markFailed(el, err);
         console.error(err);
       });
     });
