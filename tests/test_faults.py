@@ -84,7 +84,11 @@ def _watch_for_partial_files(root: Path, stop: threading.Event, problems: list[s
     a switch between two opens would hand it two files).
     """
     while not stop.is_set():
-        for path in list((root / "data" / "processed").rglob("*.parquet")) + list((root / "reports").glob("*.html")):
+        try:
+            paths = list((root / "data" / "processed").rglob("*.parquet")) + list((root / "reports").glob("*.html"))
+        except FileNotFoundError:
+            continue  # an old export folder removed while it was listed: list again
+        for path in paths:
             if path.name.startswith(".") or any(p.startswith(".") for p in path.relative_to(root).parts):
                 continue
             try:
