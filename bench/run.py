@@ -16,7 +16,7 @@ starts, so Polars and BLAS see a single core), so that peak RSS figures do not m
               TF-IDF logistic regression, one ``.predict([text])`` per post.
 ``stages``    ``run_pipeline`` on a fresh temporary root whose raw folder is the corpus, with the
               functions it calls wrapped by timers in that process (the library is not
-              changed): ``plan_run``, ``process_file``, ``record_run``, the commit, the Parquet
+              changed): ``plan_run``, ``process_files``, ``record_run``, the commit, the Parquet
               export, ``build_reports``, and inside them ``read_entry`` (ingest),
               ``find_quotes``/``remove_spans`` (quotes), ``classify_posts`` and the
               ``score_sentiment`` it calls (stance = the rest of ``classify_posts``),
@@ -272,7 +272,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
                 if value is fn:
                     setattr(module, attr, wrapper)
 
-    for name in ("plan_run", "process_file", "read_entry", "build_reports", "record_run"):
+    for name in ("plan_run", "process_files", "read_entry", "build_reports", "record_run"):
         instrument(name, getattr(pipeline_mod, name))
     instrument("export", exports_mod.export_tables)
     database_mod.Transaction.commit = t.wrap("commit", database_mod.Transaction.commit)
@@ -282,6 +282,7 @@ def child_stages(cfg: dict[str, Any]) -> dict[str, Any]:
     instrument("classify_posts", classify_mod.classify_posts)
     instrument("metrics", shifts_mod.compute_shifts)
     instrument("report.pages", report_mod.write_thread_report)
+    instrument("report.pages", report_mod.write_thread_reports)
     instrument("report.index", report_mod.write_index)
     instrument("model_load", models_mod.load_model)
     linear_mod.LinearStance.predict_explained = t.wrap("stance.model", linear_mod.LinearStance.predict_explained)
@@ -896,7 +897,7 @@ def render_table(doc: dict[str, Any]) -> str:
     lines.append("peak RSS:                               " + ", ".join(peaks))
     by_step = (doc.get("stages_total") or {}).get("peak_rss_by_step")
     if by_step:
-        order = ("model_load", "plan_run", "process_file", "record_run", "commit", "export", "build_reports", "other")
+        order = ("model_load", "plan_run", "process_files", "record_run", "commit", "export", "build_reports", "other")
         shown = [f"{k} {by_step[k] / 2**20:,.0f}" for k in order if k in by_step]
         lines.append("  peak RSS by step (MiB, stages run):   " + ", ".join(shown))
     timeline = (doc.get("stages_total") or {}).get("throughput_timeline")

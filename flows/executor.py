@@ -2,7 +2,7 @@
 
 :class:`PrefectExecutor` is what the flow hands :func:`discourse.pipeline.run_pipeline`
 (the executor protocol of :mod:`discourse.executors`). Steps done once run as tasks in the
-flow's thread; the per-file step runs on the flow's ThreadPoolTaskRunner or on a Dask cluster,
+flow's thread; the per-batch-of-files step runs on the flow's ThreadPoolTaskRunner or on a Dask cluster,
 a bounded number of files in flight. Task options per step: :mod:`flows.task_options`.
 """
 
@@ -77,25 +77,32 @@ class PrefectExecutor:
     ) -> Iterator[tuple[Any, Any]]:
         logger = get_run_logger()
         pending: deque[tuple[Any, PrefectFuture[Any]]] = deque()
+        # A unit is a batch of files (``FileBatch``): progress is counted in files.
+        total = sum(_files_in(item) for item in items)
         done = 0
         for item, params in zip(items, parameters, strict=True):
             pending.append((item, runner.submit(unit, params)))
             while len(pending) >= self.window:
-                done += 1
-                yield self._finish(*pending.popleft(), logger, done, len(items))
+                done += _files_in(pending[0][0])
+                yield self._finish(*pending.popleft(), logger, done, total)
         while pending:
-            done += 1
-            yield self._finish(*pending.popleft(), logger, done, len(items))
+            done += _files_in(pending[0][0])
+            yield self._finish(*pending.popleft(), logger, done, total)
 
     @staticmethod
     def _finish(item: Any, future: PrefectFuture[Any], logger: Any, done: int, total: int) -> tuple[Any, Any]:
         try:
             outcome = future.result()
         except Exception as error:  # noqa: BLE001 - e.g. a Dask worker lost with the task on it
-            logger.error("%s failed: %s: %s", getattr(item, "source_path", item), type(error).__name__, error)
+            logger.error("%s failed: %s: %s", getattr(item, "label", item), type(error).__name__, error)
             outcome = error
         logger.info("files: %d/%d done", done, total)
         return item, outcome
+
+
+def _files_in(item: Any) -> int:
+    """How many files a unit of work holds (a batch's entries; anything else counts as one)."""
+    return len(getattr(item, "entries", (item,)))
 
 
 def _embedded_api_url(dask_address: str | None) -> str:

@@ -3,27 +3,29 @@
 The flow has no run sequence of its own: it calls :func:`discourse.pipeline.run_pipeline` with a
 :class:`PrefectExecutor`, which turns each step into a task run —
 
-    load-model -> plan-run -> process-file (one per new or changed raw file, concurrent)
+    load-model -> plan-run -> process-files (one per batch of new or changed raw files, concurrent)
       -> record-run (the commit) -> build-reports -> [evaluate-model]
 
 — and adds what an orchestrator is for: retries, logs, concurrency and artifacts.
 
 Choices (docs/orchestration.md):
 
-* ``process-file`` tasks run on the flow's ThreadPoolTaskRunner, or on a Dask cluster with
+* ``process-files`` tasks run on the flow's ThreadPoolTaskRunner, or on a Dask cluster with
   ``task_runner="dask"`` (``dask_address`` of an existing scheduler, else a temporary
-  LocalCluster). Each reads one file, classifies and measures its posts, writes its pages and
-  returns its tables; only the flow's process writes the database, in one transaction.
+  LocalCluster). Each reads a batch of files (about 2 MB of raw files, at most 256 files:
+  :func:`discourse.pipeline.batch_entries`), classifies and measures their posts together,
+  writes their pages and returns their tables; only the flow's process writes the database, in
+  one transaction.
 * The model is loaded once per flow run and handed to every task. It is a picklable
   scikit-learn estimator (about 0.3 MB pickled), so on Dask it travels with each task; workers
   never train or read the models folder. Workers must see the raw and reports folders (one
   machine, or a shared file system).
-* At most ``2 × threads`` files are in flight: finished files are committed while later ones
+* At most ``2 × threads`` batches are in flight: finished batches are committed while later ones
   are read, so the flow's memory does not grow with the corpus.
 * No Prefect result caching: the manifest is the cache, keyed on each file's sha256 and the run
   version (model + settings), never on paths.
-* Task retries (2, one second apart) only for I/O errors (``OSError``), never for the commit; a
-  file whose task fails for any other reason is recorded as failed and the others go on.
+* Task retries (2, one second apart) only for I/O errors (``OSError``), never for the commit; the
+  files of a task that fails for any other reason are recorded as failed and the others go on.
 
 This module holds the flow, its parameters and the entry points :mod:`discourse.orchestrate`
 calls; the pieces live beside it and are re-exported here: the executor
@@ -104,7 +106,7 @@ def discourse_pipeline(
 
     Folders default to the project's (``$DISCOURSE_HOME`` or the checkout): ``data/raw``,
     ``data/processed``, ``reports``, ``models``. ``force`` reprocesses unchanged files too.
-    ``task_runner="dask"`` runs the per-file tasks on the Dask scheduler at ``dask_address``
+    ``task_runner="dask"`` runs the file tasks on the Dask scheduler at ``dask_address``
     (or on a temporary local cluster). ``standalone`` puts the chart library inside every page
     written instead of the reports folder's shared ``assets/`` file (docs/dashboards.md).
     """

@@ -52,6 +52,6 @@ DESCRIBE_RESULT: dict[str, Callable[[Any], str]] = {
     "build-reports": lambda pages: f"wrote {len(pages)} page(s)",
 }
 #: Task run names by step (parameters in braces).
-RUN_NAMES = {"process-file": "process-file[{entry.source_path}]"}
+RUN_NAMES = {"process-files": "process-files[{batch.label}]"}
 #: Steps never retried: a commit is not redone halfway.
 NO_RETRY_STEPS = {"record-run"}

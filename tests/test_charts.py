@@ -345,3 +345,46 @@ def test_page_data_reuses_the_run_tables(monkeypatch):
     data = report.prepare_thread("awkward-a", frames["posts"], frames["classified"], tables)
     assert data.edges.height == 6  # 3→0 (twice), 5→4, 5→0, 2→1, 6→3, 7→5; 7→7, p99, null dropped
     assert report.thread_plans(data)["quotes"].data[charts.DATASETS["quote_edges"]].height == 6
+
+
+def test_stance_sentiment_shares_are_counts_times_the_reciprocal_of_the_thread_size():
+    """Guards the batched plans: a share is n × (1 / posts), what Polars gives for one thread's
+    count divided by a number, so pages keep their values whichever way the plan is made."""
+    frames = bu.seed_like_thread()
+    tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
+    view = charts.post_view(frames["posts"], frames["classified"], tables["shifts"])
+    counts = charts.stance_sentiment_plan(view).data["stance_sentiment-counts"]
+    assert counts["share"].to_list() == [n * (1.0 / view.height) for n in counts["posts"].to_list()]
+    assert counts["posts"].sum() == view.height
+
+
+def test_plans_of_many_threads_equal_each_threads_own():
+    """The author-track and stance × sentiment plans made for a multi-thread view at once equal
+    the plans each thread's view gives alone (data, shape and fill)."""
+    makers = [bu.tea_stall_thread, bu.seed_like_thread, bu.hostile_thread, bu.bare_thread, bu.all_none_thread]
+    views, tracks = [], []
+    for maker in makers:
+        frames = maker()
+        tables = shifts.compute_shifts(frames["posts"], frames["quotes"], frames["classified"])
+        views.append(charts.post_view(frames["posts"], frames["classified"], tables["shifts"]))
+        tracks.append(tables["author_tracks"])
+    together = {
+        "authors": charts.author_tracks_plans(pl.concat(views), pl.concat(tracks, how="vertical_relaxed"), max_authors=2),
+        "stance_sentiment": charts.stance_sentiment_plans(pl.concat(views)),
+    }
+    for view, track in zip(views, tracks, strict=True):
+        thread = view["thread_id"][0]
+        alone = {
+            "authors": charts.author_tracks_plan(view, track, max_authors=2),
+            "stance_sentiment": charts.stance_sentiment_plan(view),
+        }
+        for name, plan in alone.items():
+            batch = together[name][thread]
+            assert (batch.layout, batch.shape, dict(batch.fill)) == (plan.layout, plan.shape, dict(plan.fill)), (name, thread)
+            assert batch.data.keys() == plan.data.keys()
+            for key in plan.data:
+                assert batch.data[key].equals(plan.data[key]), (name, thread, key)
+    # Not vacuous: one thread has more authors than shown, and one has none (a note instead).
+    plans = [together["authors"][v["thread_id"][0]] for v in views]
+    assert any(dict(p.shape).get("most_active") == 2 for p in plans)
+    assert len({p.layout for p in plans}) == 2

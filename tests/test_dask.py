@@ -32,8 +32,15 @@ def test_remote_dask_scheduler_without_a_server_is_refused() -> None:
 
 
 @pytest.mark.prefect
-def test_dask_runner_matches_the_thread_runner(prefect_server, reference_run, trained_models: Path, tmp_path: Path):
+def test_dask_runner_matches_the_thread_runner(
+    prefect_server, reference_run, trained_models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     from distributed import Client, LocalCluster
+
+    import discourse.pipeline
+
+    # One file per batch, so that the two bundled files go to the two workers as two tasks.
+    monkeypatch.setattr(discourse.pipeline, "BATCH_FILES", 1)
 
     settings = make_workspace(tmp_path / "project", trained_models)
     with LocalCluster(
@@ -43,7 +50,7 @@ def test_dask_runner_matches_the_thread_runner(prefect_server, reference_run, tr
         with Client(cluster) as client:
             ran = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
     assert summary.ok, (summary.failed_files, summary.thread_errors)
-    assert "process_file" in ran, ran  # the per-file tasks ran on Dask
+    assert "process_files" in ran, ran  # the tasks that process the files ran on Dask
 
     assert_same_outputs(reference_run.settings.processed_dir, settings.processed_dir)
     pages = sorted(p.name for p in settings.reports_dir.glob("*.html"))
@@ -52,7 +59,7 @@ def test_dask_runner_matches_the_thread_runner(prefect_server, reference_run, tr
     assert len(list((settings.reports_dir / "assets").glob("vega-*.js"))) == 1
     # The workers' task runs are on the session's server, next to the flow's own.
     names = wait_for_task_runs(flow_run_id, expected=6)
-    assert [n for n in names if n.startswith("process-file")] == [
-        "process-file[pakpassion-why-not-ussr.txt]",
-        "process-file[ussr-pakistan-relations-1965.txt]",
+    assert [n for n in names if n.startswith("process-files")] == [
+        "process-files[pakpassion-why-not-ussr.txt]",
+        "process-files[ussr-pakistan-relations-1965.txt]",
     ]

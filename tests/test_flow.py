@@ -65,7 +65,7 @@ class RecordingExecutor(InProcess):
 
     def map(self, name, fn, shared, items):
         for item, outcome in super().map(name, fn, shared, items):
-            self.steps.append(f"{name}[{item.source_path}]")
+            self.steps.append(f"{name}[{item.label}]")
             yield item, outcome
 
 
@@ -244,8 +244,7 @@ def test_flow_does_what_run_pipeline_does_and_publishes_artifacts(
             "evaluate-model",
             "load-model",
             "plan-run",
-            f"process-file[{ARTICLE}]",
-            "process-file[pakpassion-why-not-ussr.txt]",
+            "process-files[pakpassion-why-not-ussr.txt and 1 more]",
             "record-run",
         ]
     ), names

@@ -281,6 +281,59 @@ def test_multi_thread_frames_are_filtered(tmp_path):
     assert data["datasets"][data["detail"]["dataset"]]["n"] == 7
 
 
+def test_pages_of_many_threads_at_once_equal_each_thread_alone(tmp_path):
+    """Guards the run's batched pages: one post view and one edge view for many threads, cut per
+    thread, give every page byte for byte (excerpt lengths included: the 6,000-post thread gets
+    shorter excerpts than its neighbours)."""
+    makers = [bu.tea_stall_thread, bu.seed_like_thread, bu.hostile_thread, bu.single_post_thread,
+              bu.all_none_thread, bu.bare_thread, lambda: bu.synthetic_thread(6_000, thread_id="long")]
+    frames = [m() for m in makers]
+    names = ("threads", "posts", "quotes", "classified")
+    both = {k: pl.concat([f[k] for f in frames], how="vertical_relaxed") for k in names}
+    tables = shifts.compute_shifts(both["posts"], both["quotes"], both["classified"])
+    assert both["threads"]["thread_id"].n_unique() == len(makers)
+
+    pages, errors = report.write_thread_reports(
+        both["threads"], both["posts"], both["classified"], tables, tmp_path / "together", RUN_META
+    )
+    assert errors == {} and len(pages) == len(makers)
+    for f in frames:
+        alone = write(f, tmp_path / "alone")
+        thread_id = f["threads"]["thread_id"][0]
+        assert pages[thread_id].read_bytes() == alone.read_bytes(), thread_id
+    long_data = page_data(pages["long"].read_text(encoding="utf-8"))
+    assert long_data["datasets"][long_data["detail"]["dataset"]]["n"] == 6_000
+
+    # A thread whose metric tables are missing is named with the reason; the others are written.
+    partial = {k: v.filter(pl.col("thread_id") != "long") for k, v in tables.items()}
+    pages, errors = report.write_thread_reports(
+        both["threads"], both["posts"], both["classified"], partial, tmp_path / "partial", RUN_META
+    )
+    assert list(errors) == ["long"] and "6000 posts but its metric tables hold 0 shift rows" in errors["long"]
+    assert len(pages) == len(makers) - 1
+
+
+def test_thread_pages_are_not_flushed_one_by_one(tmp_path, monkeypatch):
+    """Regression: every thread page paid an fsync (about a millisecond each) although the run
+    flushes them all with one sync before its commit; the index is still flushed on its own."""
+    from discourse import atomic
+
+    calls = []
+    real_fsync = atomic.os.fsync
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: calls.append(fd) or real_fsync(fd))
+    frames = [bu.tea_stall_thread(), bu.seed_like_thread(), bu.hostile_thread()]
+    both = {k: pl.concat([f[k] for f in frames], how="vertical_relaxed") for k in ("threads", "posts", "quotes", "classified")}
+    tables = shifts.compute_shifts(both["posts"], both["quotes"], both["classified"])
+    # The folder's first page also installs its shared chart library (flushed once, as it should).
+    report.write_thread_reports(both["threads"], both["posts"], both["classified"], tables, tmp_path, RUN_META)
+    calls.clear()
+    pages, errors = report.write_thread_reports(both["threads"], both["posts"], both["classified"], tables, tmp_path, RUN_META)
+    assert len(pages) == 3 and not errors
+    assert calls == []
+    report.write_index(both["threads"], tables["thread_summary"], tmp_path, RUN_META)
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize("bad", ["../escape", "a/b", "a\\b", ".hidden", "", "index", "evaluation"])
 def test_unsafe_thread_ids_are_refused(tmp_path, bad):
     with pytest.raises(ValueError):

@@ -96,6 +96,33 @@ def test_batched_classification_equals_sentence_by_sentence(
     assert batched.get_column("sentiment_us").is_not_null().sum() > N_POSTS / 4
 
 
+def test_a_threads_classification_does_not_depend_on_the_threads_beside_it(
+    generated: tuple[list[pl.DataFrame], StanceClassifier],
+) -> None:
+    """Guards the run's batches of files: all threads in one call give, float for float, what
+    each thread gives alone, also for threads whose posts are all one segment long."""
+    threads, model = generated
+    linear = model.linear()
+
+    def one_segment(text: str | None) -> bool:
+        return len(linear.segments([text or ""])[0]) == 1
+
+    # Each generated thread's one-segment posts once more, as a thread of their own.
+    short = [
+        t.filter(pl.col("own_text").map_elements(one_segment, return_dtype=pl.Boolean))
+        .with_columns(pl.lit(f"short-{i}").alias(schema.THREAD_ID))
+        for i, t in enumerate(threads)
+    ]
+    threads = [*threads, *[t for t in short if t.height]]
+    one_call = classify_posts(pl.concat(threads), schema.empty(schema.QUOTES), model)
+    alone = _classify_all(threads, model)
+    for column in one_call.columns:
+        assert one_call.get_column(column).equals(alone.get_column(column), check_names=True), column
+    # Not vacuous: some threads have a post scored in several segments and some have none.
+    segmented = [not all(map(one_segment, t["own_text"].to_list())) for t in threads]
+    assert any(segmented) and not all(segmented)
+
+
 def test_batched_cue_rows_equal_sentence_by_sentence(
     generated: tuple[list[pl.DataFrame], StanceClassifier], monkeypatch: pytest.MonkeyPatch
 ) -> None:

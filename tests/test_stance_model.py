@@ -155,6 +155,26 @@ def test_ngram_counting_equals_vectorizer(fitted: StanceClassifier, ngram_range:
     assert np.array_equal(got.data, expected.data)
 
 
+@pytest.mark.parametrize("ngram_range", [(1, 2), (2, 3), (1, 3)])
+def test_ngram_index_never_counts_an_ngram_across_two_documents(ngram_range: tuple[int, int]) -> None:
+    """Guards the array lookup of n-grams: the documents of a batch lie end to end in one array,
+    and an n-gram may not run from one into the next (nor through an empty one)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from discourse.fastpaths import tfidf_rows
+
+    # Authored toy documents: every n-gram below is in the vocabulary.
+    train = ["alpha beta gamma", "beta gamma delta", "gamma delta alpha beta"]
+    vectorizer = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
+                                 ngram_range=ngram_range).fit(train)
+    docs = ["alpha", "beta gamma", "", "delta", "alpha beta", "gamma", "unknown alpha beta unknown gamma delta", "beta"]
+    expected = vectorizer.transform(docs)
+    got = tfidf_rows(vectorizer.vocabulary_, vectorizer.idf_, vectorizer.ngram_range, docs)
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+    assert got.nnz > 0
+
+
 def test_top_cues_equal_row_by_row_ranking(fitted: StanceClassifier) -> None:
     texts, _ = texts_and_labels()
     probe = list(PROBES) + texts[:30]

@@ -2,10 +2,10 @@
 
 :func:`discourse.pipeline.run_pipeline` owns the order of a run and hands every step to an
 executor: ``stage(name, fn, *args)`` for a step done once (load the model, plan, commit, pages,
-evaluation) and ``map(name, fn, shared, items)`` for the per-file work. :class:`InProcess` does
-both in the calling thread, lazily, one file at a time; the Prefect flow (``flows.pipeline``)
+evaluation) and ``map(name, fn, shared, items)`` for the work on each batch of files. :class:`InProcess`
+does both in the calling thread, lazily, one batch at a time; the Prefect flow (``flows.pipeline``)
 supplies ``flows.executor.PrefectExecutor``, which makes each call a task run (with retries and
-logs) and spreads the per-file work over threads or a Dask cluster.
+logs) and spreads the batches over threads or a Dask cluster.
 
 ``map`` yields ``(item, outcome)`` pairs in the order of ``items``, as they finish; the outcome
 is what ``fn(shared, item)`` returned, or the exception that ended it when the executor
@@ -34,7 +34,7 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """Every step in the calling thread, in order; the per-file work one file at a time."""
+    """Every step in the calling thread, in order; the batches of files one at a time."""
 
     def stage(self, name: str, fn: Callable[..., R], /, *args: Any) -> R:
         return fn(*args)

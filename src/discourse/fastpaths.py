@@ -323,31 +323,20 @@ def tfidf_rows(vocabulary: dict[str, int], idf: np.ndarray, ngram_range: tuple[i
     n-gram range gives for ``docs``, without scikit-learn.
 
     scikit-learn splits on white space and counts word n-grams with a regular expression and a
-    Python loop per n-gram, a sixth of the prediction time. Here each document's n-grams are
-    looked up in the vocabulary in one pass, counted for all documents at once with
-    ``np.unique`` (which also sorts each row's columns), and the steps of
-    ``TfidfTransformer.transform`` are applied in the same order: sublinear tf, idf, then the
-    l2 norm of each row as ``sklearn.preprocessing.normalize`` computes it (squares summed in
-    column order, rows of norm 0 left as they are). The matrix is the same, value for value
-    (``tests/test_stance_model.py`` compares them).
+    Python loop per n-gram, a sixth of the prediction time. Here each token is looked up once
+    (:class:`NgramIndex`), the n-grams of all documents are found among the vocabulary's with
+    array operations, counted for all documents at once with ``np.unique`` (which also sorts
+    each row's columns), and the steps of ``TfidfTransformer.transform`` are applied in the same
+    order: sublinear tf, idf, then the l2 norm of each row as ``sklearn.preprocessing.normalize``
+    computes it (squares summed in column order, rows of norm 0 left as they are). The matrix is
+    the same, value for value (``tests/test_stance_model.py`` compares them).
     """
     from scipy import sparse
 
-    min_n, max_n = ngram_range
-    lookup = vocabulary.get
-    columns: list[int] = []
-    ends = [0]
-    for doc in docs:
-        tokens = doc.split()  # the same tokens as the pattern \S+
-        grams = tokens if min_n == 1 else []
-        for n in range(max(min_n, 2), max_n + 1):
-            grams = grams + list(map(" ".join, zip(*(tokens[k:] for k in range(n)))))
-        columns += [j for j in map(lookup, grams) if j is not None]
-        ends.append(len(columns))
+    rows, columns = ngram_index(vocabulary, ngram_range).find(docs)
     n_docs, n_features = len(docs), len(vocabulary)
-    rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(ends))
     # One key per (document, column): unique keys come out sorted by row, then by column.
-    keys, counts = np.unique(rows * n_features + np.asarray(columns, dtype=np.int64), return_counts=True)
+    keys, counts = np.unique(rows * n_features + columns, return_counts=True)
     key_rows = keys // n_features
     indptr = np.zeros(n_docs + 1, dtype=np.int32)
     np.cumsum(np.bincount(key_rows, minlength=n_docs), out=indptr[1:])
@@ -360,6 +349,95 @@ def tfidf_rows(vocabulary: dict[str, int], idf: np.ndarray, ngram_range: tuple[i
     matrix.data *= idf[matrix.indices]
     _normalize_rows_l2(matrix)
     return matrix
+
+
+class NgramIndex:
+    """A fitted vocabulary of word n-grams as arrays: each token an id, each n-gram a number.
+
+    An n-gram of tokens ``t1 … tn`` is the number ``id(t1)·V^(n-1) + … + id(tn)`` (``V`` tokens
+    in all), so the n-grams of a batch are found with one ``searchsorted`` per ``n`` instead of
+    a string join and a dictionary lookup each. A token outside the vocabulary's n-grams has no
+    id, and no n-gram holding it can be in the vocabulary.
+    """
+
+    def __init__(self, vocabulary: dict[str, int], ngram_range: tuple[int, int]):
+        self.min_n, self.max_n = ngram_range
+        self.token_ids: dict[str, int] = {}
+        grams = [(term.split(" "), column) for term, column in vocabulary.items()]
+        for tokens, _ in grams:
+            for token in tokens:
+                self.token_ids.setdefault(token, len(self.token_ids))
+        self.base = max(1, len(self.token_ids))
+        if self.base ** self.max_n >= 2**62:
+            raise ValueError(f"{self.base} tokens in n-grams of up to {self.max_n} words do not fit the index")
+        by_n: dict[int, tuple[list[int], list[int]]] = {}
+        for tokens, column in grams:
+            number = 0
+            for token in tokens:
+                number = number * self.base + self.token_ids[token]
+            keys, columns = by_n.setdefault(len(tokens), ([], []))
+            keys.append(number)
+            columns.append(column)
+        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for n, (keys, columns) in by_n.items():
+            order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+            self.tables[n] = (np.asarray(keys, dtype=np.int64)[order], np.asarray(columns, dtype=np.int64)[order])
+
+    def find(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(document, column) of every vocabulary n-gram occurrence in ``docs`` (white-space
+        tokens, as ``str.split()`` cuts them), in no particular order."""
+        lookup = self.token_ids.get
+        ids: list[int] = []
+        lengths: list[int] = []
+        for doc in docs:
+            tokens = doc.split()
+            ids += [lookup(t, -1) for t in tokens]
+            lengths.append(len(tokens))
+        token = np.asarray(ids, dtype=np.int64)
+        length = np.asarray(lengths, dtype=np.int64)
+        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), length)
+        # How many tokens of its document follow each token (0 for the last one).
+        after = np.repeat(np.cumsum(length), length) - np.arange(token.size, dtype=np.int64) - 1
+        rows: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        number = np.zeros(token.size, dtype=np.int64)
+        known = np.ones(token.size, dtype=bool)
+        for n in range(1, self.max_n + 1):
+            # number[i] is the n-gram starting at token i; it must lie within one document and
+            # hold only tokens the index knows.
+            span = token.size - n + 1
+            if span <= 0:
+                break
+            shifted = token[n - 1 : n - 1 + span]
+            number = number[:span] * self.base + np.maximum(shifted, 0)
+            known = known[:span] & (shifted >= 0)
+            if n < self.min_n or n not in self.tables:
+                continue
+            at = np.flatnonzero(known & (after[:span] >= n - 1))
+            keys, cols = self.tables[n]
+            where = np.searchsorted(keys, number[at])
+            where[where == keys.size] = 0
+            hit = keys[where] == number[at]
+            rows.append(doc_of[at[hit]])
+            columns.append(cols[where[hit]])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(columns)
+
+
+_INDEXES: dict[int, tuple[dict[str, int], tuple[int, int], NgramIndex]] = {}
+
+
+def ngram_index(vocabulary: dict[str, int], ngram_range: tuple[int, int]) -> NgramIndex:
+    """The :class:`NgramIndex` of a vocabulary, built once per vocabulary object (a few kept)."""
+    cached = _INDEXES.get(id(vocabulary))
+    if cached is not None and cached[0] is vocabulary and cached[1] == tuple(ngram_range):
+        return cached[2]
+    index = NgramIndex(vocabulary, tuple(ngram_range))
+    if len(_INDEXES) >= 8:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(vocabulary)] = (vocabulary, tuple(ngram_range), index)
+    return index
 
 
 def _normalize_rows_l2(matrix) -> None:

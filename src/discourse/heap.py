@@ -49,7 +49,7 @@ def settled_heap() -> Iterator[Callable[[], None]]:
 def release_memos() -> None:
     """Forget the per-sentence memos of the modules a run has loaded.
 
-    The run calls this when its per-file work is done: the commit and the export need the
+    The run calls this when the work on its files is done: the commit and the export need the
     memory more than the memos do (a million-post run holds hundreds of MB in them), and a
     later run in the same process fills them again. Modules not imported are not imported.
     """

@@ -1,7 +1,7 @@
 """Pages from the committed tables: the pages a run did not write itself, the index, orphans.
 
-Thread pages of the files a run processes are written by the per-file work
-(:func:`discourse.pipeline.process_file`); what is left — pages gone missing for unchanged
+Thread pages of the files a run processes are written by the work on each batch of files
+(:func:`discourse.pipeline.process_files`); what is left — pages gone missing for unchanged
 threads, every page for ``discourse report``, the index — is written here from the database,
 a batch of threads at a time.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import polars as pl
 
 from discourse import store
+from discourse.atomic import sync_to_disk
 from discourse.config import Settings
-from discourse.ingest.run import split_by_thread
 from discourse.schema import ANALYSIS_TABLES, INGEST_TABLES, METRIC_TABLES, N_POSTS, THREAD_ID
 
 #: Posts read from the database per batch when stored threads are analysed or paged again.
@@ -30,6 +30,21 @@ def write_page(settings: Settings, part: dict[str, pl.DataFrame], run_meta: dict
     return write_thread_report(
         part["threads"].row(0, named=True), part["posts"], part["classified"],
         {name: part[name] for name in METRIC_TABLES}, settings.reports_dir, run_meta,
+        standalone=settings.standalone,
+    )
+
+
+def write_pages(
+    settings: Settings, tables: dict[str, pl.DataFrame], run_meta: dict[str, Any]
+) -> tuple[dict[str, Path], dict[str, str]]:
+    """Write the page of every thread in ``tables`` (every per-thread table of those threads,
+    many threads at once); return ``{thread_id: page}`` and ``{thread_id: reason}`` of the pages
+    that could not be made."""
+    from discourse.report import write_thread_reports
+
+    return write_thread_reports(
+        tables["threads"], tables["posts"], tables["classified"],
+        {name: tables[name] for name in METRIC_TABLES}, settings.reports_dir, run_meta,
         standalone=settings.standalone,
     )
 
@@ -50,9 +65,13 @@ def build_reports(
     wanted = threads if thread_ids is None else threads.filter(pl.col(THREAD_ID).is_in(list(thread_ids)))
     written: list[Path] = []
     for batch in read_thread_batches(db, wanted, (*INGEST_TABLES, *ANALYSIS_TABLES)):
-        for part in split_by_thread(batch).values():
-            written.append(write_page(settings, part, run_meta or {}))
+        pages, errors = write_pages(settings, batch, run_meta or {})
+        if errors:  # stored threads were paged before: a failure here is a bug, not bad input
+            thread_id, reason = next(iter(errors.items()))
+            raise RuntimeError(f"the page of thread {thread_id!r} could not be written: {reason}")
+        written += pages.values()
     remove_orphan_reports(settings.reports_dir, set(all_ids))
+    sync_to_disk()  # thread pages are written without an fsync each; flush them before the index
     summaries = db.read("thread_summary")
     written.append(write_index(threads, summaries, settings.reports_dir, run_meta or {}, standalone=settings.standalone))
     return written

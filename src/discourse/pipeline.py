@@ -1,11 +1,12 @@
-"""The run: plan → per-file ingest and analysis → one commit → pages → evaluation.
+"""The run: plan → ingest and analysis by batches of files → one commit → pages → evaluation.
 
 :func:`run_pipeline` is the only place that knows the order of a run. It hands every step to an
 executor (:mod:`discourse.executors`): in-process by default, Prefect tasks in the flow, Dask
-workers behind Prefect. The per-file unit (:func:`process_file`) reads one raw file, classifies
-and measures all its posts in one batch, writes its threads' pages and returns its tables; only
-the process running the sequence writes the database, in one transaction for the whole run, with
-the manifest and the ingest report (:mod:`discourse.store`).
+workers behind Prefect. The unit of work (:func:`process_files`) reads a batch of raw files
+(:func:`batch_entries`) one by one, classifies and measures all their posts in one batch, writes
+their threads' pages and returns their tables; only the process running the sequence writes the
+database, in one transaction for the whole run, with the manifest and the ingest report
+(:mod:`discourse.store`).
 
 The CLI's ``ingest``, ``classify`` and ``report`` commands are slices of the same sequence
 (:mod:`discourse.slices`), built from the same steps.
@@ -35,7 +36,7 @@ from discourse.labels import LabelFileError
 from discourse.model_evaluation import evaluate_model, evaluation_is_stale
 from discourse.models import known_model_version, load_model, run_metadata
 from discourse.names import check_thread_id
-from discourse.pages import build_reports, write_page
+from discourse.pages import build_reports, write_page, write_pages
 from discourse.plan import RunPlan, plan_run, run_version
 from discourse.schema import (
     FORMAT,
@@ -92,7 +93,7 @@ class RunSummary:
 
 @dataclass(frozen=True)
 class FileJob:
-    """What the per-file work needs besides the file: picklable, shared by every file of a run.
+    """What the work on a batch needs besides its files: picklable, shared by every batch of a run.
 
     ``model`` None ingests only; ``run_meta`` None writes no pages.
     """
@@ -103,24 +104,117 @@ class FileJob:
     run_meta: dict[str, Any] | None = None
 
 
+#: A batch of files is analysed together up to about this many raw bytes (classifying and
+#: measuring costs milliseconds per call before any work, so a call per thread of twenty posts
+#: would cost more than its posts do) ...
+BATCH_BYTES = 2 * 1024 * 1024
+#: ... and up to this many files.
+BATCH_FILES = 256
+
+
+@dataclass(frozen=True)
+class FileBatch:
+    """Raw files that one unit of work reads one by one and then analyses together."""
+
+    entries: tuple[RawEntry, ...]
+
+    @property
+    def label(self) -> str:
+        """The first file's name, and how many more: what logs and task-run names show."""
+        first = self.entries[0].source_path
+        return first if len(self.entries) == 1 else f"{first} and {len(self.entries) - 1} more"
+
+
 @dataclass
 class FileOutcome:
-    """One file's result: the read outcome (tables released) and the rows to store."""
+    """One file's result: the read outcome (tables released), its failed threads, its pages."""
 
     result: FileIngest
-    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     thread_errors: dict[str, str] = field(default_factory=dict)
     pages: list[Path] = field(default_factory=list)
 
 
-# --- the per-file and per-thread work -------------------------------------------------------------
-def process_file(job: FileJob, entry: RawEntry) -> FileOutcome:
-    """Read one raw file; with a model, classify and measure its threads and write their pages.
+@dataclass
+class BatchOutcome:
+    """A batch's files' outcomes, in the batch's order, and the rows of all of them to store."""
 
-    A thread whose analysis or page fails is left out of the returned tables and named in
-    ``thread_errors``; the file's other threads are kept. An ``OSError`` (the disk, not the
-    data) propagates so that the run stops and the next run redoes the file.
+    files: list[FileOutcome]
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+
+#: A file read for analysis: its outcome and its tables.
+_Read = tuple[FileOutcome, dict[str, pl.DataFrame]]
+
+
+def batch_entries(
+    entries: list[RawEntry], *, max_bytes: int | None = None, max_files: int | None = None
+) -> list[FileBatch]:
+    """Cut ``entries`` into consecutive batches of at most ``max_files`` files and about
+    ``max_bytes`` raw bytes (a larger file is a batch of its own), in their order; the limits
+    default to :data:`BATCH_BYTES` and :data:`BATCH_FILES`.
+
+    The batches depend on the files alone, never on the executor, so every executor hands the
+    same units of work to the same function.
     """
+    max_bytes = BATCH_BYTES if max_bytes is None else max_bytes
+    max_files = BATCH_FILES if max_files is None else max_files
+    batches: list[FileBatch] = []
+    current: list[RawEntry] = []
+    held = 0
+    for entry in entries:
+        size = _size(entry)
+        if current and (held + size > max_bytes or len(current) >= max_files):
+            batches.append(FileBatch(tuple(current)))
+            current, held = [], 0
+        current.append(entry)
+        held += size
+    if current:
+        batches.append(FileBatch(tuple(current)))
+    return batches
+
+
+def _size(entry: RawEntry) -> int:
+    """The file's size in bytes; 0 for what cannot be read (its read reports why)."""
+    if entry.problem is not None:
+        return 0
+    try:
+        return entry.path.stat().st_size
+    except OSError:
+        return 0
+
+
+# --- the work on a batch of files --------------------------------------------------------------------
+def process_files(job: FileJob, batch: FileBatch) -> BatchOutcome:
+    """Read each file of ``batch``; with a model, classify and measure all their threads in one
+    batch and write their pages.
+
+    A file that cannot be read fails alone. A thread whose analysis or page fails is left out of
+    the returned tables and named in its file's ``thread_errors``; the other threads are kept.
+    An ``OSError`` (the disk, not the data) propagates so that the run stops and the next run
+    redoes the files.
+    """
+    files: list[FileOutcome] = []
+    read: list[_Read] = []
+    for entry in batch.entries:
+        outcome, tables = _read_file(job, entry)
+        files.append(outcome)
+        if tables:
+            read.append((outcome, tables))
+    if job.model is None:
+        return BatchOutcome(files, _concat_tables([tables for _, tables in read]))
+    stored = []
+    for group in _disjoint_groups(read):
+        tables, errors, pages = analyse_tables(job, _concat_tables([tables for _, tables in group]))
+        stored.append(tables)
+        for outcome, _ in group:
+            ids = outcome.result.thread_ids
+            outcome.thread_errors = {t: errors[t] for t in ids if t in errors}
+            outcome.pages = [pages[t] for t in ids if t in pages]
+    return BatchOutcome(files, _concat_tables(stored))
+
+
+def _read_file(job: FileJob, entry: RawEntry) -> _Read:
+    """Read one raw file: its outcome, and its tables (empty when it failed)."""
     settings = job.settings
     result = read_entry(
         entry,
@@ -137,20 +231,36 @@ def process_file(job: FileJob, entry: RawEntry) -> FileOutcome:
     except ValueError as error:  # never made by discourse.names; one bad id fails its file alone
         result.error, result.tables, tables = str(error), {}, {}
     result.release()
-    if not result.ok or job.model is None:
-        return FileOutcome(result, tables if result.ok else {})
-    tables, errors, pages = analyse_tables(job, tables)
-    return FileOutcome(result, tables, errors, pages)
+    return FileOutcome(result), tables if result.ok else {}
+
+
+def _disjoint_groups(read: list[_Read]) -> list[list[_Read]]:
+    """The read files in groups whose thread ids do not overlap, in order: files that name the
+    same thread are never analysed as one (the store refuses such a run at its commit)."""
+    groups: list[list[_Read]] = []
+    seen: list[set[str]] = []
+    for item in read:
+        ids = set(item[0].result.thread_ids)
+        for group, taken in zip(groups, seen, strict=True):
+            if taken.isdisjoint(ids):
+                group.append(item)
+                taken |= ids
+                break
+        else:
+            groups.append([item])
+            seen.append(ids)
+    return groups
 
 
 def analyse_tables(
     job: FileJob, tables: dict[str, pl.DataFrame]
-) -> tuple[dict[str, pl.DataFrame], dict[str, str], list[Path]]:
+) -> tuple[dict[str, pl.DataFrame], dict[str, str], dict[str, Path]]:
     """Classify and measure the threads in ``tables`` (ingest tables), then write their pages.
 
     All posts are scored in one batch; when that fails, each thread is scored alone so that one
     bad thread costs only itself. Returns the ingest and analysis tables of the threads that
-    succeeded, ``{thread_id: reason}`` of the others, and the pages written.
+    succeeded, ``{thread_id: reason}`` of the others, and ``{thread_id: page}`` of the pages
+    written.
     """
     errors: dict[str, str] = {}
     try:
@@ -167,7 +277,7 @@ def analyse_tables(
             except Exception as error:  # noqa: BLE001 - one bad thread must not stop the run
                 errors[thread_id] = f"{type(error).__name__}: {error}"
         out = _concat_tables(kept, tables)
-    pages: list[Path] = []
+    pages: dict[str, Path] = {}
     if job.run_meta is not None:
         pages = _write_pages(job, out, errors)
     if errors:
@@ -186,22 +296,33 @@ def _analyse(job: FileJob, tables: dict[str, pl.DataFrame]) -> dict[str, pl.Data
     return {name: tables[name] for name in schema.INGEST_TABLES} | {"classified": classified, **metrics}
 
 
-def _concat_tables(parts: list[dict[str, pl.DataFrame]], like: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+def _concat_tables(
+    parts: list[dict[str, pl.DataFrame]], like: dict[str, pl.DataFrame] | None = None
+) -> dict[str, pl.DataFrame]:
+    """The tables of ``parts`` one after the other; with no parts, ``like``'s ingest tables emptied."""
+    if len(parts) == 1:
+        return parts[0]
     if not parts:
-        return {name: frame.clear() for name, frame in like.items() if name in schema.INGEST_TABLES}
-    return {name: pl.concat([part[name] for part in parts], how="vertical") for name in parts[0]}
+        return {name: frame.clear() for name, frame in (like or {}).items() if name in schema.INGEST_TABLES}
+    return {name: pl.concat([part[name] for part in parts], how="vertical_relaxed") for name in parts[0]}
 
 
-def _write_pages(job: FileJob, tables: dict[str, pl.DataFrame], errors: dict[str, str]) -> list[Path]:
+def _write_pages(job: FileJob, tables: dict[str, pl.DataFrame], errors: dict[str, str]) -> dict[str, Path]:
     """Write one page per thread in ``tables``; a page that fails is recorded in ``errors``."""
-    pages = []
-    for thread_id, part in split_by_thread(tables).items():
-        try:
-            pages.append(write_page(job.settings, part, job.run_meta or {}))
-        except OSError:
-            raise
-        except Exception as error:  # noqa: BLE001 - one bad page must not stop the run
-            errors[thread_id] = f"{type(error).__name__}: {error}"
+    try:
+        pages, failed = write_pages(job.settings, tables, job.run_meta or {})
+    except OSError:
+        raise
+    except Exception:  # noqa: BLE001 - the batch's chart data failed: page each thread alone
+        pages, failed = {}, {}
+        for thread_id, part in split_by_thread(tables).items():
+            try:
+                pages[thread_id] = write_page(job.settings, part, job.run_meta or {})
+            except OSError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one bad page must not stop the run
+                failed[thread_id] = f"{type(error).__name__}: {error}"
+    errors.update(failed)
     return pages
 
 
@@ -233,7 +354,7 @@ def run_pipeline(
             job = FileJob(settings, datetime.now(UTC), model, run_metadata(metadata, settings))
             with db.transaction() as tx, settled_heap() as settle:  # full GC scans stay small
                 tx.remove_threads([*plan.replaced_threads, *plan.removed_threads])
-                outcomes = run.map("process-file", process_file, job, plan.to_process)
+                outcomes = run.map("process-files", process_files, job, batch_entries(plan.to_process))
                 collect_outcomes(summary, outcomes, tx, plan.hashes, progress, settle)
                 release_memos()  # the commit and the export need the memory more
                 run.stage("record-run", record_run, tx, plan, summary, job.checked_at)
@@ -287,26 +408,32 @@ def _evaluate(settings: Settings, metadata: dict[str, Any]) -> list[Path]:
 
 def collect_outcomes(
     summary: RunSummary,
-    outcomes: Iterator[tuple[RawEntry, FileOutcome | BaseException]],
+    outcomes: Iterator[tuple[FileBatch, BatchOutcome | BaseException]],
     tx: store.Transaction,
     hashes: dict[str, str],
     progress: Progress | None,
     settle: Callable[[], None] = lambda: None,
 ) -> None:
-    """Store each file's outcome as it arrives; a crashed unit counts as a failed file."""
+    """Store each batch's outcome as it arrives; a crashed unit counts as failed files."""
     total = len(summary.plan.to_process)
-    for done, (entry, outcome) in enumerate(outcomes, start=1):
+    done = 0
+    for batch, outcome in outcomes:
         if isinstance(outcome, BaseException):
             reason = f"{type(outcome).__name__}: {outcome}"
-            outcome = FileOutcome(FileIngest(entry.source_path, hashes.get(entry.source_path), None, error=reason))
-        summary.results.append(outcome.result)
-        summary.thread_errors.update(outcome.thread_errors)
-        summary.reports += outcome.pages
+            outcome = BatchOutcome(
+                [FileOutcome(FileIngest(e.source_path, hashes.get(e.source_path), None, error=reason)) for e in batch.entries]
+            )
+        for file in outcome.files:
+            summary.results.append(file.result)
+            summary.thread_errors.update(file.thread_errors)
+            summary.reports += file.pages
         tx.append(outcome.tables)
         del outcome
         settle()
         if progress is not None:
-            progress(entry.source_path, done, total)
+            for entry in batch.entries:
+                done += 1
+                progress(entry.source_path, done, total)
 
 
 def record_run(tx: store.Transaction, plan: RunPlan, summary: RunSummary, now: datetime) -> None:
@@ -329,7 +456,7 @@ def record_run(tx: store.Transaction, plan: RunPlan, summary: RunSummary, now: d
             }
         )
     manifest = pl.DataFrame(rows, schema=schema.MANIFEST, orient="row") if rows else schema.empty(schema.MANIFEST)
-    # Pages were written without a per-file fsync; make them durable before the manifest that
+    # Pages were written without an fsync each; make them durable before the manifest that
     # says they are done is committed.
     sync_to_disk()
     tx.replace_table("manifest", manifest)

@@ -18,18 +18,20 @@ import polars as pl
 from discourse import schema, store
 from discourse.config import Settings
 from discourse.executors import InProcess
-from discourse.ingest.run import RawEntry, find_raw_files, split_by_thread
+from discourse.ingest.run import find_raw_files, split_by_thread
 from discourse.models import load_model, model_metadata, run_metadata
-from discourse.pages import build_reports, read_thread_batches, write_page
+from discourse.pages import build_reports, read_thread_batches, write_pages
 from discourse.pipeline import (
+    BatchOutcome,
+    FileBatch,
     FileJob,
-    FileOutcome,
     Progress,
     RunSummary,
     analyse_tables,
+    batch_entries,
     collect_outcomes,
     ingest_report_frame,
-    process_file,
+    process_files,
 )
 from discourse.plan import RunPlan
 from discourse.schema import SOURCE_PATH, THREAD_ID, THREAD_IDS
@@ -60,7 +62,8 @@ def ingest_files(
                 removed = {t for source, t in stored.iter_rows() if source in sources}
                 tx.remove_threads(removed)
                 held = set(stored[THREAD_ID]) - removed
-                outcomes = _replacing(InProcess().map("process-file", process_file, job, entries), tx, held)
+                batches = batch_entries(entries)
+                outcomes = _replacing(InProcess().map("process-files", process_files, job, batches), tx, held)
                 collect_outcomes(summary, outcomes, tx, {}, None if progress is None else lambda path, *_: progress(path))
                 new_ids = [t for result in summary.results for t in result.thread_ids]
                 manifest = tx.read("manifest")
@@ -72,15 +75,15 @@ def ingest_files(
 
 
 def _replacing(
-    outcomes: Iterator[tuple[RawEntry, FileOutcome]], tx: store.Transaction, held: set[str]
-) -> Iterator[tuple[RawEntry, FileOutcome]]:
+    outcomes: Iterator[tuple[FileBatch, BatchOutcome]], tx: store.Transaction, held: set[str]
+) -> Iterator[tuple[FileBatch, BatchOutcome]]:
     """Pass each outcome on, first removing the stored threads in ``held`` that it brings back."""
-    for entry, outcome in outcomes:
-        taken = held.intersection(outcome.result.thread_ids)
+    for batch, outcome in outcomes:
+        taken = held.intersection(t for file in outcome.files for t in file.result.thread_ids)
         if taken:
             tx.remove_threads(taken)
             held -= taken
-        yield entry, outcome
+        yield batch, outcome
 
 
 def _file_ids(stored: pl.DataFrame) -> dict[str, str]:
@@ -145,7 +148,11 @@ def report_stored(settings: Settings) -> list[Path]:
                 metrics = compute_shifts(batch["posts"], batch["quotes"], batch["classified"], window=settings.window)
                 tx.remove_threads(batch["threads"][schema.THREAD_ID], schema.METRIC_TABLES)
                 tx.append(metrics)
-                pages += [write_page(settings, part, run_meta) for part in split_by_thread(batch | metrics).values()]
+                written, errors = write_pages(settings, batch | metrics, run_meta)
+                if errors:  # the window changed the metrics only: a failure here is a bug, not bad input
+                    thread_id, reason = next(iter(errors.items()))
+                    raise RuntimeError(f"the page of thread {thread_id!r} could not be written: {reason}")
+                pages += written.values()
         return pages + build_reports(settings, db, [], run_meta)
 
 

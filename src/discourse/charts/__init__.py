@@ -10,7 +10,7 @@ Modules:
 
 * :mod:`.plan` — :class:`ChartPlan`, the compiled-layout cache, :data:`DATASETS`;
 * :mod:`.style` — colours, labels, the position axis, notes and rounding every chart shares;
-* :mod:`.views` — the rows the thread charts draw: :func:`post_view` and :func:`edge_view`;
+* :mod:`.views` — the rows the thread charts draw: :func:`post_view` and :func:`edge_view` (:func:`edge_rows` for many threads);
 * :mod:`.stance`, :mod:`.sentiment`, :mod:`.quote_arcs`, :mod:`.author_tracks`,
   :mod:`.stance_sentiment` — the thread page's charts, in page order;
 * :mod:`.comparison` — the index page's chart.
@@ -23,13 +23,13 @@ column names.
 
 from __future__ import annotations
 
-from discourse.charts.author_tracks import MAX_AUTHORS, author_tracks_chart, author_tracks_plan
+from discourse.charts.author_tracks import MAX_AUTHORS, author_tracks_chart, author_tracks_plan, author_tracks_plans
 from discourse.charts.comparison import comparison_chart, comparison_plan
 from discourse.charts.plan import DATASETS, ChartPlan, json_safe
 from discourse.charts.quote_arcs import quote_arcs_chart, quote_arcs_plan
 from discourse.charts.sentiment import sentiment_chart, sentiment_plan
 from discourse.charts.stance import MAX_CHANGE_RULES, stance_chart, stance_plan
-from discourse.charts.stance_sentiment import stance_sentiment_chart, stance_sentiment_plan
+from discourse.charts.stance_sentiment import stance_sentiment_chart, stance_sentiment_plan, stance_sentiment_plans
 from discourse.charts.style import (
     BRUSH,
     FONT,
@@ -41,6 +41,7 @@ from discourse.charts.style import (
 from discourse.charts.views import (
     EXCERPT_CHARS,
     MIN_EXCERPT_CHARS,
+    edge_rows,
     edge_view,
     excerpt_length,
     post_view,
@@ -61,8 +62,10 @@ __all__ = [
     "ChartPlan",
     "author_tracks_chart",
     "author_tracks_plan",
+    "author_tracks_plans",
     "comparison_chart",
     "comparison_plan",
+    "edge_rows",
     "edge_view",
     "excerpt_length",
     "json_safe",
@@ -75,4 +78,5 @@ __all__ = [
     "stance_plan",
     "stance_sentiment_chart",
     "stance_sentiment_plan",
+    "stance_sentiment_plans",
 ]

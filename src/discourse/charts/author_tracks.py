@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from discourse.charts.plan import DATASETS, ChartPlan, named
+from discourse.charts.plan import DATASETS, ChartPlan, named, rows_by_thread
 from discourse.charts.style import WIDTH, note_plan, position_domain, position_x, round_columns, stance_color
 from discourse.schema import (
     AUTHOR,
@@ -21,6 +21,7 @@ from discourse.schema import (
     POSITION,
     POST_ID,
     STANCE,
+    THREAD_ID,
 )
 
 #: Most authors drawn in the author-track chart (the ones with the most posts).
@@ -46,45 +47,77 @@ def author_tracks_plan(
     max_authors: int = MAX_AUTHORS,
     width: int = WIDTH,
 ) -> ChartPlan:
-    """The plan of :func:`author_tracks_chart` (same arguments)."""
+    """The plan of :func:`author_tracks_chart` (same arguments: one thread's post view and
+    author tracks)."""
+    one = view.with_columns(pl.lit("", pl.String).alias(THREAD_ID))
+    if tracks is not None:
+        tracks = tracks.with_columns(pl.lit("", pl.String).alias(THREAD_ID))
+    plans = author_tracks_plans(one, tracks, max_authors=max_authors, width=width)
+    return plans[""] if plans else _no_authors(width)
+
+
+def author_tracks_plans(
+    view: pl.DataFrame,
+    tracks: pl.DataFrame | None = None,
+    *,
+    max_authors: int = MAX_AUTHORS,
+    width: int = WIDTH,
+) -> dict[str, ChartPlan]:
+    """:func:`author_tracks_plan` of every thread of a multi-thread post view at once, by
+    thread id; each thread's plan equals the one it gets alone. A thread without rows in
+    ``tracks`` gets tracks made from its posts."""
+    threads = view[THREAD_ID].unique(maintain_order=True).to_list()
     known = view.filter(pl.col(AUTHOR).is_not_null())
-    if known.height == 0:
-        return note_plan(
-            "author_note", "This source does not record who wrote each post.", width=width
-        )
     top = (
-        known.group_by(AUTHOR)
+        known.group_by(THREAD_ID, AUTHOR)
         .agg(pl.len().alias("n"), pl.col(POSITION).min().alias("first"))
-        .sort(["n", "first"], descending=[True, False])
-        .head(max_authors)
-        .sort("first")
-        .with_row_index("author_rank")
-        .select(AUTHOR, pl.col("author_rank").cast(pl.Int64))
+        .sort([THREAD_ID, "n", "first"], descending=[False, True, False])
+        .filter(pl.int_range(pl.len()).over(THREAD_ID) < max_authors)
+        .sort(THREAD_ID, "first")
+        .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(THREAD_ID).alias("author_rank"))
+        .select(THREAD_ID, AUTHOR, "author_rank")
     )
-    dots_data = known.join(top, on=AUTHOR, how="inner").select(
-        POSITION, POST_ID, AUTHOR, "author_rank", STANCE, CONFIDENCE
+    dots = known.join(top, on=[THREAD_ID, AUTHOR], how="inner", maintain_order="left").select(
+        THREAD_ID, POSITION, POST_ID, AUTHOR, "author_rank", STANCE, CONFIDENCE
     )
-    if tracks is None or tracks.height == 0:
-        tracks = dots_data.group_by(AUTHOR).agg(
-            pl.len().alias(N_POSTS),
-            pl.col(POSITION).min().alias(FIRST_POSITION),
-            pl.col(POSITION).max().alias(LAST_POSITION),
+    stored = pl.DataFrame() if tracks is None else tracks.join(top, on=[THREAD_ID, AUTHOR], how="inner", maintain_order="left")
+    made = dots.group_by(THREAD_ID, AUTHOR, maintain_order=True).agg(
+        pl.len().alias(N_POSTS),
+        pl.col(POSITION).min().alias(FIRST_POSITION),
+        pl.col(POSITION).max().alias(LAST_POSITION),
+    ).join(top, on=[THREAD_ID, AUTHOR], how="inner", maintain_order="left")
+    has_tracks = set() if tracks is None else set(tracks[THREAD_ID].unique().to_list())
+    by = {
+        "top": rows_by_thread(top), "dots": rows_by_thread(dots), "stored": rows_by_thread(stored),
+        "made": rows_by_thread(made), "positions": rows_by_thread(view.select(THREAD_ID, POSITION)),
+    }
+    n_authors = dict(known.group_by(THREAD_ID).agg(pl.col(AUTHOR).n_unique()).iter_rows())
+    plans: dict[str, ChartPlan] = {}
+    for thread in threads:
+        if thread not in by["dots"]:
+            plans[thread] = _no_authors(width)
+            continue
+        chosen = by["stored"] if thread in has_tracks else by["made"]
+        thread_tracks = chosen.get(thread, pl.DataFrame())
+        thread_tracks = thread_tracks.select([c for c in _TRACK_COLUMNS if c in thread_tracks.columns])
+        if MEAN_SENTIMENT in thread_tracks.columns:
+            thread_tracks = thread_tracks.with_columns(round_columns([MEAN_SENTIMENT]))
+        more = n_authors[thread] > max_authors
+        plans[thread] = ChartPlan(
+            _author_tracks_layout,
+            (
+                ("width", width),
+                ("most_active", max_authors if more else None),
+                ("track_columns", tuple(thread_tracks.columns)),
+            ),
+            {DATASETS["author_tracks"]: thread_tracks, DATASETS["author_posts"]: by["dots"][thread]},
+            {"domain": position_domain(by["positions"][thread][POSITION]), "height": max(60, 20 * by["top"][thread].height)},
         )
-    tracks = tracks.join(top, on=AUTHOR, how="inner")
-    tracks = tracks.select([c for c in _TRACK_COLUMNS if c in tracks.columns])
-    if MEAN_SENTIMENT in tracks.columns:
-        tracks = tracks.with_columns(round_columns([MEAN_SENTIMENT]))
-    more = known[AUTHOR].n_unique() > max_authors
-    return ChartPlan(
-        _author_tracks_layout,
-        (
-            ("width", width),
-            ("most_active", max_authors if more else None),
-            ("track_columns", tuple(tracks.columns)),
-        ),
-        {DATASETS["author_tracks"]: tracks, DATASETS["author_posts"]: dots_data},
-        {"domain": position_domain(view[POSITION]), "height": max(60, 20 * top.height)},
-    )
+    return plans
+
+
+def _no_authors(width: int) -> ChartPlan:
+    return note_plan("author_note", "This source does not record who wrote each post.", width=width)
 
 
 def author_tracks_chart(

@@ -157,3 +157,12 @@ def json_safe(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.when(pl.col(name).is_finite()).then(pl.col(name)).alias(name) for name in bad
     )
+
+
+def rows_by_thread(frame: pl.DataFrame, *, keep_key: bool = False) -> dict[str, pl.DataFrame]:
+    """A multi-thread frame's rows per thread id, in their order, without the ``thread_id``
+    column unless ``keep_key``."""
+    if frame.height == 0:
+        return {}
+    parts = frame.partition_by("thread_id", as_dict=True, maintain_order=True, include_key=keep_key)
+    return {thread[0]: part for thread, part in parts.items()}

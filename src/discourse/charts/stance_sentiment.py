@@ -6,17 +6,38 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from discourse.charts.plan import DATASETS, ChartPlan, named
+from discourse.charts.plan import DATASETS, ChartPlan, named, rows_by_thread
 from discourse.charts.style import SENTIMENT_ORDER, STANCE_COLORS, STANCE_LABELS, label_expr, rounded
-from discourse.schema import SENTIMENT, SENTIMENT_LABEL, SENTIMENT_US, SENTIMENT_USSR, STANCE, STANCES
+from discourse.schema import SENTIMENT, SENTIMENT_LABEL, SENTIMENT_US, SENTIMENT_USSR, STANCE, STANCES, THREAD_ID
 
 _SIDE_COLUMNS = {SENTIMENT_US: "Toward the US side", SENTIMENT_USSR: "Toward the Soviet side"}
 _SIDES = tuple(_SIDE_COLUMNS.values())
 
 
 def stance_sentiment_plan(view: pl.DataFrame) -> ChartPlan:
-    """The plan of :func:`stance_sentiment_chart` (same argument)."""
+    """The plan of :func:`stance_sentiment_chart` (same argument: one thread's post view)."""
+    one = view.with_columns(pl.lit("", pl.String).alias(THREAD_ID))
+    plans = stance_sentiment_plans(one)
+    return plans[""] if plans else _plan(*_empty_frames(one))
+
+
+def stance_sentiment_plans(view: pl.DataFrame) -> dict[str, ChartPlan]:
+    """:func:`stance_sentiment_plan` of every thread of a multi-thread post view at once, by
+    thread id; each thread's plan equals the one it gets alone."""
+    counts, sides = _counts_and_sides(view)
+    by_counts, by_sides = rows_by_thread(counts), rows_by_thread(sides)
+    no_counts, no_sides = _empty_frames(view)
+    return {
+        thread: _plan(by_counts.get(thread, no_counts), by_sides.get(thread, no_sides))
+        for thread in view[THREAD_ID].unique(maintain_order=True).to_list()
+    }
+
+
+def _counts_and_sides(view: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per thread: posts by stance and sentiment label, and mean sentiment toward each side by
+    stance (rows keyed by thread id, sorted by thread)."""
     labelled = view.select(
+        THREAD_ID,
         STANCE,
         SENTIMENT,
         *[pl.col(col).alias(side) for col, side in _SIDE_COLUMNS.items()],
@@ -30,24 +51,36 @@ def stance_sentiment_plan(view: pl.DataFrame) -> ChartPlan:
             .then(pl.lit("neutral")),
             pl.lit("unscored"),
         ).alias(SENTIMENT_LABEL),
+        pl.len().over(THREAD_ID).alias("_total"),
     )
-    total = max(labelled.height, 1)
     counts = (
-        labelled.group_by(STANCE, SENTIMENT_LABEL)
+        labelled.group_by(THREAD_ID, STANCE, SENTIMENT_LABEL)
         .agg(
             pl.len().cast(pl.Int64).alias("posts"),
             rounded(pl.col(SENTIMENT).mean()).alias("mean"),
-            (pl.len() / total).alias("share"),
+            # Times the reciprocal, as Polars divides a column by a number: the shares stay
+            # what one thread's own query gives (23 / 80 is 0.28750000000000003 there).
+            (pl.len() * (1.0 / pl.col("_total").first().cast(pl.Float64))).alias("share"),
         )
-        .sort(STANCE, SENTIMENT_LABEL)
+        .sort(THREAD_ID, STANCE, SENTIMENT_LABEL)
     )
     # Every stance gets both sides (a null mean when none of its posts names that side).
     sides = (
-        labelled.unpivot(on=list(_SIDES), index=STANCE, variable_name="side", value_name="value")
-        .group_by(STANCE, "side")
+        labelled.unpivot(on=list(_SIDES), index=[THREAD_ID, STANCE], variable_name="side", value_name="value")
+        .group_by(THREAD_ID, STANCE, "side")
         .agg(rounded(pl.col("value").mean()).alias("mean"), pl.col("value").count().alias("posts"))
-        .sort(STANCE, "side")
+        .sort(THREAD_ID, STANCE, "side")
     )
+    return counts, sides
+
+
+def _empty_frames(view: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The two datasets of a thread without posts (their columns, no rows)."""
+    counts, sides = _counts_and_sides(view.clear())
+    return counts.drop(THREAD_ID), sides.drop(THREAD_ID)
+
+
+def _plan(counts: pl.DataFrame, sides: pl.DataFrame) -> ChartPlan:
     return ChartPlan(
         _stance_sentiment_layout,
         (),

@@ -59,7 +59,12 @@ def _squeezed(text: pl.Expr) -> pl.Expr:
     return text.fill_null("").str.replace_all(r"\s+", " ").str.strip_chars()
 
 
-def _excerpt(col: str, n: int) -> pl.Expr:
+def _excerpt_length_expr() -> pl.Expr:
+    """:func:`excerpt_length` of each row's thread, as an expression over multi-thread rows."""
+    return (pl.lit(EXCERPT_BUDGET, pl.Int64) // pl.len().over(THREAD_ID)).clip(MIN_EXCERPT_CHARS, EXCERPT_CHARS)
+
+
+def _excerpt(col: str, n: int | pl.Expr) -> pl.Expr:
     """At most ``n`` characters of the already :func:`_squeezed` ``col``, "…" when cut."""
     # The squeezing is a separate column so that the regex runs once, not once per branch.
     text = pl.col(col)
@@ -78,18 +83,19 @@ def post_view(
     window: int = DEFAULT_WINDOW,
     excerpt_chars: int | None = None,
 ) -> pl.DataFrame:
-    """One row per post of one thread with everything the along-the-thread charts show.
+    """One row per post with everything the along-the-thread charts show.
 
-    Rows are in thread order. ``shifts`` is the SHIFTS table (rolling shares). Posts without
-    a classification get stance ``none`` and null scores (as in
-    :func:`discourse.shifts.join_stances`); the first classification of a post counts. Text
+    Rows are in thread order, thread after thread (``posts`` may hold many threads; every
+    rolling value and excerpt length is taken within a thread). ``shifts`` is the SHIFTS table
+    (rolling shares). Posts without a classification get stance ``none`` and null scores (as
+    in :func:`discourse.shifts.join_stances`); the first classification of a post counts. Text
     (own text, else the whole post) has its whitespace squeezed and is cut to
-    ``excerpt_chars`` (default: :func:`excerpt_length` of the thread), cues are joined into
-    one string and scores are rounded to 3 decimals.
+    ``excerpt_chars`` (default: :func:`excerpt_length` of the post's thread), cues are joined
+    into one string and scores are rounded to 3 decimals.
     """
     posts = schema.conform(posts, schema.POSTS)
     classified = schema.conform(classified, schema.CLASSIFIED)
-    n = excerpt_chars if excerpt_chars is not None else excerpt_length(posts.height)
+    n = excerpt_chars if excerpt_chars is not None else _excerpt_length_expr()
     scores = classified.unique([THREAD_ID, POST_ID], keep="first", maintain_order=True).select(
         THREAD_ID,
         POST_ID,
@@ -148,6 +154,12 @@ def edge_view(transitions: pl.DataFrame, view: pl.DataFrame) -> pl.DataFrame:
     the same thread, which gives both ends' authors. Rows are sorted by position, then quoted
     position.
     """
+    return edge_rows(transitions, view).drop(THREAD_ID)
+
+
+def edge_rows(transitions: pl.DataFrame, view: pl.DataFrame) -> pl.DataFrame:
+    """:func:`edge_view` of many threads at once, with the thread id first; rows sorted by
+    thread, then as in :func:`edge_view`."""
     edges = (
         schema.conform(transitions, schema.TRANSITIONS)
         .filter(pl.col(QUOTED_POST_ID).is_not_null())
@@ -164,6 +176,7 @@ def edge_view(transitions: pl.DataFrame, view: pl.DataFrame) -> pl.DataFrame:
             how="left",
         )
         .select(
+            THREAD_ID,
             POSITION,
             QUOTED_POSITION,
             pl.col(QUOTE_RELATION).alias("relation"),

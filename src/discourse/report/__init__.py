@@ -30,8 +30,10 @@ if TYPE_CHECKING:
         build_names,
         build_thread_charts,
         prepare_thread,
+        prepare_threads,
         thread_plans,
         write_thread_report,
+        write_thread_reports,
     )
 
 #: Where each public name lives. Imported on first use: a run that only checks which pages are
@@ -55,8 +57,10 @@ _HOMES = {
     "build_names": "thread",
     "build_thread_charts": "thread",
     "prepare_thread": "thread",
+    "prepare_threads": "thread",
     "thread_plans": "thread",
     "write_thread_report": "thread",
+    "write_thread_reports": "thread",
     # Private names that tests/test_stance_train.py and tests/test_charts.py import.
     "_run_items": "formatting:run_items",
     "_columnar": "render:columnar",

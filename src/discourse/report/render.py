@@ -273,6 +273,11 @@ def render_page(
     return text.encode("utf-8")
 
 
-def write_page(path: Path, page: bytes) -> Path:
-    """Write a rendered page atomically (a reader never sees half a page); return its path."""
-    return write_bytes_atomic(path, page)
+def write_page(path: Path, page: bytes, *, durable: bool = True) -> Path:
+    """Write a rendered page atomically (a reader never sees half a page); return its path.
+
+    Thread pages are written in bulk with ``durable=False``: the run flushes them with one
+    :func:`discourse.atomic.sync_to_disk` before its commit, and the page builder before the
+    index that links them.
+    """
+    return write_bytes_atomic(path, page, durable=durable)

@@ -147,9 +147,10 @@ class LinearStance:
 
         Each segment counts with weight ``(1 - p_abstain)**2``: segments that take a side
         dominate, while narration-only segments matter only when the whole text is narration.
+        Every row goes through the same arithmetic, a text of one segment too, so a text's
+        probabilities do not depend on which other texts share its call (the run classifies
+        batches of files, ``discourse classify`` batches of stored threads).
         """
-        if len(starts) == proba.shape[0]:
-            return proba
         classes = list(self.classes_)
         if self.abstain_label in classes:
             weight = (1.0 - proba[:, classes.index(self.abstain_label)]) ** 2 + 1e-3
