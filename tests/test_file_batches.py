@@ -148,3 +148,18 @@ def test_a_crashed_batch_fails_each_of_its_files(tmp_path: Path) -> None:
     assert {r.error for r in summary.results} == {"RuntimeError: worker lost"}
     assert tx.appended == [{}]
     assert seen == [(e.source_path, i, 3) for i, e in enumerate(entries, start=1)]
+
+
+def test_files_that_name_the_same_thread_are_analysed_apart() -> None:
+    """Two files of a batch that bring the same thread id are never merged into one thread
+    (the commit refuses such a run; until then each is analysed on its own)."""
+    from discourse.ingest.build import FileIngest
+    from discourse.pipeline import FileOutcome, _disjoint_groups
+
+    def read(name: str, ids: list[str]):  # noqa: ANN202
+        tables = {"threads": pl.DataFrame({"thread_id": ids})}
+        return FileOutcome(FileIngest(name, None, None, tables=tables)), tables
+
+    items = [read("a", ["t1"]), read("b", ["t2"]), read("c", ["t1", "t3"]), read("d", ["t4"]), read("e", ["t1"])]
+    groups = _disjoint_groups(items)
+    assert [[o.result.source_path for o, _ in g] for g in groups] == [["a", "b", "d"], ["c"], ["e"]]

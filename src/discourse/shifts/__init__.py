@@ -16,15 +16,15 @@ behind it are its steps:
 * :mod:`.authors` — ``author_tracks``; :mod:`.summary` — ``thread_summary``;
 * :mod:`.compute` — :func:`compute_shifts`, which runs them in order.
 
-How the work is split. The pipeline calls :func:`compute_shifts` once per thread, on frames of
-a hundred rows or so, where every Polars call costs far more in fixed overhead than in work.
-So the counting — trailing-window and cumulative counts, majorities, change points, quote
-edges, transitions, thirds — is a plain-Python pass over each thread's rows (a share of two
-counts is one division, which rounds the same in Python and in Polars). What averages scores
-stays in Polars — the rolling sum behind ``roll_sentiment``, the mean sentiments, a thread's
-stance shares — so those floats are Polars' own, bit for bit; after the join, those three
-queries run in one ``collect_all``. On one frame of hundreds of thousands of posts the Python
-passes cost more per post than Polars expressions would; per thread they cost far less.
+How the work is split. The pipeline calls :func:`compute_shifts` once per batch of files (a few
+thousand posts of tens of threads; :func:`discourse.pipeline.batch_entries`), so the fixed cost
+of each Polars call is paid once per batch, not once per thread. The counting — trailing-window
+and cumulative counts, majorities, change points, quote edges, transitions, thirds — is a
+plain-Python pass over each thread's rows (a share of two counts is one division, which rounds
+the same in Python and in Polars), linear in the posts. What averages scores stays in Polars —
+the rolling sum behind ``roll_sentiment``, the mean sentiments, a thread's stance shares — so
+those floats are Polars' own, bit for bit; after the join, those three queries run in one
+``collect_all``. A thread's tables are the same whatever threads share its call.
 
 Conventions, used throughout and described for readers in ``docs/dashboards.md``:
 
