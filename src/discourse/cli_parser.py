@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="reprocess every file even if unchanged")
     _standalone_option(run)
     run.add_argument(
-        "--task-runner", choices=("thread", "dask"), default="thread", help="how the tasks that process batches of files run (default: thread)"
+        "--task-runner", choices=("thread", "dask"), default="thread",
+        help="how the tasks that process batches of files run (default: thread)"
     )
     run.add_argument("--dask-address", help="tcp://HOST:PORT of an existing Dask scheduler (with --task-runner dask)")
     run.set_defaults(handler=cmd_run)

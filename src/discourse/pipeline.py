@@ -420,9 +420,8 @@ def collect_outcomes(
     for batch, outcome in outcomes:
         if isinstance(outcome, BaseException):
             reason = f"{type(outcome).__name__}: {outcome}"
-            outcome = BatchOutcome(
-                [FileOutcome(FileIngest(e.source_path, hashes.get(e.source_path), None, error=reason)) for e in batch.entries]
-            )
+            failed = [FileIngest(e.source_path, hashes.get(e.source_path), None, error=reason) for e in batch.entries]
+            outcome = BatchOutcome([FileOutcome(result) for result in failed])
         for file in outcome.files:
             summary.results.append(file.result)
             summary.thread_errors.update(file.thread_errors)

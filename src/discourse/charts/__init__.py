@@ -10,7 +10,8 @@ Modules:
 
 * :mod:`.plan` — :class:`ChartPlan`, the compiled-layout cache, :data:`DATASETS`;
 * :mod:`.style` — colours, labels, the position axis, notes and rounding every chart shares;
-* :mod:`.views` — the rows the thread charts draw: :func:`post_view` and :func:`edge_view` (:func:`edge_rows` for many threads);
+* :mod:`.views` — the rows the thread charts draw: :func:`post_view` and :func:`edge_view`
+  (:func:`edge_rows` for many threads);
 * :mod:`.stance`, :mod:`.sentiment`, :mod:`.quote_arcs`, :mod:`.author_tracks`,
   :mod:`.stance_sentiment` — the thread page's charts, in page order;
 * :mod:`.comparison` — the index page's chart.

@@ -80,7 +80,8 @@ def author_tracks_plans(
     dots = known.join(top, on=[THREAD_ID, AUTHOR], how="inner", maintain_order="left").select(
         THREAD_ID, POSITION, POST_ID, AUTHOR, "author_rank", STANCE, CONFIDENCE
     )
-    stored = pl.DataFrame() if tracks is None else tracks.join(top, on=[THREAD_ID, AUTHOR], how="inner", maintain_order="left")
+    keys = [THREAD_ID, AUTHOR]
+    stored = pl.DataFrame() if tracks is None else tracks.join(top, on=keys, how="inner", maintain_order="left")
     made = dots.group_by(THREAD_ID, AUTHOR, maintain_order=True).agg(
         pl.len().alias(N_POSTS),
         pl.col(POSITION).min().alias(FIRST_POSITION),
@@ -111,7 +112,10 @@ def author_tracks_plans(
                 ("track_columns", tuple(thread_tracks.columns)),
             ),
             {DATASETS["author_tracks"]: thread_tracks, DATASETS["author_posts"]: by["dots"][thread]},
-            {"domain": position_domain(by["positions"][thread][POSITION]), "height": max(60, 20 * by["top"][thread].height)},
+            {
+                "domain": position_domain(by["positions"][thread][POSITION]),
+                "height": max(60, 20 * by["top"][thread].height),
+            },
         )
     return plans
 
