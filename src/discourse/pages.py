@@ -49,6 +49,16 @@ def write_pages(
     )
 
 
+def write_stored_pages(settings: Settings, tables: dict[str, pl.DataFrame], run_meta: dict[str, Any]) -> list[Path]:
+    """:func:`write_pages` for threads read back from the store, which were paged before: a page
+    that cannot be made is a bug, not bad input, and raises RuntimeError naming the thread."""
+    pages, errors = write_pages(settings, tables, run_meta)
+    if errors:
+        thread_id, reason = next(iter(errors.items()))
+        raise RuntimeError(f"the page of thread {thread_id!r} could not be written: {reason}")
+    return list(pages.values())
+
+
 def build_reports(
     settings: Settings, db: store.Store, thread_ids: list[str] | None, run_meta: dict[str, Any] | None
 ) -> list[Path]:
@@ -65,11 +75,7 @@ def build_reports(
     wanted = threads if thread_ids is None else threads.filter(pl.col(THREAD_ID).is_in(list(thread_ids)))
     written: list[Path] = []
     for batch in read_thread_batches(db, wanted, (*INGEST_TABLES, *ANALYSIS_TABLES)):
-        pages, errors = write_pages(settings, batch, run_meta or {})
-        if errors:  # stored threads were paged before: a failure here is a bug, not bad input
-            thread_id, reason = next(iter(errors.items()))
-            raise RuntimeError(f"the page of thread {thread_id!r} could not be written: {reason}")
-        written += pages.values()
+        written += write_stored_pages(settings, batch, run_meta or {})
     remove_orphan_reports(settings.reports_dir, set(all_ids))
     sync_to_disk()  # thread pages are written without an fsync each; flush them before the index
     summaries = db.read("thread_summary")

@@ -82,12 +82,18 @@ def author_tracks_plans(
     )
     keys = [THREAD_ID, AUTHOR]
     stored = pl.DataFrame() if tracks is None else tracks.join(top, on=keys, how="inner", maintain_order="left")
-    made = dots.group_by(THREAD_ID, AUTHOR, maintain_order=True).agg(
-        pl.len().alias(N_POSTS),
-        pl.col(POSITION).min().alias(FIRST_POSITION),
-        pl.col(POSITION).max().alias(LAST_POSITION),
-    ).join(top, on=[THREAD_ID, AUTHOR], how="inner", maintain_order="left")
     has_tracks = set() if tracks is None else set(tracks[THREAD_ID].unique().to_list())
+    # Tracks made from the posts, only for threads that came without any.
+    made = (
+        dots.filter(~pl.col(THREAD_ID).is_in(list(has_tracks)))
+        .group_by(THREAD_ID, AUTHOR, maintain_order=True)
+        .agg(
+            pl.len().alias(N_POSTS),
+            pl.col(POSITION).min().alias(FIRST_POSITION),
+            pl.col(POSITION).max().alias(LAST_POSITION),
+        )
+        .join(top, on=keys, how="inner", maintain_order="left")
+    )
     by = {
         "top": rows_by_thread(top), "dots": rows_by_thread(dots), "stored": rows_by_thread(stored),
         "made": rows_by_thread(made), "positions": rows_by_thread(view.select(THREAD_ID, POSITION)),

@@ -26,9 +26,9 @@ def stance_sentiment_plans(view: pl.DataFrame) -> dict[str, ChartPlan]:
     thread id; each thread's plan equals the one it gets alone."""
     counts, sides = _counts_and_sides(view)
     by_counts, by_sides = rows_by_thread(counts), rows_by_thread(sides)
-    no_counts, no_sides = _empty_frames(view)
+    # Every thread with rows has counts and sides; a thread id only exists here with rows.
     return {
-        thread: _plan(by_counts.get(thread, no_counts), by_sides.get(thread, no_sides))
+        thread: _plan(by_counts[thread], by_sides[thread])
         for thread in view[THREAD_ID].unique(maintain_order=True).to_list()
     }
 

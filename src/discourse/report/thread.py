@@ -116,27 +116,10 @@ def prepare_thread(
     posts = _only(posts, thread_id, schema.POSTS)
     classified = _only(classified, thread_id, schema.CLASSIFIED)
     own = {n: _only((tables or {}).get(n), thread_id, schema.TABLES[n]) for n in schema.METRIC_TABLES}
-    if own["shifts"].height != posts.height:
-        raise ValueError(_mismatch(thread_id, posts.height, own["shifts"].height))
-    summary_rows = own["thread_summary"].to_dicts()
-    summary = summary_rows[0] if summary_rows else {}
-    view = charts.post_view(posts, classified, own["shifts"], window=window)
-    return ThreadData(
-        thread_id=thread_id,
-        view=view,
-        edges=charts.edge_view(own["transitions"], view),
-        change_points=own["change_points"],
-        tracks=own["author_tracks"],
-        summary=summary,
-        window=window,
-    )
-
-
-def _mismatch(thread_id: str, n_posts: int, n_shifts: int) -> str:
-    return (
-        f"thread {thread_id!r} has {n_posts} posts but its metric tables hold {n_shifts} shift rows: "
-        "pass the compute_shifts tables of this thread"
-    )
+    prepared, errors = prepare_threads([thread_id], posts, classified, own, window=window)
+    if errors:
+        raise ValueError(errors[thread_id])
+    return prepared[thread_id]
 
 
 def prepare_threads(
@@ -147,13 +130,14 @@ def prepare_threads(
     *,
     window: int = DEFAULT_WINDOW,
 ) -> tuple[dict[str, ThreadData], dict[str, str]]:
-    """:func:`prepare_thread` of many threads at once: one post view and one edge view over all
-    their rows, then cut per thread (a Polars call costs more in fixed overhead than a thread
-    of twenty posts costs in work).
+    """The chart data of many threads at once: one post view, one edge view and the
+    author-track and stance × sentiment plans over all their rows, then cut per thread (a
+    Polars call costs more in fixed overhead than a thread of twenty posts costs in work).
+    :func:`prepare_thread` is this on one thread's rows.
 
     Returns ``{thread_id: data}`` and ``{thread_id: reason}`` for the threads whose metric
-    tables do not hold one shift row per post (the error :func:`prepare_thread` raises). Each
-    thread's data equals what :func:`prepare_thread` gives it alone.
+    tables do not hold one shift row per post. A thread's data does not depend on the other
+    threads it is prepared with.
     """
     posts = schema.conform(posts, schema.POSTS)
     own = {
@@ -162,7 +146,8 @@ def prepare_threads(
     counts = dict(posts.group_by(THREAD_ID).len().iter_rows())
     shift_counts = dict(own["shifts"].group_by(THREAD_ID).len().iter_rows())
     errors = {
-        t: _mismatch(t, counts.get(t, 0), shift_counts.get(t, 0))
+        t: f"thread {t!r} has {counts.get(t, 0)} posts but its metric tables hold {shift_counts.get(t, 0)} "
+        "shift rows: pass the compute_shifts tables of this thread"
         for t in thread_ids
         if counts.get(t, 0) != shift_counts.get(t, 0)
     }
