@@ -163,3 +163,18 @@ def test_thread_prior_is_adapted_per_thread(model: StanceClassifier) -> None:
     np.testing.assert_allclose(both.head(quiet.height).select(columns).to_numpy(), alone.select(columns).to_numpy())
     plain = classify_posts(quiet, _quotes([]), model)
     assert not np.allclose(alone.select(columns).to_numpy(), plain.select(columns).to_numpy())
+
+
+@pytest.mark.parametrize(
+    "lists",
+    [[], [[]], [[], [], []], [["a"], [], ["b", "c"]], [["low_confidence", "prefers:us"], ["é", ""], []]],
+)
+def test_string_lists_equal_polars_nested_conversion(lists: list[list[str]]) -> None:
+    # The cue column is built from one flat array and offsets; it must be the very series
+    # Polars builds from the nested lists (empty lists and empty strings included).
+    from discourse.classify import string_lists
+
+    built = string_lists("cues", lists)
+    expected = pl.Series("cues", lists, dtype=pl.List(pl.String))
+    assert built.dtype == expected.dtype and built.name == "cues"
+    assert built.equals(expected) and built.to_list() == lists

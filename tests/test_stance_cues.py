@@ -239,3 +239,35 @@ def test_word_gates_keep_authored_matches() -> None:
                 assert not sent.words.isdisjoint(needed)
     gated = {i for i, (_, _, needed) in enumerate(cues_module.ONE_PATTERNS) if needed is not None}
     assert matched == gated
+
+
+# Authored sentences with digits of other scripts, emoticons, dotted abbreviations, dashes and
+# side mentions, where a token's first character decides whether the n-grams keep it.
+_TOKEN_EDGE_SENTENCES = [
+    "Pakistan joined SEATO in 1954 :) and the U.S.A. paid - or did it?",
+    "x² and ³ aside, _us_ and _ussr_ are not words anyone writes.",
+    "Moscow, Moscow and again Moscow — the Soviets; not Washington!",
+    "'quoted' (bracketed) «angled» ... ;-) =D",
+    "",
+]
+
+
+@pytest.mark.parametrize("raw", _TOKEN_EDGE_SENTENCES)
+def test_ngram_words_keep_tokens_starting_with_a_word_character(raw: str) -> None:
+    # ngram_words is found by one regex over the joined tokens; it must keep exactly the
+    # tokens whose first character is alphanumeric or "_" (the n-gram vectoriser's words).
+    from discourse.stance.sentence_cues import compute_sentence_cues
+    from discourse.stance.sentences import Sentence
+
+    sent = Sentence(raw)
+    expected = " ".join(t for t in sent.tokens if t[0].isalnum() or t[0] == "_")
+    assert compute_sentence_cues(raw, sent).ngram_words == expected
+
+
+@given(st.lists(st.sampled_from(["_us_", "_ussr_", "the", "good", ".", "_us"]), max_size=12))
+def test_side_positions_list_every_placeholder_in_token_order(tokens: list[str]) -> None:
+    from discourse.stance.sentence_cues import _side_positions
+    from discourse.stance.sentences import SIDE_OF
+
+    expected = [(i, SIDE_OF[t]) for i, t in enumerate(tokens) if t in SIDE_OF]
+    assert _side_positions(tokens) == expected

@@ -10,6 +10,7 @@ one ``predict_explained`` call for all posts, one sentiment pass, joins for inhe
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Any
 
 import polars as pl
@@ -98,6 +99,21 @@ def _inherit(frame: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFrame:
     return frame.update(update, on=[schema.THREAD_ID, schema.POST_ID])
 
 
+def string_lists(name: str, lists: list[list[str]]) -> pl.Series:
+    """A ``List(String)`` series of ``lists``, built from one flat array and its offsets.
+
+    The same series as ``pl.Series(name, lists, dtype=pl.List(pl.String))``, about twenty
+    times faster: Polars converts nested Python lists one element at a time.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(list(map(len, lists)), out=offsets[1:])
+    values = pa.array(list(chain.from_iterable(lists)), pa.large_string())
+    return pl.Series(name, pa.LargeListArray.from_arrays(pa.array(offsets), values))
+
+
 def classify_posts(
     posts: pl.DataFrame,
     quotes: pl.DataFrame,
@@ -132,7 +148,7 @@ def classify_posts(
         pl.Series(schema.CONFIDENCE, top, dtype=pl.Float64),
         *[pl.Series(name, values, dtype=pl.Float64) if not isinstance(values, float)
           else pl.lit(values, pl.Float64).alias(name) for name, values in columns.items()],
-        pl.Series(schema.CUES, cue_lists, dtype=pl.List(pl.String)),
+        string_lists(schema.CUES, cue_lists),
         pl.lit("model").alias(schema.STANCE_SOURCE),
         pl.Series("_agrees", [is_agreement(t) for t in texts], dtype=pl.Boolean),
     )

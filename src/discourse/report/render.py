@@ -185,10 +185,17 @@ _DEFLATE_LEVEL = 3
 
 def pack_json(obj: Any) -> str:
     """``obj`` as JSON packed by :data:`DATA_ENCODING`: only base64 characters (letters,
-    digits, ``+``, ``/``, ``=``), so nothing in it can end or change the element it sits in."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    digits, ``+``, ``/``, ``=``), so nothing in it can end or change the element it sits in.
+
+    The JSON is compact UTF-8 from orjson (several times faster than the standard library on
+    a page's column lists); a value JSON cannot hold goes through ``str`` (dates and times
+    included, as ``str`` writes them), and a NaN or infinity becomes ``null``.
+    """
+    import orjson
+
+    data = orjson.dumps(obj, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS)
     packer = zlib.compressobj(_DEFLATE_LEVEL, zlib.DEFLATED, -15)  # negative window: raw DEFLATE
-    return base64.b64encode(packer.compress(text.encode("utf-8")) + packer.flush()).decode("ascii")
+    return base64.b64encode(packer.compress(data) + packer.flush()).decode("ascii")
 
 
 def unpack_json(packed: str) -> Any:

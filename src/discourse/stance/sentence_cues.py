@@ -14,7 +14,8 @@ pattern in that set (or of every pattern, for a sentence without the set).
 
 from __future__ import annotations
 
-from itertools import accumulate
+import re
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 from discourse.memo import LruMemo
@@ -49,28 +50,54 @@ from discourse.stance.cue_patterns import (
 from discourse.stance.sentences import SIDE_OF, Sentence, scan_sentences, side_of
 from discourse.text import negation_flags
 
+# A token of ``Sentence.text`` (tokens joined by single spaces) that starts with a word
+# character: the n-gram features keep these and drop punctuation and emoticons. ``\w`` is
+# ``str.isalnum()`` or the underscore, character for character.
+_WORD_TOKEN = re.compile(r"(?<![^ ])\w[^ ]*")
 _WINDOW = 5  # tokens either side of a mention that its evaluation may come from
 #: Most distinct sentences kept (about 50 MB): at 100,000 posts of the benchmark corpus that
 #: keeps nearly every repeat a hit.
 MEMO_SIZE = 131072
 _memo: LruMemo[str, SentenceCues] = LruMemo(MEMO_SIZE)
+_PAIR_SET = frozenset(pattern for pattern, _cue, _winner in PAIR_PATTERNS)
+_ONE_SET = frozenset(pattern for pattern, _cue, _needed in ONE_PATTERNS)
+# Cue names per side, built once rather than formatted per sentence.
+_MENTIONS = {side: f"mentions:{side}" for side in SIDES}
+_SENTIMENT_OF = {side: f"sentiment|{side}" for side in SIDES}
+_PRAISES = {side: f"praises:{side}" for side in SIDES}
+_CRITICISES = {side: f"criticises:{side}" for side in SIDES}
+
+
+def _side_positions(tokens: list[str]) -> list[tuple[int, str]]:
+    """Return ``(index, side)`` of every side placeholder among ``tokens``, in token order."""
+    positions: list[tuple[int, str]] = []
+    for placeholder, side in SIDE_OF.items():
+        # list.count and list.index scan in C; a sentence names a side a few times at most.
+        i = -1
+        for _ in range(tokens.count(placeholder)):
+            i = tokens.index(placeholder, i + 1)
+            positions.append((i, side))
+    if len(positions) > 1:
+        positions.sort()
+    return positions
 
 
 def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str, float]:
     """Sum the valence of words near each mention, each word credited to its nearest mention."""
-    side_of_token = SIDE_OF.get
     tokens = sent.tokens
-    positions = [(i, s) for i, t in enumerate(tokens) if (s := side_of_token(t))]
+    positions = _side_positions(tokens)
     scores = {side: 0.0 for side in SIDES}
     if not positions:
         return scores
-    valued = [(i, value) for i, value in enumerate(map(lexicon.get, tokens)) if value]
+    values = list(map(lexicon.get, tokens))
+    # The positions of valued words, found in C (a value of None or 0.0 counts as none).
+    valued = list(compress(range(len(values)), values))
     if not valued:
         return scores
     # stops[k] counts the clause breaks among tokens[:k], so a stretch holds one iff the
     # counts at its two ends differ.
     stops = list(accumulate(map(STOP.__contains__, tokens), initial=0))
-    for i, value in valued:
+    for i in valued:
         best: tuple[int, str] | None = None
         for pos, side in positions:
             distance = abs(pos - i)
@@ -79,6 +106,7 @@ def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str,
                 if stops[hi] == stops[lo]:
                     best = (distance, side)
         if best is not None:
+            value = values[i]
             scores[best[1]] += (-value if sent.negated[i] else value) / 4.0
     return scores
 
@@ -153,13 +181,13 @@ def compute_sentence_cues(
     added: list[tuple[str, float]] = []
     sent = Sentence(raw) if sent is None else sent
     _add_sentence_cues(raw, sent, added, load_lexicon() if valences is None else valences)
-    columns = tuple(TARGET[name] for name, _ in added)
+    columns = tuple([TARGET[name] for name, _ in added])
     return SentenceCues(
         columns,
-        tuple(value for _, value in added),
+        tuple([value for _, value in added]),
         len(raw.split()),
         CONCLUSION.match(raw) is not None,
-        " ".join([t for t in sent.tokens if t[0].isalnum() or t[0] == "_"]),  # tokens are never empty
+        " ".join(_WORD_TOKEN.findall(sent.text)),
         WORD_CHAR.match(raw, len(raw) - 1) is not None,
         not LEAN_COLUMN_SET.isdisjoint(columns),
     )
@@ -195,18 +223,18 @@ def _add_sentence_cues(
     if sides_here:
         compound = score_sentence(raw)
         for side in sides_here:
-            added.append((f"mentions:{side}", 1.0))
-            added.append((f"sentiment|{side}", compound))
+            added.append((_MENTIONS[side], 1.0))
+            added.append((_SENTIMENT_OF[side], compound))
     _add_pattern_cues(sent, added)
     _add_neutrality_cues(sent, added)
     if not sides_here:
         return
     for side, score in _evaluate_near_sides(sent, lexicon).items():
         if score > 0:
-            added.append((f"praises:{side}", score))
+            added.append((_PRAISES[side], score))
         elif score < 0:
             # criticism is counted as a magnitude (adding -score is subtracting score, exactly)
-            added.append((f"criticises:{side}", -score))
+            added.append((_CRITICISES[side], -score))
     if COUNTERFACTUAL.search(sent.text) if may is None else COUNTERFACTUAL in may:
         _add_counterfactual_cues(sent, lexicon, added)
     if REGRET_WORDS.search(sent.text, sent.words) if may is None else REGRET_WORDS.regex in may:
@@ -218,7 +246,15 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
     if not sent.placeholders:
         return
     may = sent.may
-    for pattern, cue, winner in PAIR_PATTERNS if sent.placeholders > 1 else ():
+    pairs = PAIR_PATTERNS if sent.placeholders > 1 else ()
+    ones = ONE_PATTERNS
+    if may is not None:
+        # Most sentences match none of these patterns: one set intersection rules them out.
+        if may.isdisjoint(_PAIR_SET):
+            pairs = ()
+        if may.isdisjoint(_ONE_SET):
+            ones = ()
+    for pattern, cue, winner in pairs:
         if may is not None and pattern not in may:
             continue
         for m in pattern.finditer(text):
@@ -229,7 +265,7 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
             if sent.side_negated(m, "a"):  # "not US over USSR" flips the preference
                 side = _other(side)
             added.append((f"{cue}:{side}", 1.0))
-    for pattern, cue, needed in ONE_PATTERNS:
+    for pattern, cue, needed in ones:
         if (pattern not in may) if may is not None else (needed is not None and sent.words.isdisjoint(needed)):
             continue
         for m in pattern.finditer(text):
@@ -306,10 +342,7 @@ def _add_counterfactual_cues(
     sent: Sentence, lexicon: dict[str, float], added: list[tuple[str, float]]
 ) -> None:
     valence, outcome_start = _consequence_valence(sent, lexicon)
-    for i, token in enumerate(sent.tokens):
-        side = side_of(token)
-        if side is None:
-            continue
+    for i, side in _side_positions(sent.tokens):
         # "if we weren't tied to X, <bad outcome>" is good for X: a negated side in the
         # condition flips the outcome; a side inside the outcome clause keeps its own sign.
         negated = sent.negated[i] and i < outcome_start
