@@ -19,7 +19,7 @@ families of fixes are tried, each fitted on the authored set alone (no developme
 Each family's configurations are compared the same way as the other experiments here: every
 one's whole-set figure (for reading), then page-grouped selection (five folds of pages,
 seed 0; :func:`discourse.stance.devset_cv.select_by_folds`) and the pooled held-out figures.
-About half a minute.
+Under a minute.
 """
 
 from __future__ import annotations
