@@ -2,8 +2,8 @@
 
 :class:`PrefectExecutor` is what the flow hands :func:`discourse.pipeline.run_pipeline`
 (the executor protocol of :mod:`discourse.executors`). Steps done once run as tasks in the
-flow's thread; the per-batch-of-files step runs on the flow's ThreadPoolTaskRunner or on a Dask cluster,
-a bounded number of files in flight. Task options per step: :mod:`flows.task_options`.
+flow's thread; the step that processes batches of files runs on the flow's ThreadPoolTaskRunner or
+on a Dask cluster, a bounded number of batches in flight. Task options per step: :mod:`flows.task_options`.
 """
 
 import inspect

@@ -25,6 +25,8 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from discourse.schema import THREAD_ID
+
 #: Every dataset name a chart may read. Names are fixed (never taken from data) and differ
 #: between charts, so the charts of one page can share one ``datasets`` table.
 DATASETS: dict[str, str] = {
@@ -164,5 +166,5 @@ def rows_by_thread(frame: pl.DataFrame, *, keep_key: bool = False) -> dict[str, 
     column unless ``keep_key``."""
     if frame.height == 0:
         return {}
-    parts = frame.partition_by("thread_id", as_dict=True, maintain_order=True, include_key=keep_key)
+    parts = frame.partition_by(THREAD_ID, as_dict=True, maintain_order=True, include_key=keep_key)
     return {thread[0]: part for thread, part in parts.items()}

@@ -40,6 +40,7 @@ from typing import Any
 
 import altair as alt
 import jinja2
+import orjson
 import polars as pl
 from markupsafe import Markup
 
@@ -191,8 +192,6 @@ def pack_json(obj: Any) -> str:
     a page's column lists); a value JSON cannot hold goes through ``str`` (dates and times
     included, as ``str`` writes them), and a NaN or infinity becomes ``null``.
     """
-    import orjson
-
     data = orjson.dumps(obj, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS)
     packer = zlib.compressobj(_DEFLATE_LEVEL, zlib.DEFLATED, -15)  # negative window: raw DEFLATE
     return base64.b64encode(packer.compress(data) + packer.flush()).decode("ascii")

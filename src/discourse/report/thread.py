@@ -9,7 +9,7 @@ straight from its Polars frame.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +72,9 @@ class ThreadData:
     tracks: pl.DataFrame
     summary: dict[str, Any]
     window: int
-    #: Chart plans made for many threads at once (:func:`prepare_threads`), by chart name;
-    #: :func:`thread_plans` makes the others.
-    plans: Mapping[str, charts.ChartPlan] = field(default_factory=dict)
+    #: The plans :func:`prepare_threads` makes for many threads at once, by chart name:
+    #: ``stance_sentiment`` always, ``authors`` when the thread has posts.
+    plans: Mapping[str, charts.ChartPlan]
 
     @property
     def n_posts(self) -> int:
@@ -168,7 +168,11 @@ def prepare_threads(
             continue
         got = {name: cut[name].get(thread_id, empty[name]) for name in parts}
         summary_rows = got["summary"].to_dicts()
-        plans = {"stance_sentiment": stance_sentiment[thread_id]} if thread_id in stance_sentiment else {}
+        # A thread without posts has no rows in the view, so no plan from the batch.
+        plans = {
+            "stance_sentiment": stance_sentiment[thread_id] if thread_id in stance_sentiment
+            else charts.stance_sentiment_plan(got["view"])
+        }
         if thread_id in authors:
             plans["authors"] = authors[thread_id]
         out[thread_id] = ThreadData(
@@ -188,15 +192,14 @@ def thread_plans(data: ThreadData) -> dict[str, charts.ChartPlan]:
     """The plans of the thread's charts by name, in page order (``authors`` only when authors
     are known)."""
     domain = [float(data.view[POSITION].min() or 0) - 0.5, float(data.view[POSITION].max() or 0) + 0.5]
-    ready = data.plans
     out: dict[str, charts.ChartPlan] = {
         "stance": charts.stance_plan(data.view, data.change_points, window=data.window),
         "sentiment": charts.sentiment_plan(data.view, window=data.window),
         "quotes": charts.quote_arcs_plan(data.edges, x_domain=domain),
     }
     if data.has_authors:
-        out["authors"] = ready.get("authors") or charts.author_tracks_plan(data.view, data.tracks)
-    out["stance_sentiment"] = ready.get("stance_sentiment") or charts.stance_sentiment_plan(data.view)
+        out["authors"] = data.plans["authors"]  # a thread with an author has posts
+    out["stance_sentiment"] = data.plans["stance_sentiment"]
     return out
 
 
