@@ -439,6 +439,8 @@ def child_main(name: str, config_path: Path) -> int:
     result["affinity"] = sorted(os.sched_getaffinity(0))
     module = sys.modules.get("discourse")
     result["discourse_imported_from"] = str(Path(module.__file__).parent) if module and module.__file__ else None
+    # Whether the compiled kernels ran (an install without a C compiler uses the Python code).
+    result["kernels_compiled"] = "discourse._kernels" in sys.modules
     out.write_text(json.dumps(result, default=str), encoding="utf-8")
     return 0 if result["ok_child"] else 1
 
@@ -595,6 +597,12 @@ def code_state(src: Path | None = None) -> dict[str, Any]:
             digest.update(path.relative_to(src).as_posix().encode())
             digest.update(path.read_bytes())
     state: dict[str, Any] = {"source_sha256": digest.hexdigest()[:16]}
+    # The C sources of the compiled kernels (src/csrc), which the snapshot carries built.
+    kernels = hashlib.sha256()
+    for path in sorted((src.parent / "csrc").glob("*")):
+        kernels.update(path.name.encode())
+        kernels.update(path.read_bytes())
+    state["kernels_sha256"] = kernels.hexdigest()[:16]
     try:
         state["git_head"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                                            capture_output=True, text=True, check=True).stdout.strip()
@@ -637,6 +645,10 @@ def assemble(args: argparse.Namespace, meta: dict[str, Any], runs: dict[str, dic
              and not r["discourse_imported_from"].startswith(str(SNAPSHOT))]
     if wrong:
         out.setdefault("warnings", []).append(f"{', '.join(wrong)} imported discourse from outside the snapshot")
+    pure = [k for k in ("stages", "e2e") if runs.get(k, {}).get("kernels_compiled") is False]
+    if pure:
+        out.setdefault("warnings", []).append(
+            f"{', '.join(pure)} ran without the compiled kernels: discourse._kernels is not built (pip install -e .)")
 
     # --- baseline: the geometric mean of the timings before and after the pipeline runs
     base = runs.get("baseline", {})

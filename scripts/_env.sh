@@ -1,5 +1,6 @@
 # Shared by scripts/run and scripts/test: create or refresh the project's virtualenv.
-# The venv lives in .venv; it is rebuilt when pyproject.toml changes (a stamp holds its hash).
+# The venv lives in .venv; it is refreshed when pyproject.toml or a C source changes (a stamp
+# holds their hash).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -10,7 +11,8 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="${PREFECT_SERVER_EPHEME
 
 ensure_venv() {
   local extras="$1"
-  local stamp="$VENV/.installed-$extras-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+  # The C sources count too: the install compiles them (pyproject.toml, ext-modules).
+  local stamp="$VENV/.installed-$extras-$(cat "$ROOT/pyproject.toml" "$ROOT"/src/csrc/* | sha256sum | cut -c1-16)"
   if [ ! -x "$VENV/bin/python" ]; then
     echo "creating virtualenv in $VENV" >&2
     "$PYTHON_BIN" -m venv "$VENV"

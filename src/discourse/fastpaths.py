@@ -9,14 +9,18 @@ library it mirrors by an equivalence test:
   pairs every word of a sentence with every punctuation mark in two dictionaries, strips
   punctuation with a time-limited ``regex`` pattern and calls a method per word; the same rules
   applied to plain lists, scoring only the words of the lexicon, are about ten times faster
-  (``tests/test_sentiment.py``).
+  (``tests/test_sentiment.py``). The same rules again in C (``src/csrc/vader.c``, built
+  at install where a C compiler is found) are three to four times faster still; without the
+  compiled module the Python rules here score (``tests/test_kernels.py`` compares the two).
 * **Negation marking** (:func:`negation_flags`): NLTK's ``mark_negation(tokens,
   double_neg_flip=True)`` as one flag per token, its two patterns run by ``re`` over the
-  tokens joined by newlines (``tests/test_text.py``).
+  tokens joined by newlines (``tests/test_text.py``); compiled, from the word lists read out of
+  those patterns, where the C module is built (``tests/test_kernels.py``).
 * **TF-IDF transform** (:func:`tfidf_rows`): scikit-learn's ``TfidfVectorizer.transform`` for
   the white-space word n-gram vectorizer the stance model fits, from its vocabulary and idf
   alone, counted for all documents at once (``tests/test_stance_model.py``,
-  ``tests/test_stance_linear.py``).
+  ``tests/test_stance_linear.py``); each token's id comes from the compiled ``token_ids`` where
+  it is built.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ import string
 from functools import lru_cache
 
 import numpy as np
+
+from discourse import kernels
 
 
 # --- VADER ------------------------------------------------------------------------------------
@@ -82,6 +88,14 @@ class _VaderRules:
         self.caps_boost: float = constants.C_INCR
         self.dampen: float = constants.B_DECR
         self.negation_scale: float = constants.N_SCALAR
+        # The first word of every idiom and of every booster of several words: no run of words
+        # starting otherwise can be one, so the compiled rules join words only after one of these.
+        starts = [key.split()[0] for key in [*self.idioms, *self.boosters] if " " in key]
+        self.packed = (self.boosters, self.idioms, self.negations, self.marks, frozenset(starts),
+                       float(self.caps_boost), float(self.dampen), float(self.negation_scale))
+
+
+_NOTHING_CHANGED: frozenset[str] = frozenset()  # no word scores differently under a second lexicon
 
 
 @lru_cache(maxsize=1)
@@ -99,12 +113,15 @@ def vader_compound(text: str, lexicon: dict[str, float] | None = None) -> float:
     to lists built once per sentence instead of through NLTK's per-word method calls and
     ``SentiText``; values are combined in the same order, so the result is the same float.
     ``tests/test_sentiment.py`` compares the two on the seed documents and generated sentences.
+    The compiled rules score when they are built and ``lexicon`` is a ``dict``; else
+    :func:`python_compound`.
     """
     rules = _rules()
-    words = vader_words(text, rules.marks)
-    if not words:
-        return 0.0
-    return _compound(rules, text, words, [w.lower() for w in words], rules.lexicon if lexicon is None else lexicon)
+    valences = rules.lexicon if lexicon is None else lexicon
+    compiled = kernels.compiled
+    if compiled is not None and type(valences) is dict:
+        return compiled.compound_pair(text, valences, None, _NOTHING_CHANGED, rules.packed)[0]
+    return python_compound(text, valences)
 
 
 def vader_compound_pair(text: str, lexicon: dict[str, float], changed: frozenset[str]) -> tuple[float, float]:
@@ -112,8 +129,28 @@ def vader_compound_pair(text: str, lexicon: dict[str, float], changed: frozenset
 
     ``changed`` holds every word whose valence (or presence) differs between VADER's lexicon
     and ``lexicon``. A text holding none of them scores the same under both, so its second
-    score is the first; only the others are scored twice.
+    score is the first; only the others are scored twice. The compiled rules score when they
+    are built, ``lexicon`` is a ``dict`` and ``changed`` a set; else :func:`python_compound_pair`.
     """
+    compiled = kernels.compiled
+    if compiled is not None and type(lexicon) is dict and isinstance(changed, (set, frozenset)):
+        rules = _rules()
+        return compiled.compound_pair(text, rules.lexicon, lexicon, changed, rules.packed)
+    return python_compound_pair(text, lexicon, changed)
+
+
+def python_compound(text: str, lexicon: dict[str, float]) -> float:
+    """:func:`vader_compound` of ``text`` under ``lexicon`` by the Python rules: the reference the
+    compiled rules are tested against, and what scores where they are not built."""
+    rules = _rules()
+    words = vader_words(text, rules.marks)
+    if not words:
+        return 0.0
+    return _compound(rules, text, words, [w.lower() for w in words], lexicon)
+
+
+def python_compound_pair(text: str, lexicon: dict[str, float], changed: frozenset[str]) -> tuple[float, float]:
+    """:func:`vader_compound_pair` by the Python rules (see :func:`python_compound`)."""
     rules = _rules()
     words = vader_words(text, rules.marks)
     if not words:
@@ -282,12 +319,45 @@ def _negation_lines():
 
 
 
+@lru_cache(maxsize=1)
+def _negation_sets() -> tuple[frozenset[str], frozenset[str]] | None:
+    """Return (the words that open a scope, the marks that close one), read out of NLTK's two
+    patterns, or None when a pattern is not of the plain shape this reading relies on.
+
+    The shape is ``^(?:w1|w2|...)$ | n't`` (verbose: white space is no part of it) with plain
+    lower-case words, and ``^[...]$`` with literal characters: a token then opens a scope
+    exactly when it is one of the words (or one of them and a final line break, which ``$``
+    admits) or holds ``n't``, and closes one exactly when it is one of the characters. The
+    compiled rule reads these sets; any other shape keeps the patterns (``python_negation_flags``).
+    """
+    from discourse.vader_data import negation_patterns
+
+    negation, clause = negation_patterns()
+    words = re.fullmatch(r"\(\?:\^\(\?:([a-z|]+)\)\$\)\|n't", re.sub(r"\s+", "", negation))
+    marks = re.fullmatch(r"\^\[([^\]\\^-]+)\]\$", clause)
+    if words is None or marks is None or "" in words.group(1).split("|"):
+        return None
+    return frozenset(words.group(1).split("|")), frozenset(marks.group(1))
+
+
 def negation_flags(tokens: list[str]) -> list[bool]:
     """Return, per token, whether it lies in the scope of a negation (see :func:`mark_negated`).
 
     ``negation_flags(tokens)[i]`` equals ``is_negated(mark_negated(tokens)[i])`` for tokens that
     do not already end in ``_NEG`` (lower-cased tokens never do), without building new strings.
+    The compiled rule runs when it is built and NLTK's patterns have the shape it reads
+    (:func:`_negation_sets`); else :func:`python_negation_flags`.
     """
+    compiled = kernels.compiled
+    sets = _negation_sets() if compiled is not None else None
+    if sets is not None and type(tokens) is list:
+        return compiled.negation_flags(tokens, *sets)
+    return python_negation_flags(tokens)
+
+
+def python_negation_flags(tokens: list[str]) -> list[bool]:
+    """:func:`negation_flags` by NLTK's patterns in ``re``: the reference the compiled rule is
+    tested against, and what runs where it is not built."""
     flags = [False] * len(tokens)
     opens_line, closes_line = _negation_lines()
     joined = "\n".join(tokens)
@@ -383,9 +453,20 @@ class NgramIndex:
             order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
             self.tables[n] = (np.asarray(keys, dtype=np.int64)[order], np.asarray(columns, dtype=np.int64)[order])
 
-    def find(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(document, column) of every vocabulary n-gram occurrence in ``docs`` (white-space
-        tokens, as ``str.split()`` cuts them), in no particular order."""
+    def token_ids_of(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(the id of every token of ``docs`` in order, -1 for one the index does not know; the
+        number of tokens of each document), both int64, tokens as ``str.split()`` cuts them.
+
+        By the compiled kernel when it is built, else :meth:`python_token_ids_of`.
+        """
+        compiled = kernels.compiled
+        if compiled is None or type(docs) is not list:
+            return self.python_token_ids_of(docs)
+        ids, lengths = compiled.token_ids(docs, self.token_ids)
+        return np.frombuffer(ids, dtype=np.int64), np.frombuffer(lengths, dtype=np.int64)
+
+    def python_token_ids_of(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`token_ids_of` in Python: the reference of the compiled ``token_ids``."""
         lookup = self.token_ids.get
         ids: list[int] = []
         lengths: list[int] = []
@@ -393,8 +474,12 @@ class NgramIndex:
             tokens = doc.split()
             ids += [lookup(t, -1) for t in tokens]
             lengths.append(len(tokens))
-        token = np.asarray(ids, dtype=np.int64)
-        length = np.asarray(lengths, dtype=np.int64)
+        return np.asarray(ids, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+
+    def find(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(document, column) of every vocabulary n-gram occurrence in ``docs`` (white-space
+        tokens, as ``str.split()`` cuts them), in no particular order."""
+        token, length = self.token_ids_of(docs)
         doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), length)
         # How many tokens of its document follow each token (0 for the last one).
         after = np.repeat(np.cumsum(length), length) - np.arange(token.size, dtype=np.int64) - 1

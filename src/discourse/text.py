@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from discourse import kernels
 from discourse.fastpaths import negation_flags
 
 # Curly quotes and dashes are folded so patterns need one spelling only.
@@ -84,7 +85,12 @@ def _last_word(line: str, start: int, end: int) -> str:
     return line[i:end]
 
 
-def _split_line(line: str) -> list[str]:
+def python_split_line(line: str) -> list[str]:
+    """The sentences of one normalised line (no line break): the splitter's rule in Python.
+
+    The reference for the compiled ``split_line`` of :mod:`discourse._kernels`, which
+    :func:`split_sentences` uses when it is built (``tests/test_kernels.py`` compares the two).
+    """
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(line):
@@ -101,6 +107,14 @@ def _split_line(line: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def _split_line(line: str) -> list[str]:
+    """The sentences of one normalised line, by the compiled kernel when it is built."""
+    compiled = kernels.compiled
+    if compiled is not None:
+        return compiled.split_line(line, ABBREVIATIONS)
+    return python_split_line(line)
 
 
 @lru_cache(maxsize=65536)

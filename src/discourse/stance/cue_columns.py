@@ -96,8 +96,22 @@ def _lean(row: list[float]) -> float:
     return sum([weight * (row[us] - row[ussr]) for us, ussr, weight in _LEAN_COLUMNS])
 
 
+def row_layout() -> tuple:
+    """The slots and weights :func:`assemble_row` uses, for the compiled ``assemble_rows`` of
+    :mod:`discourse._kernels` (``src/csrc/rows.c`` reads this tuple in this order)."""
+    return (
+        _ROW_SIZE, len(CUE_NAMES), _LEAN_COLUMNS, _SENTIMENT_COLUMNS, _VERDICT_COLUMNS,
+        _LEAN_US, _LEAN_USSR, _LEAN_FINAL_US, _LEAN_FINAL_USSR, _MENTIONS_US, _MENTIONS_USSR,
+        _VERDICT, _ADVISES_NEUTRALITY, _NO_SIDE, _NO_VERDICT, _SHORT, _SHORT_WORDS,
+    )
+
+
 def assemble_row(found_cues: Sequence[SentenceCues]) -> list[float]:
-    """Return a post's cue values in :data:`CUE_NAMES` order from its sentences' cues, in order."""
+    """Return a post's cue values in :data:`CUE_NAMES` order from its sentences' cues, in order.
+
+    The reference of the compiled ``assemble_rows``, which :func:`discourse.stance.cues.cue_matrix_with_words`
+    uses for all posts of a call when it is built (``tests/test_kernels.py`` compares the two).
+    """
     row = [0.0] * _ROW_SIZE
     words = 0
     # The verdict usually comes last or after "but/still/even so": those sentences also feed

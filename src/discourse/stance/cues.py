@@ -35,11 +35,13 @@ are prepared as one batch, and each post's row is replayed from its sentences' a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
 
-from discourse.stance.cue_columns import CUE_NAMES, assemble_row
+from discourse import kernels
+from discourse.stance.cue_columns import CUE_NAMES, assemble_row, row_layout
 from discourse.stance.sentence_cues import SentenceCues, sentence_cues_many
 from discourse.text import split_sentences
 
@@ -82,17 +84,27 @@ def cue_matrix_with_words(texts: Iterable[str | None]) -> tuple[np.ndarray, list
     of these needs a word character right before the cut. Inside a line, a cut always follows
     ``.!?`` (and closing quotes or brackets); the check matters at line breaks.
     """
+    found = _sentence_cues_per_text(texts)
+    compiled = kernels.compiled
+    if compiled is not None:  # the same rows and words, every post in one call (src/csrc/rows.c)
+        matrix, words = compiled.assemble_rows(found, _layout())
+        return np.frombuffer(matrix, dtype=np.float64).reshape(len(found), len(CUE_NAMES)), words
     rows: list[list[float]] = []
     words: list[str | None] = []
-    for found in _sentence_cues_per_text(texts):
-        rows.append(assemble_row(found))
-        if any(f.word_end for f in found[:-1]):
+    for per_text in found:
+        rows.append(assemble_row(per_text))
+        if any(f.word_end for f in per_text[:-1]):
             words.append(None)
         else:
-            words.append(" ".join(f.ngram_words for f in found if f.ngram_words))
+            words.append(" ".join(f.ngram_words for f in per_text if f.ngram_words))
     if not rows:
         return np.zeros((0, len(CUE_NAMES))), words
     return np.asarray(rows, dtype=float), words
+
+
+@functools.cache
+def _layout() -> tuple:
+    return row_layout()
 
 
 def scale_cues(matrix: np.ndarray) -> np.ndarray:

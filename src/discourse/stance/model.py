@@ -166,7 +166,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit_features(self, texts: list[str]) -> Any:
         """Fit the n-gram vocabulary on ``texts``; return their feature matrix (cues, then n-grams)."""
-        from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.vectorizer_ = TfidfVectorizer(
@@ -178,13 +177,19 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             max_features=self.max_features,
             sublinear_tf=True,
         )
-        grams = self.vectorizer_.fit_transform([ngram_text(t) for t in texts]) * self.ngram_weight
+        return self._stack_features(texts, self.vectorizer_.fit_transform([ngram_text(t) for t in texts]))
+
+    def _stack_features(self, texts: list[str], grams: Any) -> Any:
+        """Name the features (the cues, then the fitted vectorizer's n-grams) and return the cue
+        block of ``texts`` beside ``grams``, their n-gram TF-IDF, weighted."""
+        from scipy import sparse
+
         self.feature_names_ = np.asarray(
             [CUE_NAMES[i] for i in self._cue_columns()]
             + [f'ngram:"{g}"' for g in self.vectorizer_.get_feature_names_out()],
             dtype=object,
         )
-        return sparse.hstack([self._cue_block(texts), grams], format="csr")
+        return sparse.hstack([self._cue_block(texts), grams * self.ngram_weight], format="csr")
 
     def _fit_linear(self, features: Any, labels: np.ndarray, weight: np.ndarray | None) -> None:
         """Fit the (calibrated) logistic regression on a feature matrix; set ``classes_`` and

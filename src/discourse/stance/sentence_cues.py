@@ -18,6 +18,7 @@ import re
 from itertools import accumulate, compress
 from typing import NamedTuple
 
+from discourse import kernels
 from discourse.memo import LruMemo
 from discourse.sentiment import score_sentence
 from discourse.sides import SIDES
@@ -83,7 +84,24 @@ def _side_positions(tokens: list[str]) -> list[tuple[int, str]]:
 
 
 def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str, float]:
-    """Sum the valence of words near each mention, each word credited to its nearest mention."""
+    """Sum the valence of words near each mention, each word credited to its nearest mention.
+
+    By the compiled kernel when it is built, else :func:`python_evaluate_near_sides`.
+    """
+    compiled = kernels.compiled
+    if compiled is not None:
+        return compiled.near_sides(sent.tokens, sent.negated, lexicon, STOP, SIDE_OF, SIDES, _WINDOW)
+    return python_evaluate_near_sides(sent, lexicon)
+
+
+def python_evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str, float]:
+    """:func:`_evaluate_near_sides` in Python: the reference the compiled ``near_sides`` of
+    :mod:`discourse._kernels` is tested against, and what runs where it is not built.
+
+    Each valued word (a value that is neither None nor 0.0) is credited, a quarter of its value
+    and negated under negation, to the nearest side placeholder within ``_WINDOW`` tokens with
+    no clause break (``STOP``) between the two; of two equally near, the earlier one.
+    """
     tokens = sent.tokens
     positions = _side_positions(tokens)
     scores = {side: 0.0 for side in SIDES}

@@ -1,0 +1,34 @@
+/* The compiled kernels of discourse: one entry point per kernel, gathered by module.c into the
+ * extension module discourse._kernels. Each kernel lives in its own file with its own
+ * interned strings, made by its init function when the module is imported. */
+#ifndef DISCOURSE_KERNELS_H
+#define DISCOURSE_KERNELS_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* module.c: sum(values) as Python's sum() of a list of those floats computes it; -1 on error. */
+int python_sum(const double *values, Py_ssize_t count, double *out);
+
+/* vader.c: VADER's compound score (discourse.fastpaths). */
+int vader_init(void);
+PyObject *compound_pair(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* split.c: the sentence splitter's rule for one line (discourse.text). */
+int split_init(void);
+PyObject *split_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* negation.c: NLTK's negation scope (discourse.fastpaths). */
+int negation_init(void);
+PyObject *negation_flags(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* near_sides.c: the valence of the words near each side's name (discourse.stance.sentence_cues). */
+PyObject *near_sides(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* tokens.c: the vocabulary id of every white-space token of many documents (discourse.fastpaths). */
+PyObject *token_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* rows.c: each post's cue row and n-gram words from its sentences' cues (discourse.stance.cues). */
+PyObject *assemble_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+#endif

@@ -1,0 +1,82 @@
+/* The extension module discourse._kernels: hot loops of discourse in C, each giving exactly
+ * what the Python code it replaces gives.
+ *
+ *   compound_pair   VADER's compound score (vader.c; discourse.fastpaths)
+ *   split_line      the sentence splitter's rule for one line (split.c; discourse.text)
+ *   negation_flags  NLTK's negation scope per token (negation.c; discourse.fastpaths)
+ *   near_sides      the valence of the words near each side's name (near_sides.c;
+ *                   discourse.stance.sentence_cues)
+ *   token_ids       the vocabulary id of every white-space token of many documents (tokens.c;
+ *                   discourse.fastpaths, the n-gram features)
+ *   assemble_rows   each post's cue row and n-gram words from its sentences' cues (rows.c;
+ *                   discourse.stance.cues)
+ *
+ * tests/test_kernels.py compares each with its Python reference. The module is optional: when
+ * it is not built, the Python code runs. */
+#include "kernels.h"
+
+static PyObject *fn_sum; /* the builtin sum() */
+
+/* sum(values) as Python's sum() of a list of those floats computes it; -1 on error. */
+int python_sum(const double *values, Py_ssize_t count, double *out)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    /* Python 3.11 adds floats one after the other, from 0.0. */
+    double total = 0.0;
+    for (Py_ssize_t k = 0; k < count; k++)
+        total += values[k];
+    *out = total;
+    return 0;
+#else
+    /* Later versions compensate the rounding: leave it to sum() itself. */
+    PyObject *list = PyList_New(count);
+    if (list == NULL)
+        return -1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = PyFloat_FromDouble(values[k]);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return -1;
+        }
+        PyList_SET_ITEM(list, k, item);
+    }
+    PyObject *summed = PyObject_CallOneArg(fn_sum, list);
+    Py_DECREF(list);
+    if (summed == NULL)
+        return -1;
+    *out = PyFloat_AsDouble(summed);
+    Py_DECREF(summed);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+#endif
+}
+
+static PyMethodDef methods[] = {
+    {"compound_pair", (PyCFunction)(void (*)(void))compound_pair, METH_FASTCALL,
+     "(compound under lexicon, compound under second) of a text: see discourse.fastpaths."},
+    {"split_line", (PyCFunction)(void (*)(void))split_line, METH_FASTCALL,
+     "The sentences of one normalised line: see discourse.text."},
+    {"negation_flags", (PyCFunction)(void (*)(void))negation_flags, METH_FASTCALL,
+     "Per token, whether it lies in a negation's scope: see discourse.fastpaths."},
+    {"near_sides", (PyCFunction)(void (*)(void))near_sides, METH_FASTCALL,
+     "Valence of the words near each side's name: see discourse.stance.sentence_cues."},
+    {"token_ids", (PyCFunction)(void (*)(void))token_ids, METH_FASTCALL,
+     "Vocabulary ids of the white-space tokens of documents: see discourse.fastpaths."},
+    {"assemble_rows", (PyCFunction)(void (*)(void))assemble_rows, METH_FASTCALL,
+     "Each post's cue row and n-gram words: see discourse.stance.cues."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "discourse._kernels",
+                                    "Per-sentence loops of discourse in C (see discourse.kernels).", -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__kernels(void)
+{
+    PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
+    if (builtins == NULL || (fn_sum = PyDict_GetItemString(builtins, "sum")) == NULL)
+        return NULL;
+    Py_INCREF(fn_sum);
+    if (vader_init() < 0 || split_init() < 0 || negation_init() < 0)
+        return NULL;
+    return PyModule_Create(&module);
+}
