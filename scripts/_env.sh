@@ -1,6 +1,6 @@
 # Shared by scripts/run and scripts/test: create or refresh the project's virtualenv.
-# The venv lives in .venv; it is refreshed when pyproject.toml or a C source changes (a stamp
-# holds their hash).
+# The venv lives in .venv; it is refreshed when pyproject.toml, setup.py or a C source changes
+# (a stamp holds their hash).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -11,8 +11,8 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="${PREFECT_SERVER_EPHEME
 
 ensure_venv() {
   local extras="$1"
-  # The C sources count too: the install compiles them (pyproject.toml, ext-modules).
-  local stamp="$VENV/.installed-$extras-$(cat "$ROOT/pyproject.toml" "$ROOT"/src/csrc/* | sha256sum | cut -c1-16)"
+  # setup.py and the C sources count too: the install compiles them.
+  local stamp="$VENV/.installed-$extras-$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" "$ROOT"/src/csrc/* | sha256sum | cut -c1-16)"
   if [ ! -x "$VENV/bin/python" ]; then
     echo "creating virtualenv in $VENV" >&2
     "$PYTHON_BIN" -m venv "$VENV"

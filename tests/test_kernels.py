@@ -108,6 +108,8 @@ def test_kernel_rejects_arguments_of_the_wrong_kind() -> None:
         kernels.compiled.compound_pair("good", rules.lexicon, None, TOPIC_WORDS, rules.packed[:5])
     with pytest.raises(TypeError, match=r"compound_pair\(str, dict"):
         kernels.compiled.compound_pair("good", list(rules.lexicon), None, TOPIC_WORDS, rules.packed)
+    with pytest.raises(TypeError, match=r"tokenize\(str, bool\)"):
+        kernels.compiled.tokenize(None, True)
     with pytest.raises(TypeError, match=r"split_line\(str, set\)"):
         kernels.compiled.split_line("A. B", ["a"])
     with pytest.raises(TypeError, match="tokens must be str"):
@@ -362,3 +364,23 @@ def test_assemble_rows_refuse_another_layout_and_foreign_cues() -> None:
         kernels.compiled.assemble_rows([[SentenceCues((10_000,), (1.0,), 3, False, "", False, False)]], row_layout())
     with pytest.raises(TypeError, match="SentenceCues"):
         kernels.compiled.assemble_rows([[("not", "cues")]], row_layout())
+
+
+# --- tokens ----------------------------------------------------------------------------------------
+
+_TOKEN_PARTS = ["U.S.", "U.S.A", "a.b.", "e.g", "don't", "anti-Soviet", "x'", "-y", ":-)", ":D", ";'p", "=P", "=(",
+                ":-", ":'x", "_us_", "İ", "ß", "É", "١٢", "a", "B", "!", "?", ".", ",", "'", "-", " ", "  ",
+                "\u00a0", "\u2003", "\n", "\t", "(", ")", "D", "p"]
+
+
+@needs_kernel
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_TOKEN_PARTS), max_size=14), st.booleans())
+def test_tokenize_equals_python_findall(parts: list[str], lower: bool) -> None:
+    # Guards the one-pass tokenizer: abbreviations with and without a final letter, inner
+    # apostrophes and hyphens, emoticons with a nose but no mouth, word characters outside
+    # ASCII, every kind of white space and lower-casing (":D" keeps its capital mouth apart).
+    from discourse.text import python_tokenize
+
+    text = "".join(parts)
+    assert kernels.compiled.tokenize(text, lower) == python_tokenize(text, lower=lower)

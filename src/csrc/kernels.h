@@ -28,6 +28,10 @@ PyObject *near_sides(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 /* tokens.c: the vocabulary id of every white-space token of many documents (discourse.fastpaths). */
 PyObject *token_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
+/* tokenize.c: word, abbreviation, emoticon and punctuation tokens of a text (discourse.text). */
+int tokenize_init(void);
+PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
 /* rows.c: each post's cue row and n-gram words from its sentences' cues (discourse.stance.cues). */
 PyObject *assemble_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 

@@ -10,6 +10,7 @@
  *                   discourse.fastpaths, the n-gram features)
  *   assemble_rows   each post's cue row and n-gram words from its sentences' cues (rows.c;
  *                   discourse.stance.cues)
+ *   tokenize        the tokens of a text (tokenize.c; discourse.text)
  *
  * tests/test_kernels.py compares each with its Python reference. The module is optional: when
  * it is not built, the Python code runs. */
@@ -63,6 +64,8 @@ static PyMethodDef methods[] = {
      "Vocabulary ids of the white-space tokens of documents: see discourse.fastpaths."},
     {"assemble_rows", (PyCFunction)(void (*)(void))assemble_rows, METH_FASTCALL,
      "Each post's cue row and n-gram words: see discourse.stance.cues."},
+    {"tokenize", (PyCFunction)(void (*)(void))tokenize, METH_FASTCALL,
+     "The tokens of a text: see discourse.text."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -76,7 +79,7 @@ PyMODINIT_FUNC PyInit__kernels(void)
     if (builtins == NULL || (fn_sum = PyDict_GetItemString(builtins, "sum")) == NULL)
         return NULL;
     Py_INCREF(fn_sum);
-    if (vader_init() < 0 || split_init() < 0 || negation_init() < 0)
+    if (vader_init() < 0 || split_init() < 0 || negation_init() < 0 || tokenize_init() < 0)
         return NULL;
     return PyModule_Create(&module);
 }

@@ -7,6 +7,7 @@ whether the module is built (``tests/test_kernels.py``):
 
 * ``compound_pair`` - VADER's compound score (:func:`discourse.fastpaths.vader_compound_pair`);
 * ``split_line`` - the sentence splitter's rule for one line (:func:`discourse.text.python_split_line`);
+* ``tokenize`` - the tokens of a text (:func:`discourse.text.python_tokenize`);
 * ``negation_flags`` - NLTK's negation scope (:func:`discourse.fastpaths.python_negation_flags`);
 * ``near_sides`` - the valence of the words near each side's name
   (:func:`discourse.stance.sentence_cues.python_evaluate_near_sides`);

@@ -140,10 +140,28 @@ def split_sentences(text: str | None) -> list[str]:
 def tokenize(text: str | None, *, lower: bool = True) -> list[str]:
     """Return word, abbreviation, emoticon and punctuation tokens of ``text``.
 
-    "U.S.A." and "didn't" stay single tokens; lower-cased unless ``lower=False``.
+    "U.S.A." and "didn't" stay single tokens; lower-cased unless ``lower=False``. By the
+    compiled kernel when it is built, else :func:`python_tokenize`.
     """
     if not text:
         return []
+    compiled = kernels.compiled
+    if compiled is not None:
+        return compiled.tokenize(text, lower)
+    return python_tokenize(text, lower=lower)
+
+
+def python_tokenize(text: str, *, lower: bool = True) -> list[str]:
+    """:func:`tokenize` by ``_TOKEN.findall``: the reference of the compiled ``tokenize``.
+
+    The kernel walks the text once, taking at each position the first alternative of
+    ``_TOKEN`` that matches, as ``re`` does; each alternative can match in one way only, so
+    no backtracking is needed. A run of letter-and-dot pairs is taken whole, then at most one
+    letter; ``\\w+`` takes every word character, and each ``['-]\\w+`` that follows is taken
+    only when a word character comes after the mark; an emoticon's optional nose is taken only
+    when a mouth follows it (without the nose the mark itself would have to be a mouth); any
+    other character but white space is a token of its own.
+    """
     if lower and text.isascii() and "D" not in text:
         # Lower-casing ASCII first gives the same tokens: every alternative of the pattern
         # treats both cases alike except the emoticon mouth "D" (":D"), excluded here.
