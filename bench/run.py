@@ -597,9 +597,9 @@ def code_state(src: Path | None = None) -> dict[str, Any]:
             digest.update(path.relative_to(src).as_posix().encode())
             digest.update(path.read_bytes())
     state: dict[str, Any] = {"source_sha256": digest.hexdigest()[:16]}
-    # The C sources of the compiled kernels (src/csrc), which the snapshot carries built.
+    # The C sources of the compiled kernels (src/csrc, in the tree: the snapshot carries them built).
     kernels = hashlib.sha256()
-    for path in sorted((src.parent / "csrc").glob("*")):
+    for path in sorted((ROOT / "src" / "csrc").glob("*")):
         kernels.update(path.name.encode())
         kernels.update(path.read_bytes())
     state["kernels_sha256"] = kernels.hexdigest()[:16]
