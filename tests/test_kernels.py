@@ -1,8 +1,8 @@
 """The compiled kernels (``discourse._kernels``) against the Python code they replace.
 
-``discourse.fastpaths`` scores VADER with the compiled module when it is built and with its
-Python rules otherwise, and ``discourse.text`` splits lines the same way; the two must give the
-same floats and the same sentences. ``tests/test_sentiment.py`` compares what
+Each kernel listed in ``discourse.kernels`` runs when the module is built, and the Python
+function it replaces (its reference) runs otherwise; the two must give the same floats,
+sentences, tokens, flags, ids and rows. ``tests/test_sentiment.py`` compares what
 ``vader_compound`` gives (compiled here) with NLTK itself.
 """
 
@@ -384,3 +384,15 @@ def test_tokenize_equals_python_findall(parts: list[str], lower: bool) -> None:
 
     text = "".join(parts)
     assert kernels.compiled.tokenize(text, lower) == python_tokenize(text, lower=lower)
+
+
+def test_near_sides_of_a_sentence_built_from_tuples_use_the_python_rule() -> None:
+    # Guards the kernel's input check: a Sentence whose tokens or flags are not lists is
+    # evaluated by the Python rule instead of raising.
+    from discourse.stance.cue_patterns import load_lexicon
+    from discourse.stance.sentence_cues import _evaluate_near_sides, python_evaluate_near_sides
+    from discourse.stance.sentences import Sentence
+
+    tokens, negated = ("we", "trust", "_us_", "."), (False, False, False, False)
+    sent = Sentence.from_parts(tokens, negated, frozenset({"us"}))
+    assert _evaluate_near_sides(sent, load_lexicon()) == python_evaluate_near_sides(sent, load_lexicon())

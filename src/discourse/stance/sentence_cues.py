@@ -89,7 +89,7 @@ def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str,
     By the compiled kernel when it is built, else :func:`python_evaluate_near_sides`.
     """
     compiled = kernels.compiled
-    if compiled is not None:
+    if compiled is not None and type(sent.tokens) is list and type(sent.negated) is list:
         return compiled.near_sides(sent.tokens, sent.negated, lexicon, STOP, SIDE_OF, SIDES, _WINDOW)
     return python_evaluate_near_sides(sent, lexicon)
 
