@@ -340,9 +340,9 @@ def test_assemble_rows_equal_python_rows(posts: list) -> None:
     # sentences that move the lean, the derived cues (signs of zero included) and the n-gram words.
     import numpy as np
 
-    from discourse.stance.cue_columns import CUE_NAMES, assemble_row, row_layout
+    from discourse.stance.cue_columns import CUE_NAMES, ROW_LAYOUT, assemble_row
 
-    matrix, words = kernels.compiled.assemble_rows(posts, row_layout())
+    matrix, words = kernels.compiled.assemble_rows(posts, ROW_LAYOUT)
     rows = np.frombuffer(matrix, dtype=np.float64).reshape(len(posts), len(CUE_NAMES))
     expected = np.asarray([assemble_row(found) for found in posts], dtype=float).reshape(len(posts), len(CUE_NAMES))
     assert np.array_equal(rows, expected) and np.array_equal(np.signbit(rows), np.signbit(expected))
@@ -352,18 +352,18 @@ def test_assemble_rows_equal_python_rows(posts: list) -> None:
 
 @needs_kernel
 def test_assemble_rows_refuse_another_layout_and_foreign_cues() -> None:
-    from discourse.stance.cue_columns import row_layout
+    from discourse.stance.cue_columns import ROW_LAYOUT
     from discourse.stance.sentence_cues import SentenceCues
 
     good = [[SentenceCues((0,), (1.0,), 3, False, "", False, False)]]
     with pytest.raises(ValueError, match="layout"):
-        kernels.compiled.assemble_rows(good, row_layout()[:-1])
+        kernels.compiled.assemble_rows(good, ROW_LAYOUT[:-1])
     with pytest.raises(ValueError, match="layout"):
-        kernels.compiled.assemble_rows(good, (2, *row_layout()[1:]))
+        kernels.compiled.assemble_rows(good, (2, *ROW_LAYOUT[1:]))
     with pytest.raises(IndexError, match="outside the row"):
-        kernels.compiled.assemble_rows([[SentenceCues((10_000,), (1.0,), 3, False, "", False, False)]], row_layout())
+        kernels.compiled.assemble_rows([[SentenceCues((10_000,), (1.0,), 3, False, "", False, False)]], ROW_LAYOUT)
     with pytest.raises(TypeError, match="SentenceCues"):
-        kernels.compiled.assemble_rows([[("not", "cues")]], row_layout())
+        kernels.compiled.assemble_rows([[("not", "cues")]], ROW_LAYOUT)
 
 
 # --- tokens ----------------------------------------------------------------------------------------

@@ -10,12 +10,14 @@
 /* module.c: sum(values) as Python's sum() of a list of those floats computes it; -1 on error. */
 int python_sum(const double *values, Py_ssize_t count, double *out);
 
+/* module.c: word.lower() as a new reference (the word itself when it has nothing to lower). */
+PyObject *lower_case(PyObject *word);
+
 /* vader.c: VADER's compound score (discourse.fastpaths). */
 int vader_init(void);
 PyObject *compound_pair(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 /* split.c: the sentence splitter's rule for one line (discourse.text). */
-int split_init(void);
 PyObject *split_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 /* negation.c: NLTK's negation scope (discourse.fastpaths). */
@@ -29,7 +31,6 @@ PyObject *near_sides(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *token_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 /* tokenize.c: word, abbreviation, emoticon and punctuation tokens of a text (discourse.text). */
-int tokenize_init(void);
 PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 /* rows.c: each post's cue row and n-gram words from its sentences' cues (discourse.stance.cues). */

@@ -16,7 +16,23 @@
  * it is not built, the Python code runs. */
 #include "kernels.h"
 
-static PyObject *fn_sum; /* the builtin sum() */
+static PyObject *fn_sum;    /* the builtin sum() */
+static PyObject *str_lower; /* "lower" */
+
+/* word.lower() as a new reference: the word itself when it is ASCII without capitals, as most
+ * words and tokens are (str.lower() would copy it). */
+PyObject *lower_case(PyObject *word)
+{
+    if (PyUnicode_IS_ASCII(word)) {
+        const Py_UCS1 *data = PyUnicode_1BYTE_DATA(word);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(word), i = 0;
+        while (i < n && !(data[i] >= 'A' && data[i] <= 'Z'))
+            i++;
+        if (i == n)
+            return Py_NewRef(word);
+    }
+    return PyObject_CallMethodNoArgs(word, str_lower);
+}
 
 /* sum(values) as Python's sum() of a list of those floats computes it; -1 on error. */
 int python_sum(const double *values, Py_ssize_t count, double *out)
@@ -79,7 +95,7 @@ PyMODINIT_FUNC PyInit__kernels(void)
     if (builtins == NULL || (fn_sum = PyDict_GetItemString(builtins, "sum")) == NULL)
         return NULL;
     Py_INCREF(fn_sum);
-    if (vader_init() < 0 || split_init() < 0 || negation_init() < 0 || tokenize_init() < 0)
+    if ((str_lower = PyUnicode_InternFromString("lower")) == NULL || vader_init() < 0 || negation_init() < 0)
         return NULL;
     return PyModule_Create(&module);
 }

@@ -2,7 +2,7 @@
  * for every post of a call, and the n-gram words of discourse.stance.cues. */
 #include "kernels.h"
 
-/* Where the derived cues go and how they are computed (cue_columns.row_layout()). */
+/* Where the derived cues go and how they are computed (cue_columns.ROW_LAYOUT). */
 typedef struct {
     Py_ssize_t row_size, n_cues;
     Py_ssize_t n_lean, lean_us[16], lean_ussr[16];
@@ -82,7 +82,7 @@ static int read_layout(PyObject *packed, Layout *layout)
     if (inside)
         return 0;
 shape:
-    PyErr_SetString(PyExc_ValueError, "assemble_rows: the layout is not cue_columns.row_layout()'s");
+    PyErr_SetString(PyExc_ValueError, "assemble_rows: the layout is not cue_columns.ROW_LAYOUT's");
     return -1;
 }
 

@@ -2,12 +2,6 @@
  * expression and a loop) as one pass over the characters. */
 #include "kernels.h"
 
-static PyObject *str_lower;
-
-int split_init(void)
-{
-    return (str_lower = PyUnicode_InternFromString("lower")) ? 0 : -1;
-}
 
 static int is_end(Py_UCS4 c) { return c == '.' || c == '!' || c == '?'; }
 static int is_closer(Py_UCS4 c) { return c == '"' || c == '\'' || c == ')' || c == ']'; }
@@ -47,7 +41,7 @@ static int after_abbreviation(PyObject *line, int kind, const void *data, Py_ssi
     PyObject *word = PyUnicode_Substring(line, i, end);
     if (word == NULL)
         return -1;
-    PyObject *low = PyObject_CallMethodNoArgs(word, str_lower);
+    PyObject *low = lower_case(word);
     Py_DECREF(word);
     if (low == NULL)
         return -1;

@@ -8,13 +8,6 @@
  * white space what its \s takes. */
 #include "kernels.h"
 
-static PyObject *str_lower;
-
-int tokenize_init(void)
-{
-    return (str_lower = PyUnicode_InternFromString("lower")) ? 0 : -1;
-}
-
 static int is_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
 static int is_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 static int is_mouth(Py_UCS4 c) { return c == '(' || c == ')' || c == 'D' || c == 'P' || c == 'p'; }
@@ -75,7 +68,6 @@ PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    int ascii = PyUnicode_IS_ASCII(text);
     PyObject *out = PyList_New(0);
     if (out == NULL)
         return NULL;
@@ -89,19 +81,11 @@ PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (token == NULL)
             goto fail;
         if (lower) {
-            /* A token without capitals is its own lower case (ASCII: A-Z are the capitals). */
-            int plain = ascii;
-            for (Py_ssize_t k = i; plain && k < end; k++) {
-                Py_UCS4 c = PyUnicode_READ(kind, data, k);
-                plain = !(c >= 'A' && c <= 'Z');
-            }
-            if (!plain) {
-                PyObject *low = PyObject_CallMethodNoArgs(token, str_lower);
-                Py_DECREF(token);
-                if (low == NULL)
-                    goto fail;
-                token = low;
-            }
+            PyObject *low = lower_case(token);
+            Py_DECREF(token);
+            if (low == NULL)
+                goto fail;
+            token = low;
         }
         int failed = PyList_Append(out, token);
         Py_DECREF(token);

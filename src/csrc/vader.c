@@ -25,12 +25,12 @@ typedef struct {
     double negation_scale;
 } Rules;
 
-static PyObject *str_lower, *str_but, *str_kind, *str_of, *str_least, *str_at, *str_very,
+static PyObject *str_but, *str_kind, *str_of, *str_least, *str_at, *str_very,
     *str_never, *str_so, *str_this, *str_nt;
 
 int vader_init(void)
 {
-    return (str_lower = PyUnicode_InternFromString("lower")) && (str_but = PyUnicode_InternFromString("but"))
+    return (str_but = PyUnicode_InternFromString("but"))
         && (str_kind = PyUnicode_InternFromString("kind")) && (str_of = PyUnicode_InternFromString("of"))
         && (str_least = PyUnicode_InternFromString("least")) && (str_at = PyUnicode_InternFromString("at"))
         && (str_very = PyUnicode_InternFromString("very")) && (str_never = PyUnicode_InternFromString("never"))
@@ -61,21 +61,6 @@ static int is_upper(PyObject *s)
             cased = 1;
     }
     return cased;
-}
-
-/* word.lower() as a new reference: the word itself when it is ASCII without capitals, as most
- * words are (str.lower() would copy it). */
-static PyObject *lowered(PyObject *word)
-{
-    if (PyUnicode_IS_ASCII(word)) {
-        const Py_UCS1 *data = PyUnicode_1BYTE_DATA(word);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(word), i = 0;
-        while (i < n && !(data[i] >= 'A' && data[i] <= 'Z'))
-            i++;
-        if (i == n)
-            return Py_NewRef(word);
-    }
-    return PyObject_CallMethodNoArgs(word, str_lower);
 }
 
 /* a == b for two str objects. */
@@ -462,7 +447,7 @@ PyObject *compound_pair(PyObject *module, PyObject *const *args, Py_ssize_t narg
         if ((lower = PyList_New(n)) == NULL)
             goto done;
         for (Py_ssize_t k = 0; k < n; k++) {
-            PyObject *low = lowered(PyList_GET_ITEM(words, k));
+            PyObject *low = lower_case(PyList_GET_ITEM(words, k));
             if (low == NULL)
                 goto done;
             PyList_SET_ITEM(lower, k, low);

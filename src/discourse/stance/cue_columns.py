@@ -96,14 +96,13 @@ def _lean(row: list[float]) -> float:
     return sum([weight * (row[us] - row[ussr]) for us, ussr, weight in _LEAN_COLUMNS])
 
 
-def row_layout() -> tuple:
-    """The slots and weights :func:`assemble_row` uses, for the compiled ``assemble_rows`` of
-    :mod:`discourse._kernels` (``src/csrc/rows.c`` reads this tuple in this order)."""
-    return (
-        _ROW_SIZE, len(CUE_NAMES), _LEAN_COLUMNS, _SENTIMENT_COLUMNS, _VERDICT_COLUMNS,
-        _LEAN_US, _LEAN_USSR, _LEAN_FINAL_US, _LEAN_FINAL_USSR, _MENTIONS_US, _MENTIONS_USSR,
-        _VERDICT, _ADVISES_NEUTRALITY, _NO_SIDE, _NO_VERDICT, _SHORT, _SHORT_WORDS,
-    )
+#: The slots and weights :func:`assemble_row` uses, for the compiled ``assemble_rows`` of
+#: :mod:`discourse._kernels` (``src/csrc/rows.c`` reads this tuple in this order).
+ROW_LAYOUT = (
+    _ROW_SIZE, len(CUE_NAMES), _LEAN_COLUMNS, _SENTIMENT_COLUMNS, _VERDICT_COLUMNS,
+    _LEAN_US, _LEAN_USSR, _LEAN_FINAL_US, _LEAN_FINAL_USSR, _MENTIONS_US, _MENTIONS_USSR,
+    _VERDICT, _ADVISES_NEUTRALITY, _NO_SIDE, _NO_VERDICT, _SHORT, _SHORT_WORDS,
+)
 
 
 def assemble_row(found_cues: Sequence[SentenceCues]) -> list[float]:

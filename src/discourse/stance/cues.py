@@ -35,13 +35,12 @@ are prepared as one batch, and each post's row is replayed from its sentences' a
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 import numpy as np
 
 from discourse import kernels
-from discourse.stance.cue_columns import CUE_NAMES, assemble_row, row_layout
+from discourse.stance.cue_columns import CUE_NAMES, ROW_LAYOUT, assemble_row
 from discourse.stance.sentence_cues import SentenceCues, sentence_cues_many
 from discourse.text import split_sentences
 
@@ -87,7 +86,7 @@ def cue_matrix_with_words(texts: Iterable[str | None]) -> tuple[np.ndarray, list
     found = _sentence_cues_per_text(texts)
     compiled = kernels.compiled
     if compiled is not None:  # the same rows and words, every post in one call (src/csrc/rows.c)
-        matrix, words = compiled.assemble_rows(found, _layout())
+        matrix, words = compiled.assemble_rows(found, ROW_LAYOUT)
         return np.frombuffer(matrix, dtype=np.float64).reshape(len(found), len(CUE_NAMES)), words
     rows: list[list[float]] = []
     words: list[str | None] = []
@@ -100,11 +99,6 @@ def cue_matrix_with_words(texts: Iterable[str | None]) -> tuple[np.ndarray, list
     if not rows:
         return np.zeros((0, len(CUE_NAMES))), words
     return np.asarray(rows, dtype=float), words
-
-
-@functools.cache
-def _layout() -> tuple:
-    return row_layout()
 
 
 def scale_cues(matrix: np.ndarray) -> np.ndarray:
