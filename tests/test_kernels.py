@@ -114,6 +114,8 @@ def test_kernel_rejects_arguments_of_the_wrong_kind() -> None:
         kernels.compiled.split_line("A. B", ["a"])
     with pytest.raises(TypeError, match="tokens must be str"):
         kernels.compiled.negation_flags(["not", 3], frozenset({"not"}), frozenset("."))
+    with pytest.raises(TypeError, match=r"ngram_words\(str\)"):
+        kernels.compiled.ngram_words(["_us_", "is"])
 
 
 def test_public_scores_do_not_depend_on_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -384,6 +386,25 @@ def test_tokenize_equals_python_findall(parts: list[str], lower: bool) -> None:
 
     text = "".join(parts)
     assert kernels.compiled.tokenize(text, lower) == python_tokenize(text, lower=lower)
+
+
+# --- n-gram words ----------------------------------------------------------------------------------
+
+_WORD_PARTS = ["_us_", "we", "don't", "1971", "É", "ß", "١٢", "中", "\U0001f600", ",", ".", "'", "-", ":-)", " ",
+               "  ", "\u00a0", "\t", "\n", "_"]
+
+
+@needs_kernel
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_WORD_PARTS), max_size=16), st.integers(0, 600))
+def test_ngram_words_equal_python_findall(parts: list[str], padding: int) -> None:
+    # Guards the one-pass n-gram words: pieces opening with a word character (ASCII or not, the
+    # underscore) kept whole, others dropped, runs of spaces and other white space (which does
+    # not cut a piece), ASCII texts longer than the kernel's stack buffer.
+    from discourse.stance.sentence_cues import python_ngram_words
+
+    for text in ("".join(parts), "".join(parts) + " word" * padding):
+        assert kernels.compiled.ngram_words(text) == python_ngram_words(text)
 
 
 def test_near_sides_of_a_sentence_built_from_tuples_use_the_python_rule() -> None:

@@ -33,6 +33,9 @@ PyObject *token_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 /* tokenize.c: word, abbreviation, emoticon and punctuation tokens of a text (discourse.text). */
 PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
+/* words.c: a sentence's n-gram words (discourse.stance.sentence_cues). */
+PyObject *ngram_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
 /* rows.c: each post's cue row and n-gram words from its sentences' cues (discourse.stance.cues). */
 PyObject *assemble_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 

@@ -11,6 +11,8 @@
  *   assemble_rows   each post's cue row and n-gram words from its sentences' cues (rows.c;
  *                   discourse.stance.cues)
  *   tokenize        the tokens of a text (tokenize.c; discourse.text)
+ *   ngram_words     a sentence's words as the n-gram features read them (words.c;
+ *                   discourse.stance.sentence_cues)
  *
  * tests/test_kernels.py compares each with its Python reference. The module is optional: when
  * it is not built, the Python code runs. */
@@ -82,6 +84,8 @@ static PyMethodDef methods[] = {
      "Each post's cue row and n-gram words: see discourse.stance.cues."},
     {"tokenize", (PyCFunction)(void (*)(void))tokenize, METH_FASTCALL,
      "The tokens of a text: see discourse.text."},
+    {"ngram_words", (PyCFunction)(void (*)(void))ngram_words, METH_FASTCALL,
+     "A sentence's n-gram words: see discourse.stance.sentence_cues."},
     {NULL, NULL, 0, NULL},
 };
 

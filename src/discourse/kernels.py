@@ -13,6 +13,8 @@ whether the module is built (``tests/test_kernels.py``):
   (:func:`discourse.stance.sentence_cues.python_evaluate_near_sides`);
 * ``token_ids`` - the vocabulary id of every token of the n-gram features
   (:meth:`discourse.fastpaths.NgramIndex.python_token_ids_of`);
+* ``ngram_words`` - a sentence's words as the n-gram features read them
+  (:func:`discourse.stance.sentence_cues.python_ngram_words`);
 * ``assemble_rows`` - each post's cue row and n-gram words from its sentences' cues
   (:func:`discourse.stance.cue_columns.assemble_row`).
 """

@@ -365,6 +365,11 @@ def scan_sides(text: str | None) -> tuple[str, frozenset[str]]:
     return scanned
 
 
+_NO_SIDES: frozenset[str] = frozenset()
+# What a mention is replaced by: its side's placeholder with a space either side.
+_TAGS = {side: f" {placeholder} " for side, placeholder in PLACEHOLDERS.items()}
+
+
 def _scan(text: str) -> tuple[str, frozenset[str]]:
     parts: list[str] = []
     found: set[str] = set()
@@ -373,7 +378,7 @@ def _scan(text: str) -> tuple[str, frozenset[str]]:
         side = m.lastgroup or US
         found.add(side)
         parts.append(text[end : m.start()])
-        parts.append(f" {PLACEHOLDERS[side]} ")
+        parts.append(_TAGS[side])
         end = m.end()
     if not found:
         return text, frozenset()
@@ -393,36 +398,43 @@ def scan_sides_many(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
 
 
 def _scan_joined(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
-    """Return ``_scan`` of every text from one scan of the texts joined by NULs."""
+    """Return ``_scan`` of every text from one scan of the texts joined by NULs.
+
+    The tagged texts come from tagging the joined text and cutting it at the NULs again (no
+    match holds or crosses one), so the per-mention work in Python is one lookup of the text it
+    falls in and two appends.
+    """
     joined = "\0".join(texts)
     if joined.count("\0") != len(texts) - 1:
         return [_scan(text) for text in texts]
     bounds = [0]  # where each text starts in ``joined`` (and, last, one past the end)
     for text in texts:
         bounds.append(bounds[-1] + len(text) + 1)
-    matches: list[list[re.Match[str]]] = [[] for _ in texts]
-    index = 0
+    named: dict[int, set[str]] = {}  # text index -> the sides it names
+    parts: list[str] = []
+    end = index = 0
     for m in _finditer(joined):
-        if m.start() >= bounds[index + 1]:
-            index = bisect_right(bounds, m.start()) - 1
-        matches[index].append(m)
-    out: list[tuple[str, frozenset[str]]] = []
-    for text, start, found_here in zip(texts, bounds, matches, strict=False):
-        if not found_here:
-            out.append((text, frozenset()))
-            continue
-        parts: list[str] = []
-        found: set[str] = set()
-        end = 0
-        for m in found_here:
-            side = m.lastgroup or US
-            found.add(side)
-            parts.append(text[end : m.start() - start])
-            parts.append(f" {PLACEHOLDERS[side]} ")
-            end = m.end() - start
-        parts.append(text[end:])
-        out.append(("".join(parts), frozenset(found)))
-    return out
+        start = m.start()
+        if start >= bounds[index + 1]:
+            index = bisect_right(bounds, start) - 1
+        side = m.lastgroup or US
+        sides_here = named.get(index)
+        if sides_here is None:
+            named[index] = {side}
+        else:
+            sides_here.add(side)
+        parts.append(joined[end:start])
+        parts.append(_TAGS[side])
+        end = m.end()
+    if not named:
+        return [(text, _NO_SIDES) for text in texts]
+    parts.append(joined[end:])
+    tagged = "".join(parts).split("\0")
+    return [
+        (tagged[i], frozenset(named[i])) if i in named else (text, _NO_SIDES)
+        for i, text in enumerate(texts)
+    ]
+
 
 def find_sides(text: str | None) -> frozenset[str]:
     """Return the sides ``text`` names: a subset of ``{"us", "ussr"}``."""

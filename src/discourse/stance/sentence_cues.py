@@ -48,6 +48,7 @@ from discourse.stance.cue_patterns import (
     YEAR,
     load_lexicon,
 )
+from discourse.stance.pattern_gate import gate_key
 from discourse.stance.sentences import SIDE_OF, Sentence, scan_sentences, side_of
 from discourse.text import negation_flags
 
@@ -60,8 +61,16 @@ _WINDOW = 5  # tokens either side of a mention that its evaluation may come from
 #: keeps nearly every repeat a hit.
 MEMO_SIZE = 131072
 _memo: LruMemo[str, SentenceCues] = LruMemo(MEMO_SIZE)
-_PAIR_SET = frozenset(pattern for pattern, _cue, _winner in PAIR_PATTERNS)
-_ONE_SET = frozenset(pattern for pattern, _cue, _needed in ONE_PATTERNS)
+# Each rule's pattern with its key in a sentence's ``may`` set (pattern_gate.gate_key).
+_PAIR_RULES = tuple((gate_key(pattern), pattern, cue, winner) for pattern, cue, winner in PAIR_PATTERNS)
+_ONE_RULES = tuple((gate_key(pattern), pattern, cue, needed) for pattern, cue, needed in ONE_PATTERNS)
+_PAIR_SET = frozenset(key for key, *_rule in _PAIR_RULES)
+_ONE_SET = frozenset(key for key, *_rule in _ONE_RULES)
+(_OPINION, _PERSONAL, _REPORTED, _EXPLANATION, _NEUTRAL, _TAKE_SIDES, _REGRET_WORDS, _YEAR,
+ _COUNTERFACTUAL, _NEUTRAL_REJECTED, _BOTH, _SHOULD, _REGRET_CHOICE) = map(gate_key, (
+    OPINION.regex, PERSONAL.regex, REPORTED.regex, EXPLANATION.regex, NEUTRAL.regex,
+    TAKE_SIDES.regex, REGRET_WORDS.regex, YEAR, COUNTERFACTUAL, NEUTRAL_REJECTED, BOTH, SHOULD,
+    REGRET_CHOICE))
 # Cue names per side, built once rather than formatted per sentence.
 _MENTIONS = {side: f"mentions:{side}" for side in SIDES}
 _SENTIMENT_OF = {side: f"sentiment|{side}" for side in SIDES}
@@ -81,6 +90,24 @@ def _side_positions(tokens: list[str]) -> list[tuple[int, str]]:
     if len(positions) > 1:
         positions.sort()
     return positions
+
+
+def ngram_words(text: str) -> str:
+    """Return the tokens of ``text`` (tokens joined by single spaces) that open with a word
+    character, joined by single spaces: the words the n-gram features read.
+
+    By the compiled kernel when it is built, else :func:`python_ngram_words`.
+    """
+    compiled = kernels.compiled
+    if compiled is not None:
+        return compiled.ngram_words(text)
+    return python_ngram_words(text)
+
+
+def python_ngram_words(text: str) -> str:
+    """:func:`ngram_words` by ``re``: the reference the compiled ``ngram_words`` of
+    :mod:`discourse._kernels` is tested against, and what runs where it is not built."""
+    return " ".join(_WORD_TOKEN.findall(text))
 
 
 def _evaluate_near_sides(sent: Sentence, lexicon: dict[str, float]) -> dict[str, float]:
@@ -205,7 +232,7 @@ def compute_sentence_cues(
         tuple([value for _, value in added]),
         len(raw.split()),
         CONCLUSION.match(raw) is not None,
-        " ".join(_WORD_TOKEN.findall(sent.text)),
+        ngram_words(sent.text),
         WORD_CHAR.match(raw, len(raw) - 1) is not None,
         not LEAN_COLUMN_SET.isdisjoint(columns),
     )
@@ -220,10 +247,10 @@ def _add_sentence_cues(
     # The patterns that match (None: ask re). A rule that needs no groups reads the set; one
     # that does runs re only on a pattern in it.
     may = sent.may
-    if OPINION.search(sent.text, sent.words) if may is None else OPINION.regex in may:
+    if OPINION.search(sent.text, sent.words) if may is None else _OPINION in may:
         added.append(("opinion", 1.0))
     if may is not None:
-        narration = YEAR in may and PERSONAL.regex not in may
+        narration = _YEAR in may and _PERSONAL not in may
     else:
         # Every year pattern holds a digit or "ties" ("sixties"); most sentences have neither.
         narration = (
@@ -233,9 +260,9 @@ def _add_sentence_cues(
         )
     if narration:
         added.append(("narration", 1.0))
-    if REPORTED.search(sent.text, sent.words) if may is None else REPORTED.regex in may:
+    if REPORTED.search(sent.text, sent.words) if may is None else _REPORTED in may:
         added.append(("reported", 1.0))
-    if EXPLANATION.search(sent.text, sent.words) if may is None else EXPLANATION.regex in may:
+    if EXPLANATION.search(sent.text, sent.words) if may is None else _EXPLANATION in may:
         added.append(("explanation", 1.0))
     sides_here = sent.sides
     if sides_here:
@@ -253,9 +280,9 @@ def _add_sentence_cues(
         elif score < 0:
             # criticism is counted as a magnitude (adding -score is subtracting score, exactly)
             added.append((_CRITICISES[side], -score))
-    if COUNTERFACTUAL.search(sent.text) if may is None else COUNTERFACTUAL in may:
+    if COUNTERFACTUAL.search(sent.text) if may is None else _COUNTERFACTUAL in may:
         _add_counterfactual_cues(sent, lexicon, added)
-    if REGRET_WORDS.search(sent.text, sent.words) if may is None else REGRET_WORDS.regex in may:
+    if REGRET_WORDS.search(sent.text, sent.words) if may is None else _REGRET_WORDS in may:
         _add_regret_cues(sent, added)
 
 
@@ -264,16 +291,16 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
     if not sent.placeholders:
         return
     may = sent.may
-    pairs = PAIR_PATTERNS if sent.placeholders > 1 else ()
-    ones = ONE_PATTERNS
+    pairs = _PAIR_RULES if sent.placeholders > 1 else ()
+    ones = _ONE_RULES
     if may is not None:
         # Most sentences match none of these patterns: one set intersection rules them out.
         if may.isdisjoint(_PAIR_SET):
             pairs = ()
         if may.isdisjoint(_ONE_SET):
             ones = ()
-    for pattern, cue, winner in pairs:
-        if may is not None and pattern not in may:
+    for key, pattern, cue, winner in pairs:
+        if may is not None and key not in may:
             continue
         for m in pattern.finditer(text):
             a, b = side_of(m.group("a")), side_of(m.group("b"))
@@ -283,8 +310,8 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
             if sent.side_negated(m, "a"):  # "not US over USSR" flips the preference
                 side = _other(side)
             added.append((f"{cue}:{side}", 1.0))
-    for pattern, cue, needed in ones:
-        if (pattern not in may) if may is not None else (needed is not None and sent.words.isdisjoint(needed)):
+    for key, pattern, cue, needed in ones:
+        if (key not in may) if may is not None else (needed is not None and sent.words.isdisjoint(needed)):
             continue
         for m in pattern.finditer(text):
             side = side_of(m.group("a"))
@@ -296,7 +323,7 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
                 if cue == "choice":
                     continue
             added.append((f"{cue}:{side}", 1.0))
-    for m in SHOULD.finditer(text) if may is None or SHOULD in may else ():
+    for m in SHOULD.finditer(text) if may is None or _SHOULD in may else ():
         side = side_of(m.group("a"))
         if side is None:
             continue
@@ -307,11 +334,11 @@ def _add_pattern_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
 def _add_neutrality_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
     text = sent.text
     may = sent.may
-    if NEUTRAL_REJECTED.search(text) if may is None else NEUTRAL_REJECTED in may:
+    if NEUTRAL_REJECTED.search(text) if may is None else _NEUTRAL_REJECTED in may:
         added.append(("neutrality_rejected", 1.0))
         return
     takes = TAKE_SIDES.finditer(text, sent.words) if may is None else (
-        TAKE_SIDES.regex.finditer(text) if TAKE_SIDES.regex in may else ())
+        TAKE_SIDES.regex.finditer(text) if _TAKE_SIDES in may else ())
     for m in takes:
         # "don't take sides" / "never join a bloc" is neutrality; "we must pick a side" is not.
         negated = sent.negated[sent.index_at(m.start())] or NO_BEFORE.search(text[: m.start()])
@@ -321,7 +348,7 @@ def _add_neutrality_cues(sent: Sentence, added: list[tuple[str, float]]) -> None
         else:
             added.append(("neutrality_rejected", 1.0))
     neutrals = NEUTRAL.finditer(text, sent.words) if may is None else (
-        NEUTRAL.regex.finditer(text) if NEUTRAL.regex in may else ())
+        NEUTRAL.regex.finditer(text) if _NEUTRAL in may else ())
     for m in neutrals:
         if sent.negated[sent.index_at(m.start())]:
             added.append(("neutrality_rejected", 1.0))
@@ -329,7 +356,7 @@ def _add_neutrality_cues(sent: Sentence, added: list[tuple[str, float]]) -> None
             added.append(("neutrality", 1.0))
             if ADVICE.regex.search(text[: m.start()]):
                 added.append(("advises_neutrality", 1.0))
-    if sent.placeholders > 1 and (BOTH.search(text) if may is None else BOTH in may):
+    if sent.placeholders > 1 and (BOTH.search(text) if may is None else _BOTH in may):
         added.append(("both_sides", 1.0))
 
 
@@ -375,7 +402,7 @@ def _add_counterfactual_cues(
 
 def _add_regret_cues(sent: Sentence, added: list[tuple[str, float]]) -> None:
     # The choice called a mistake is the first side after an alignment verb, else the only one.
-    match = REGRET_CHOICE.search(sent.text) if sent.may is None or REGRET_CHOICE in sent.may else None
+    match = REGRET_CHOICE.search(sent.text) if sent.may is None or _REGRET_CHOICE in sent.may else None
     if match and not sent.side_negated(match, "a"):
         side = side_of(match.group("a"))
         if side:

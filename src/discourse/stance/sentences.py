@@ -50,12 +50,13 @@ class Sentence:
     @classmethod
     def from_parts(
         cls, tokens: list[str], negated: list[bool], sides: frozenset[str],
-        text: str | None = None, may: frozenset[re.Pattern[str]] | None = None,
+        text: str | None = None, may: frozenset[int] | None = None,
     ) -> Sentence:
         """Return the sentence of these tokens, negation flags and sides named.
 
-        ``text`` is the tokens joined by single spaces when the caller has it; ``may`` the set
-        of cue patterns that match it, when known.
+        ``text`` is the tokens joined by single spaces when the caller has it; ``may`` the keys
+        of the cue patterns that match it, when known
+        (:func:`discourse.stance.pattern_gate.matching_patterns`).
         """
         sent = cls.__new__(cls)
         sent._fill(tokens, negated, sides, text, may)
@@ -63,7 +64,7 @@ class Sentence:
 
     def _fill(
         self, tokens: list[str], negated: list[bool], sides: frozenset[str],
-        text: str | None = None, may: frozenset[re.Pattern[str]] | None = None,
+        text: str | None = None, may: frozenset[int] | None = None,
     ) -> None:
         self.tokens = tokens
         self.negated = negated
@@ -72,7 +73,7 @@ class Sentence:
         # At least the number of side placeholders in ``text``; patterns that pair two sides
         # cannot match below two.
         self.placeholders = self.text.count("_us")
-        # The cue patterns that match ``text``, from one compiled scan; None: ask ``re``
+        # The keys of the cue patterns that match ``text``, from one compiled scan; None: ask ``re``
         # (:func:`discourse.stance.pattern_gate.matching_patterns`).
         self.may = may
         # The words, for the phrase lists' quick test before ``re`` runs; a sentence whose
@@ -95,7 +96,7 @@ class Sentence:
 def scan_sentences(raws: list[str]) -> list[Sentence]:
     """Return ``[Sentence(raw) for raw in raws]``, the side mentions of all found in one scan.
 
-    Each sentence also gets ``may``, the set of cue patterns that match it
+    Each sentence also gets ``may``, the keys of the cue patterns that match it
     (:func:`discourse.stance.pattern_gate.matching_patterns`).
     """
     scanned = scan_sides_many(raws)
