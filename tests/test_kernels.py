@@ -116,6 +116,12 @@ def test_kernel_rejects_arguments_of_the_wrong_kind() -> None:
         kernels.compiled.negation_flags(["not", 3], frozenset({"not"}), frozenset("."))
     with pytest.raises(TypeError, match=r"ngram_words\(str\)"):
         kernels.compiled.ngram_words(["_us_", "is"])
+    with pytest.raises(TypeError, match=r"runs_in\(str, set or frozenset\)"):
+        kernels.compiled.runs_in("sold out", ["sold"])
+    with pytest.raises(TypeError, match=r"sentence_keys\(str\)"):
+        kernels.compiled.sentence_keys(b"A. B.")
+    with pytest.raises(TypeError, match=r"match_key\(str\)"):
+        kernels.compiled.match_key(None)
 
 
 def test_public_scores_do_not_depend_on_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -405,6 +411,54 @@ def test_ngram_words_equal_python_findall(parts: list[str], padding: int) -> Non
 
     for text in ("".join(parts), "".join(parts) + " word" * padding):
         assert kernels.compiled.ngram_words(text) == python_ngram_words(text)
+
+
+_LEXICON_PARTS = ["betrayed", "stooge", "sold", "thanks", "lol", "back-stab", "o'brien", "us", "the", "é", "ẞ",
+                  "1971", "-", "'", " ", ",", ".", "!", ":)", "\u00a0", "\n", "_"]
+
+
+@needs_kernel
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_LEXICON_PARTS), max_size=16))
+def test_debate_words_equal_python_findall(parts: list[str]) -> None:
+    # Guards the one-pass lexicon scan: runs of [a-z0-9'-] cut by any other character (also
+    # non-ASCII letters and "_"), hyphenated and apostrophised words kept whole, repeats once.
+    from discourse.sentiment_label import _CUE_WORDS, python_cue_words
+
+    text = "".join(parts)
+    assert kernels.compiled.runs_in(text, _CUE_WORDS) == python_cue_words(text)
+
+
+# --- quote keys ------------------------------------------------------------------------------------
+
+_QUOTE_PARTS = ["We", "SEATO", "was", "a", "Mistake", "1971", "U.S.", ".", "...", "!", "?", "?!", "'", '"', ")", "]",
+                "(", "-", "*", ">", ",", " ", "  ", "\t", "\n", "\n\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x00",
+                "~"]
+
+
+@needs_kernel
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_QUOTE_PARTS), max_size=20), st.integers(0, 300))
+def test_quote_keys_equal_python_rules_on_ascii_text(parts: list[str], padding: int) -> None:
+    # Guards the one-pass sentence split and match key: runs of stops followed by a word, a
+    # space, a closer or another stop; closers after the last stop; line breaks; every ASCII
+    # white space str.split() cuts at; edge characters trimmed from both ends; keys longer
+    # than the kernel's stack buffer.
+    from discourse.quotes import python_normalise_key, python_sentence_keys
+
+    for text in ("".join(parts), "".join(parts) + " Word" * padding):
+        assert kernels.compiled.sentence_keys(text) == python_sentence_keys(text)
+        assert kernels.compiled.match_key(text) == python_normalise_key(text)
+
+
+@needs_kernel
+def test_quote_keys_leave_other_text_to_python() -> None:
+    from discourse.quotes import normalise_key, python_normalise_key, python_sentence_keys, sentence_keys
+
+    text = "\u201cWe\u201d \u2014 stayed out. Non-aligned\u2019s way!"
+    assert kernels.compiled.sentence_keys(text) is None and kernels.compiled.match_key(text) is None
+    assert sentence_keys(text) == python_sentence_keys(text)
+    assert normalise_key(text) == python_normalise_key(text) == "we\" - stayed out. non-aligned's way!"
 
 
 def test_near_sides_of_a_sentence_built_from_tuples_use_the_python_rule() -> None:

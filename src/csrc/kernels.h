@@ -33,8 +33,14 @@ PyObject *token_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 /* tokenize.c: word, abbreviation, emoticon and punctuation tokens of a text (discourse.text). */
 PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
-/* words.c: a sentence's n-gram words (discourse.stance.sentence_cues). */
+/* words.c: a sentence's n-gram words (discourse.stance.sentence_cues) and the debate lexicon's
+ * words in a sentence (discourse.sentiment_label). */
 PyObject *ngram_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyObject *runs_in(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* quotes.c: the quote finder's match keys and sentence keys (discourse.quotes). */
+PyObject *match_key(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyObject *sentence_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 /* rows.c: each post's cue row and n-gram words from its sentences' cues (discourse.stance.cues). */
 PyObject *assemble_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs);

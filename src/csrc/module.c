@@ -13,6 +13,11 @@
  *   tokenize        the tokens of a text (tokenize.c; discourse.text)
  *   ngram_words     a sentence's words as the n-gram features read them (words.c;
  *                   discourse.stance.sentence_cues)
+ *   runs_in         the debate lexicon's words in a sentence (words.c;
+ *                   discourse.sentiment_label)
+ *   match_key       the quote finder's match key of an ASCII passage (quotes.c; discourse.quotes)
+ *   sentence_keys   the sentences of an ASCII paragraph with their match keys (quotes.c;
+ *                   discourse.quotes)
  *
  * tests/test_kernels.py compares each with its Python reference. The module is optional: when
  * it is not built, the Python code runs. */
@@ -86,6 +91,12 @@ static PyMethodDef methods[] = {
      "The tokens of a text: see discourse.text."},
     {"ngram_words", (PyCFunction)(void (*)(void))ngram_words, METH_FASTCALL,
      "A sentence's n-gram words: see discourse.stance.sentence_cues."},
+    {"match_key", (PyCFunction)(void (*)(void))match_key, METH_FASTCALL,
+     "normalise_key of an ASCII text, None for another: see discourse.quotes."},
+    {"sentence_keys", (PyCFunction)(void (*)(void))sentence_keys, METH_FASTCALL,
+     "(start, end, key) of each sentence of an ASCII text, None for another: see discourse.quotes."},
+    {"runs_in", (PyCFunction)(void (*)(void))runs_in, METH_FASTCALL,
+     "The runs of [a-z0-9'-] of a text that a set holds: see discourse.sentiment_label."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -77,3 +77,52 @@ done:
     Py_DECREF(pieces);
     return out;
 }
+
+/* A character of the debate lexicon's word runs: [a-z0-9'-]. */
+static int is_lexicon_char(Py_UCS4 c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '-';
+}
+
+/* runs_in(text, vocabulary) -> set: see discourse.sentiment_label.python_cue_words.
+ *
+ * The maximal runs of [a-z0-9'-] in text (what findall of [a-z0-9'-]+ gives, in any text:
+ * the class is ASCII, so any other character ends a run) that are members of vocabulary. */
+PyObject *runs_in(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "runs_in(str, set or frozenset)");
+        return NULL;
+    }
+    PyObject *text = args[0], *vocabulary = args[1];
+    PyObject *found = PySet_New(NULL);
+    if (found == NULL)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (i < n) {
+        if (!is_lexicon_char(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && is_lexicon_char(PyUnicode_READ(kind, data, j)))
+            j++;
+        PyObject *run = PyUnicode_Substring(text, i, j);
+        if (run == NULL)
+            goto fail;
+        int member = PySet_Contains(vocabulary, run);
+        if (member > 0 && PySet_Add(found, run) < 0)
+            member = -1;
+        Py_DECREF(run);
+        if (member < 0)
+            goto fail;
+        i = j;
+    }
+    return found;
+fail:
+    Py_DECREF(found);
+    return NULL;
+}

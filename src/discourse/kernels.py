@@ -15,6 +15,11 @@ whether the module is built (``tests/test_kernels.py``):
   (:meth:`discourse.fastpaths.NgramIndex.python_token_ids_of`);
 * ``ngram_words`` - a sentence's words as the n-gram features read them
   (:func:`discourse.stance.sentence_cues.python_ngram_words`);
+* ``runs_in`` - the debate lexicon's words in a sentence
+  (:func:`discourse.sentiment_label.python_cue_words`);
+* ``match_key``, ``sentence_keys`` - the quote finder's match key of a passage and the
+  sentences of a paragraph with theirs (:func:`discourse.quotes.python_normalise_key`,
+  :func:`discourse.quotes.python_sentence_keys`), for ASCII text;
 * ``assemble_rows`` - each post's cue row and n-gram words from its sentences' cues
   (:func:`discourse.stance.cue_columns.assemble_row`).
 """

@@ -33,9 +33,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from discourse.ingest.records import RawPost, RawQuote
+from discourse import kernels
 from discourse.text import normalise_text
+
+if TYPE_CHECKING:  # the ingest package imports this module: importing it here would be a cycle
+    from discourse.ingest.records import RawPost, RawQuote
 
 METHODS = ("marker", "paragraph_hash", "sentence_hash")
 MIN_SENTENCE_CHARS = 25
@@ -72,7 +76,20 @@ class FoundQuote:
 
 
 def normalise_key(text: str) -> str:
-    """Fold case, Unicode forms, typographic quotes/dashes and whitespace into a match key."""
+    """Fold case, Unicode forms, typographic quotes/dashes and whitespace into a match key.
+
+    By the compiled kernel for ASCII text when it is built, else :func:`python_normalise_key`.
+    """
+    compiled = kernels.compiled
+    if compiled is not None and text.isascii():
+        return compiled.match_key(text)
+    return python_normalise_key(text)
+
+
+def python_normalise_key(text: str) -> str:
+    """:func:`normalise_key` in Python: the reference the compiled ``match_key`` of
+    :mod:`discourse._kernels` is tested against, and what runs for other text or where it is
+    not built."""
     # ASCII text is already NFKC and holds no typographic quote or dash, so it can skip
     # normalise_text; joining the words on single spaces does what its per-line space handling
     # did and more, since every run of white space ends up as one space either way
@@ -85,6 +102,24 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     """Return (start, end) spans of blank-line separated paragraphs, stripped of edge spaces."""
     # Each match starts on a non-space, so only its end needs stripping.
     return [(m.start(), m.start() + len(m.group().rstrip())) for m in _PARAGRAPH_RE.finditer(text)]
+
+
+def sentence_keys(paragraph: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, :func:`normalise_key`) of each sentence of ``paragraph``.
+
+    By the compiled kernel for ASCII text when it is built, else :func:`python_sentence_keys`.
+    """
+    compiled = kernels.compiled
+    if compiled is not None and paragraph.isascii():
+        return compiled.sentence_keys(paragraph)
+    return python_sentence_keys(paragraph)
+
+
+def python_sentence_keys(paragraph: str) -> list[tuple[int, int, str]]:
+    """:func:`sentence_keys` by ``re``: the reference the compiled ``sentence_keys`` of
+    :mod:`discourse._kernels` is tested against, and what runs for other text or where it is
+    not built."""
+    return [(m.start(), m.end(), normalise_key(m.group())) for m in _SENTENCE_RE.finditer(paragraph)]
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -119,9 +154,7 @@ class _Index:
         """(start, end, key) of each sentence of ``paragraph``, offsets relative to it."""
         spans = self._splits.get(paragraph)
         if spans is None:
-            key = self.key
-            spans = [(m.start(), m.end(), key(m.group())) for m in _SENTENCE_RE.finditer(paragraph)]
-            self._splits[paragraph] = spans
+            spans = self._splits[paragraph] = sentence_keys(paragraph)
         return spans
 
     def add(self, post_index: int, paragraphs: list[str]) -> None:

@@ -50,6 +50,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from discourse import kernels
+
 #: Weight of one debate-lexicon hit per sentence, and of one emoji's compound.
 LEXICON_WEIGHT = 1.0
 EMOJI_WEIGHT = 0.3
@@ -167,11 +169,10 @@ def count_cues(sentence: str) -> int:
     words ("sold us out" and, inside it, no single word of the lexicon).
     """
     low = sentence.lower()
-    words = _WORD.findall(low)
-    found = _CUE_WORDS.intersection(words)
+    found = cue_words(low)
     balance = 0
     if found:
-        spaced = " " + " ".join(words) + " "
+        spaced = " " + " ".join(_WORD.findall(low)) + " "
         for word in found:
             balance += _WORD_VALUE.get(word, 0)
             for phrase, value in PHRASES.get(word, ()):
@@ -180,6 +181,24 @@ def count_cues(sentence: str) -> int:
     if ")" in low or "(" in low or ":d" in low or "^_^" in low:  # every smiley holds one of these
         balance += sum(value for smiley, value in SMILIES if smiley in low)
     return balance
+
+
+def cue_words(low: str) -> set[str]:
+    """Return the words of the debate lexicons (and the phrases' key words) in ``low``, a
+    lower-cased sentence, as runs of letters, digits, apostrophes and hyphens.
+
+    By the compiled kernel when it is built, else :func:`python_cue_words`.
+    """
+    compiled = kernels.compiled
+    if compiled is not None:
+        return compiled.runs_in(low, _CUE_WORDS)
+    return python_cue_words(low)
+
+
+def python_cue_words(low: str) -> set[str]:
+    """:func:`cue_words` by ``re``: the reference the compiled ``runs_in`` of
+    :mod:`discourse._kernels` is tested against, and what runs where it is not built."""
+    return set(_CUE_WORDS.intersection(_WORD.findall(low)))
 
 
 def sentence_cues(sentence: str) -> tuple[int, float]:
