@@ -192,7 +192,7 @@ def _take_author_block(lines: list[str], post: RawPost) -> list[str]:
     A block is recognised only when a "Joined" line appears among its first three non-blank
     lines, so a body that happens to start with a short line is never mistaken for a name.
     """
-    content = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
+    content = [(i, stripped) for i, line in enumerate(lines) if (stripped := line.strip())]
     joined_at = None
     for k, (_, line) in enumerate(content[:4]):
         label = _BULLET_RE.sub("", line)
@@ -270,7 +270,8 @@ def _extract_marked_quotes(lines: list[str]) -> tuple[str, list[RawQuote]]:
     open_start = 0
     for line in lines:
         stripped = line.strip()
-        said = _SAID_RE.match(stripped)
+        # The pattern holds " said:" literally; its lazy name tries up to 80 lengths per line.
+        said = _SAID_RE.match(stripped) if " said:" in stripped else None
         if said and open_name is None:
             open_name = said.group("name").strip()
             open_start = length + (1 if out else 0)
