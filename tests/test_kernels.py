@@ -118,6 +118,16 @@ def test_kernel_rejects_arguments_of_the_wrong_kind() -> None:
         kernels.compiled.ngram_words(["_us_", "is"])
     with pytest.raises(TypeError, match=r"runs_in\(str, set or frozenset\)"):
         kernels.compiled.runs_in("sold out", ["sold"])
+    with pytest.raises(TypeError, match=r"tag_batch\(list, list, 2-tuple, 4-tuple\)"):
+        kernels.compiled.tag_batch(["USA"], [(0, 3, False)], (" _us_ ",), ())
+    from discourse.sides import _SIDE_SETS, _TAG_PAIR
+
+    with pytest.raises(ValueError, match="out of order or across texts"):
+        kernels.compiled.tag_batch(["USA and USSR"], [(8, 12, True), (0, 3, False)], _TAG_PAIR, _SIDE_SETS)
+    with pytest.raises(ValueError, match="beyond the texts"):
+        kernels.compiled.tag_batch(["USA"], [(0, 3, False), (9, 12, True)], _TAG_PAIR, _SIDE_SETS)
+    with pytest.raises(TypeError, match="mentions must be"):
+        kernels.compiled.tag_batch(["USA"], [(0, 3)], _TAG_PAIR, _SIDE_SETS)
     with pytest.raises(TypeError, match=r"sentence_keys\(str\)"):
         kernels.compiled.sentence_keys(b"A. B.")
     with pytest.raises(TypeError, match=r"match_key\(str\)"):
@@ -459,6 +469,27 @@ def test_quote_keys_leave_other_text_to_python() -> None:
     assert kernels.compiled.sentence_keys(text) is None and kernels.compiled.match_key(text) is None
     assert sentence_keys(text) == python_sentence_keys(text)
     assert normalise_key(text) == python_normalise_key(text) == "we\" - stayed out. non-aligned's way!"
+
+
+# --- side tagging ----------------------------------------------------------------------------------
+
+_SIDE_PARTS = ["USA", "USSR's", "the West", "West Bengal", "Moscow", "went", "west", "Chinese", "communists", "NATO",
+               "U.S.", "Kremlin", "Ünited", "中", "\U0001f600", "and", ",", ".", " ", "\n"]
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SIDE_PARTS), max_size=8), max_size=8))
+def test_tag_batch_equals_python_and_each_text_alone(batch: list[list[str]]) -> None:
+    # Guards the batch tagging: texts without mentions returned as they are, several mentions in
+    # one text, mentions at a text's start and end, empty texts, non-ASCII widths, one and two sides.
+    from discourse import sides
+
+    texts = [" ".join(parts) for parts in batch]
+    joined = "\0".join(texts)
+    mentions = [(m.start(), m.end(), m.lastgroup == sides.USSR) for m in sides._finditer(joined)]
+    compiled = kernels.compiled.tag_batch(texts, mentions, sides._TAG_PAIR, sides._SIDE_SETS)
+    assert compiled == sides.python_tag_batch(texts, mentions) == [sides._scan(t) for t in texts]
 
 
 def test_near_sides_of_a_sentence_built_from_tuples_use_the_python_rule() -> None:

@@ -42,6 +42,9 @@ PyObject *runs_in(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *match_key(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *sentence_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
+/* sides.c: the side tagging of a batch of texts (discourse.sides). */
+PyObject *tag_batch(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
 /* rows.c: each post's cue row and n-gram words from its sentences' cues (discourse.stance.cues). */
 PyObject *assemble_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 

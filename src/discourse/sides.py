@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import codecs
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from discourse import kernels
 from discourse.compiled_scan import load_database, scratch_for
 from discourse.memo import LruMemo
 
@@ -368,6 +368,9 @@ def scan_sides(text: str | None) -> tuple[str, frozenset[str]]:
 _NO_SIDES: frozenset[str] = frozenset()
 # What a mention is replaced by: its side's placeholder with a space either side.
 _TAGS = {side: f" {placeholder} " for side, placeholder in PLACEHOLDERS.items()}
+_TAG_PAIR = (_TAGS[US], _TAGS[USSR])  # by "is it the Soviet side"
+# The sides a text names, by mask: 1 the US side, 2 the Soviet side.
+_SIDE_SETS = (_NO_SIDES, frozenset({US}), frozenset({USSR}), frozenset({US, USSR}))
 
 
 def _scan(text: str) -> tuple[str, frozenset[str]]:
@@ -398,42 +401,46 @@ def scan_sides_many(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
 
 
 def _scan_joined(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
-    """Return ``_scan`` of every text from one scan of the texts joined by NULs.
-
-    The tagged texts come from tagging the joined text and cutting it at the NULs again (no
-    match holds or crosses one), so the per-mention work in Python is one lookup of the text it
-    falls in and two appends.
-    """
+    """Return ``_scan`` of every text from one scan of the texts joined by NULs."""
     joined = "\0".join(texts)
     if joined.count("\0") != len(texts) - 1:
         return [_scan(text) for text in texts]
-    bounds = [0]  # where each text starts in ``joined`` (and, last, one past the end)
+    mentions = [(m.start(), m.end(), m.lastgroup == USSR) for m in _finditer(joined)]
+    compiled = kernels.compiled
+    if compiled is not None:
+        return compiled.tag_batch(texts, mentions, _TAG_PAIR, _SIDE_SETS)
+    return python_tag_batch(texts, mentions)
+
+
+def python_tag_batch(texts: list[str], mentions: list[tuple[int, int, bool]]) -> list[tuple[str, frozenset[str]]]:
+    """Each text tagged at its mentions, with the sides it names, from a scan of the texts
+    joined by single NULs: the reference the compiled ``tag_batch`` of
+    :mod:`discourse._kernels` is tested against, and what runs where it is not built.
+
+    ``mentions`` are ``(start, end, is_ussr)`` in the joined text, in order, none crossing a
+    NUL. A text without mentions comes back as it is.
+    """
+    out: list[tuple[str, frozenset[str]]] = []
+    m = 0
+    offset = 0  # where the current text starts in the joined text
     for text in texts:
-        bounds.append(bounds[-1] + len(text) + 1)
-    named: dict[int, set[str]] = {}  # text index -> the sides it names
-    parts: list[str] = []
-    end = index = 0
-    for m in _finditer(joined):
-        start = m.start()
-        if start >= bounds[index + 1]:
-            index = bisect_right(bounds, start) - 1
-        side = m.lastgroup or US
-        sides_here = named.get(index)
-        if sides_here is None:
-            named[index] = {side}
+        end = offset + len(text)
+        parts: list[str] = []
+        mask = cursor = 0
+        while m < len(mentions) and mentions[m][0] < end:
+            start, stop, is_ussr = mentions[m]
+            parts.append(text[cursor : start - offset])
+            parts.append(_TAG_PAIR[is_ussr])
+            mask |= 2 if is_ussr else 1
+            cursor = stop - offset
+            m += 1
+        if parts:
+            parts.append(text[cursor:])
+            out.append(("".join(parts), _SIDE_SETS[mask]))
         else:
-            sides_here.add(side)
-        parts.append(joined[end:start])
-        parts.append(_TAGS[side])
-        end = m.end()
-    if not named:
-        return [(text, _NO_SIDES) for text in texts]
-    parts.append(joined[end:])
-    tagged = "".join(parts).split("\0")
-    return [
-        (tagged[i], frozenset(named[i])) if i in named else (text, _NO_SIDES)
-        for i, text in enumerate(texts)
-    ]
+            out.append((text, _NO_SIDES))
+        offset = end + 1
+    return out
 
 
 def find_sides(text: str | None) -> frozenset[str]:

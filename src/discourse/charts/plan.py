@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
+import orjson
 import polars as pl
 
 from discourse.schema import THREAD_ID
@@ -95,7 +96,7 @@ class ChartPlan:
         (layout, shape) and kept in a bounded cache; only the ``fill`` values are put in here.
         """
         text, paths = _compiled(self.layout, self.shape, tuple(self.fill))
-        spec = json.loads(text)
+        spec = orjson.loads(text)
         for name, places in paths:
             value = self.fill[name]
             for path in places:
@@ -119,8 +120,9 @@ def _compiled(
 ) -> tuple[str, tuple[tuple[str, tuple[tuple[str | int, ...], ...]], ...]]:
     """A layout's spec as JSON text, and for each fill name the paths where its value goes.
 
-    Kept as text so that each page decodes a fresh, independent copy (``json.loads`` of a
-    few kB is far cheaper than any copy of Altair objects).
+    Kept as text so that each page decodes a fresh, independent copy (``orjson.loads`` of a
+    few kB is far cheaper than any copy of Altair objects, and about three times as fast as
+    ``json.loads``).
     """
     spec = layout(**dict(shape), **{name: _FILL_MARKS[name] for name in fill_names}).to_dict(
         validate=False
