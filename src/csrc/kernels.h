@@ -10,6 +10,15 @@
 /* module.c: sum(values) as Python's sum() of a list of those floats computes it; -1 on error. */
 int python_sum(const double *values, Py_ssize_t count, double *out);
 
+/* A word character as re's \w takes it in a str pattern: alphanumeric (str.isalnum()) or "_".
+ * ASCII is decided here; Py_UNICODE_ISALNUM asks up to four tables per character. */
+static inline int is_word_char(Py_UCS4 c)
+{
+    if (c < 128)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return Py_UNICODE_ISALNUM(c);
+}
+
 /* module.c: word.lower() as a new reference (the word itself when it has nothing to lower). */
 PyObject *lower_case(PyObject *word);
 

@@ -34,7 +34,7 @@ static int after_abbreviation(PyObject *line, int kind, const void *data, Py_ssi
     Py_ssize_t i = end;
     while (i > start) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i - 1);
-        if (!(c == '.' || c == '_' || Py_UNICODE_ISALNUM(c)))
+        if (!(c == '.' || is_word_char(c)))
             break;
         i--;
     }

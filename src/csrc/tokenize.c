@@ -8,7 +8,7 @@
  * white space what its \s takes. */
 #include "kernels.h"
 
-static int is_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+static int is_word(Py_UCS4 c) { return is_word_char(c); }
 static int is_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 static int is_mouth(Py_UCS4 c) { return c == '(' || c == ')' || c == 'D' || c == 'P' || c == 'p'; }
 
@@ -66,7 +66,7 @@ PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (lower < 0)
         return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
-    int kind = PyUnicode_KIND(text);
+    int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
     PyObject *out = PyList_New(0);
     if (out == NULL)
@@ -77,10 +77,24 @@ PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             i++;
             continue;
         }
-        PyObject *token = PyUnicode_Substring(text, i, end);
-        if (token == NULL)
+        PyObject *token;
+        if (lower && ascii && end - i == 1) {
+            /* One character: Python's shared string of it. */
+            Py_UCS1 c = PyUnicode_1BYTE_DATA(text)[i];
+            if ((token = PyUnicode_FromOrdinal(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c)) == NULL)
+                goto fail;
+        } else if (lower && ascii) {
+            /* Lower-cased while copied: one new string, no second one from str.lower(). */
+            token = PyUnicode_New(end - i, 127);
+            if (token == NULL)
+                goto fail;
+            const Py_UCS1 *src = PyUnicode_1BYTE_DATA(text) + i;
+            Py_UCS1 *dst = PyUnicode_1BYTE_DATA(token);
+            for (Py_ssize_t k = 0; k < end - i; k++)
+                dst[k] = src[k] >= 'A' && src[k] <= 'Z' ? src[k] + ('a' - 'A') : src[k];
+        } else if ((token = PyUnicode_Substring(text, i, end)) == NULL) {
             goto fail;
-        if (lower) {
+        } else if (lower) {
             PyObject *low = lower_case(token);
             Py_DECREF(token);
             if (low == NULL)

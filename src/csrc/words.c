@@ -8,7 +8,7 @@
  * character kept, joined by one space. */
 #include "kernels.h"
 
-static int is_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+static int is_word(Py_UCS4 c) { return is_word_char(c); }
 
 /* ngram_words(text) -> str: see discourse.stance.sentence_cues.python_ngram_words. */
 PyObject *ngram_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
