@@ -7,7 +7,7 @@ the same results come from the Python code it would replace.
 
 from setuptools import Extension, setup
 
-KERNELS = ["module", "vader", "split", "negation", "near_sides", "tokens", "rows", "tokenize", "words", "quotes", "sides"]
+KERNELS = ["module", "vader", "split", "negation", "near_sides", "tokens", "rows", "tokenize", "words", "quotes", "sides", "top"]
 
 setup(
     ext_modules=[

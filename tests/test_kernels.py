@@ -12,6 +12,7 @@ import random
 import shutil
 import sysconfig
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -128,6 +129,12 @@ def test_kernel_rejects_arguments_of_the_wrong_kind() -> None:
         kernels.compiled.tag_batch(["USA"], [(0, 3, False), (9, 12, True)], _TAG_PAIR, _SIDE_SETS)
     with pytest.raises(TypeError, match="mentions must be"):
         kernels.compiled.tag_batch(["USA"], [(0, 3)], _TAG_PAIR, _SIDE_SETS)
+    with pytest.raises(TypeError, match=r"top_per_row\(bytes, bytes, int >= 0\)"):
+        kernels.compiled.top_per_row(b"", b"", -1)
+    with pytest.raises(ValueError, match="does not span push"):
+        kernels.compiled.top_per_row(np.array([0, 3], dtype=np.int64).tobytes(), np.ones(2).tobytes(), 5)
+    with pytest.raises(ValueError, match="indptr decreases"):
+        kernels.compiled.top_per_row(np.array([0, 2, 1, 2], dtype=np.int64).tobytes(), np.ones(2).tobytes(), 5)
     with pytest.raises(TypeError, match=r"sentence_keys\(str\)"):
         kernels.compiled.sentence_keys(b"A. B.")
     with pytest.raises(TypeError, match=r"match_key\(str\)"):
@@ -290,7 +297,6 @@ def test_cues_and_sentiment_of_real_shaped_posts_do_not_depend_on_the_kernels(
     # Guards every kernel at once, in the order the pipeline calls them: the cue matrix, the
     # n-gram words and the sentiment facts of each post are the same with and without the
     # compiled module (the memos are emptied so the second pass computes everything again).
-    import numpy as np
     from conftest import SEED_THREAD
 
     from discourse.sentiment import score_post
@@ -324,7 +330,6 @@ def test_cues_and_sentiment_of_real_shaped_posts_do_not_depend_on_the_kernels(
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab_ \t\n\u00a0\u2003\x1f\u0661é")), max_size=30), max_size=12))
 def test_token_ids_equal_python_split_and_lookup(docs: list[str]) -> None:
     # Guards the kernel's white space (every character str.split() cuts at) and empty documents.
-    import numpy as np
 
     from discourse.fastpaths import NgramIndex
 
@@ -356,7 +361,6 @@ def _sentence_cues_strategy():
 def test_assemble_rows_equal_python_rows(posts: list) -> None:
     # Guards the compiled rows: every addition in order, lean_final only for late or concluding
     # sentences that move the lean, the derived cues (signs of zero included) and the n-gram words.
-    import numpy as np
 
     from discourse.stance.cue_columns import CUE_NAMES, ROW_LAYOUT, assemble_row
 
@@ -469,6 +473,25 @@ def test_quote_keys_leave_other_text_to_python() -> None:
     assert kernels.compiled.sentence_keys(text) is None and kernels.compiled.match_key(text) is None
     assert sentence_keys(text) == python_sentence_keys(text)
     assert normalise_key(text) == python_normalise_key(text) == "we\" - stayed out. non-aligned's way!"
+
+
+# --- strongest cues per row -------------------------------------------------------------------------
+
+@needs_kernel
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, -0.0, -1.0, 0.5, 1.0, 1.0, 2.0, 3.5, float("nan"), 1e-300]), max_size=12),
+                max_size=8), st.integers(0, 7))
+def test_top_per_row_equals_the_stable_sort(rows: list[list[float]], top_k: int) -> None:
+    # Guards the one-pass selection: equal pushes in stored order, zeros, negatives and NaN
+    # never chosen, rows with fewer positive values than top_k, empty rows, top_k of 0.
+    from discourse.stance.linear import python_top_per_row
+
+    indptr = np.cumsum([0, *map(len, rows)]).astype(np.int64)
+    push = np.array([v for row in rows for v in row], dtype=np.float64)
+    chosen, counts = kernels.compiled.top_per_row(indptr.tobytes(), push.tobytes(), top_k)
+    expected_chosen, expected_counts = python_top_per_row(indptr, push, top_k)
+    assert np.frombuffer(chosen, dtype=np.int64).tolist() == expected_chosen.tolist()
+    assert np.frombuffer(counts, dtype=np.int64).tolist() == expected_counts.tolist()
 
 
 # --- side tagging ----------------------------------------------------------------------------------

@@ -161,3 +161,26 @@ def test_a_run_with_a_current_model_imports_neither_scikit_learn_nor_nltk(tmp_pa
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_top_cues_are_each_rows_strongest_positive_pushes(calibrated, compiled, monkeypatch) -> None:
+    # Guards the selection of a row's cues (compiled and numpy): a per-row stable sort of the
+    # positive pushes, strongest first, equal pushes in stored order, at most top_k.
+    from discourse import kernels
+
+    if not compiled:
+        monkeypatch.setattr(kernels, "compiled", None)
+    linear = calibrated.linear()
+    segments, _ = linear.segments(as_texts(probe_texts()))
+    features = linear.features(segments)
+    best = linear.proba_from_features(features).argmax(axis=1)
+    relative = linear.relative_coef()
+    expected = []
+    for row in range(features.shape[0]):
+        lo, hi = features.indptr[row], features.indptr[row + 1]
+        push = features.data[lo:hi] * relative[best[row], features.indices[lo:hi]]
+        order = [k for k in np.argsort(-push, kind="stable") if push[k] > 0][:4]
+        expected.append([str(linear.feature_names_[features.indices[lo + k]]) for k in order])
+    assert sum(map(len, expected)) > 3 * len(expected)  # most rows name several cues
+    assert linear.top_cues(features, best, 4) == expected

@@ -54,6 +54,9 @@ PyObject *sentence_keys(PyObject *module, PyObject *const *args, Py_ssize_t narg
 /* sides.c: the side tagging of a batch of texts (discourse.sides). */
 PyObject *tag_batch(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
+/* top.c: the strongest cues of each row (discourse.stance.linear). */
+PyObject *top_per_row(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
 /* rows.c: each post's cue row and n-gram words from its sentences' cues (discourse.stance.cues). */
 PyObject *assemble_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 

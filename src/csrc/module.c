@@ -15,6 +15,7 @@
  *                   discourse.stance.sentence_cues)
  *   runs_in         the debate lexicon's words in a sentence (words.c;
  *                   discourse.sentiment_label)
+ *   top_per_row     the strongest pushes of each feature row (top.c; discourse.stance.linear)
  *   tag_batch       the side tagging of a batch of texts (sides.c; discourse.sides)
  *   match_key       the quote finder's match key of an ASCII passage (quotes.c; discourse.quotes)
  *   sentence_keys   the sentences of an ASCII paragraph with their match keys (quotes.c;
@@ -92,6 +93,8 @@ static PyMethodDef methods[] = {
      "The tokens of a text: see discourse.text."},
     {"ngram_words", (PyCFunction)(void (*)(void))ngram_words, METH_FASTCALL,
      "A sentence's n-gram words: see discourse.stance.sentence_cues."},
+    {"top_per_row", (PyCFunction)(void (*)(void))top_per_row, METH_FASTCALL,
+     "The top_k positive pushes of each row, strongest first: see discourse.stance.linear."},
     {"tag_batch", (PyCFunction)(void (*)(void))tag_batch, METH_FASTCALL,
      "Each text of a scanned batch tagged at its mentions, with its sides: see discourse.sides."},
     {"match_key", (PyCFunction)(void (*)(void))match_key, METH_FASTCALL,

@@ -17,6 +17,8 @@ whether the module is built (``tests/test_kernels.py``):
   (:func:`discourse.stance.sentence_cues.python_ngram_words`);
 * ``runs_in`` - the debate lexicon's words in a sentence
   (:func:`discourse.sentiment_label.python_cue_words`);
+* ``top_per_row`` - the strongest cues of each feature row
+  (:func:`discourse.stance.linear.python_top_per_row`);
 * ``tag_batch`` - the side tagging of a batch of texts (:func:`discourse.sides.python_tag_batch`);
 * ``match_key``, ``sentence_keys`` - the quote finder's match key of a passage and the
   sentences of a paragraph with theirs (:func:`discourse.quotes.python_normalise_key`,

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from discourse import kernels
 from discourse.atomic import write_atomic
 from discourse.fastpaths import tfidf_rows
 from discourse.sides import tag_sides
@@ -225,20 +226,46 @@ class LinearStance:
         """Per feature row, up to ``top_k`` names pushing hardest toward class ``best[row]``."""
         relative = self.relative_coef()
         n_rows = features.shape[0]
-        out: list[list[str]] = [[] for _ in range(n_rows)]
-        indptr, indices, data = features.indptr, features.indices, features.data
-        # All rows at once: each stored value's push toward its row's class, then one stable
-        # sort by (row, -push), which keeps equal pushes in stored order as a per-row stable
-        # argsort would. The first ``top_k`` of each row are kept when their push is positive.
+        indptr, indices = features.indptr, features.indices
+        # Each stored value's push toward its row's class, for all rows at once.
         rows = np.repeat(np.arange(n_rows), np.diff(indptr))
-        push = data * relative[best[rows], indices]
-        order = np.lexsort((-push, rows))
-        rank = np.arange(order.size) - indptr[rows[order]]
-        chosen = order[(rank < top_k) & (push[order] > 0)]
-        names = self.feature_names_[indices[chosen]]
-        for row, name in zip(rows[chosen].tolist(), names.tolist(), strict=True):
-            out[row].append(str(name))
-        return out
+        push = features.data * relative[best[rows], indices]
+        chosen, counts = top_per_row(np.asarray(indptr, dtype=np.int64), push, top_k)
+        names = self.feature_names_[indices[chosen]].tolist()
+        bounds = [0, *np.cumsum(counts).tolist()]
+        return [names[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def top_per_row(indptr: np.ndarray, push: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the ``top_k`` largest positive values of ``push`` in each row of a CSR
+    layout (``indptr``, int64), row after row, each row's largest first and equal values in
+    stored order; and the number chosen per row (both int64).
+
+    By the compiled kernel when it is built, else :func:`python_top_per_row`.
+    """
+    compiled = kernels.compiled
+    if compiled is None:
+        return python_top_per_row(indptr, push, top_k)
+    chosen, counts = compiled.top_per_row(indptr.astype(np.int64).tobytes(), push.astype(np.float64).tobytes(), top_k)
+    return np.frombuffer(chosen, dtype=np.int64), np.frombuffer(counts, dtype=np.int64)
+
+
+def python_top_per_row(indptr: np.ndarray, push: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_per_row` with numpy: the reference the compiled ``top_per_row`` of
+    :mod:`discourse._kernels` is tested against, and what runs where it is not built.
+
+    Values that are not positive are dropped, then one stable sort by (row, falling value)
+    orders the rest as a per-row stable argsort would; a value's rank among its row's kept
+    values decides whether it is among the first ``top_k``.
+    """
+    n_rows = indptr.size - 1
+    rows = np.repeat(np.arange(n_rows), np.diff(indptr))
+    positive = np.flatnonzero(push > 0)
+    order = positive[np.lexsort((-push[positive], rows[positive]))]
+    row_of = rows[order]
+    rank = np.arange(order.size) - np.searchsorted(row_of, row_of)
+    chosen = order[rank < top_k].astype(np.int64)
+    return chosen, np.bincount(rows[chosen], minlength=n_rows).astype(np.int64)
 
 
 def _calibrated(decision: np.ndarray, a: np.ndarray, b: np.ndarray, n_classes: int) -> np.ndarray:
