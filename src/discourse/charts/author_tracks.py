@@ -106,7 +106,7 @@ def author_tracks_plans(
             continue
         chosen = by["stored"] if thread in has_tracks else by["made"]
         thread_tracks = chosen.get(thread, pl.DataFrame())
-        thread_tracks = thread_tracks.select([c for c in _TRACK_COLUMNS if c in thread_tracks.columns])
+        thread_tracks = thread_tracks[[c for c in _TRACK_COLUMNS if c in thread_tracks.columns]]
         if MEAN_SENTIMENT in thread_tracks.columns:
             thread_tracks = thread_tracks.with_columns(round_columns([MEAN_SENTIMENT]))
         more = n_authors[thread] > max_authors

@@ -15,9 +15,7 @@ def sentiment_plan(
     view: pl.DataFrame, *, window: int = DEFAULT_WINDOW, width: int = WIDTH
 ) -> ChartPlan:
     """The plan of :func:`sentiment_chart` (same arguments)."""
-    data = view.select(
-        POSITION, POST_ID, SENTIMENT, SENTIMENT_US, SENTIMENT_USSR, *SENTIMENT_SERIES
-    )
+    data = view[[POSITION, POST_ID, SENTIMENT, SENTIMENT_US, SENTIMENT_USSR, *SENTIMENT_SERIES]]
     return ChartPlan(
         _sentiment_layout,
         (("window", window), ("width", width)),

@@ -266,12 +266,13 @@ def _most_quoted_card(data: ThreadData) -> dict[str, Any]:
     post_id = s.get(MOST_QUOTED_POST_ID)
     if post_id is None:
         return _card("Most quoted post", "—", "no quote links")
-    rows = data.view.filter(pl.col(POST_ID) == post_id).head(1).to_dicts()
+    at = data.view[POST_ID].index_of(post_id)  # the first post with that id
     where = ""
-    if rows:
-        where = f"at position {rows[0][POSITION]}"
-        if rows[0].get(AUTHOR):
-            where += f" by {rows[0][AUTHOR]}"
+    if at is not None:
+        row = data.view.row(at, named=True)
+        where = f"at position {row[POSITION]}"
+        if row.get(AUTHOR):
+            where += f" by {row[AUTHOR]}"
     return _card("Most quoted post", shown(post_id), f"quoted by {s.get(MOST_QUOTED_COUNT, 0)} posts {where}")
 
 
