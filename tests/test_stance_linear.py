@@ -184,3 +184,20 @@ def test_top_cues_are_each_rows_strongest_positive_pushes(calibrated, compiled, 
         expected.append([str(linear.feature_names_[features.indices[lo + k]]) for k in order])
     assert sum(map(len, expected)) > 3 * len(expected)  # most rows name several cues
     assert linear.top_cues(features, best, 4) == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_segments_pick_what_argmax_picks_text_by_text(seed: int) -> None:
+    # Guards the vectorised choice of the segment that explains a text: equal probabilities
+    # (the first wins), texts of one segment, a NaN, which np.argmax picks.
+    from discourse.stance.linear import best_segments
+
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 5, size=40)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    seg_proba = rng.choice([0.1, 0.25, 0.25, 0.4], size=(int(sizes.sum()), 4))
+    if seed == 5:
+        seg_proba[3, :] = np.nan
+    best = rng.integers(0, 4, size=40)
+    expected = [lo + int(np.argmax(seg_proba[lo : lo + n, c])) for lo, n, c in zip(starts, sizes, best, strict=True)]
+    assert best_segments(seg_proba, starts, best).tolist() == expected

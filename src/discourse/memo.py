@@ -55,13 +55,15 @@ class LruMemo(Generic[K, V]):
         keys = list(keys)
         known: dict[K, V] = {}
         missing: dict[K, None] = {}
+        get, move_to_end = self._items.get, self._items.move_to_end  # self.get, inlined
         for key in keys:
             if key in known or key in missing:
                 continue
-            value = self.get(key)
+            value = get(key)
             if value is None:
                 missing[key] = None
             else:
+                move_to_end(key)
                 known[key] = value
         if missing:
             for key, value in zip(missing, compute(list(missing)), strict=True):

@@ -209,11 +209,7 @@ class LinearStance:
         best = proba.argmax(axis=1)
         if len(starts) == seg_proba.shape[0]:
             return labels, proba, self.top_cues(features, best, top_k)
-        ends = np.append(starts[1:], seg_proba.shape[0])
-        rows = np.array(
-            [lo + int(np.argmax(seg_proba[lo:hi, c])) for lo, hi, c in zip(starts, ends, best, strict=True)]
-        )
-        return labels, proba, self.top_cues(features[rows], best, top_k)
+        return labels, proba, self.top_cues(features[best_segments(seg_proba, starts, best)], best, top_k)
 
     def relative_coef(self) -> np.ndarray:
         """Each class's coefficients minus their mean over classes (one row per class)."""
@@ -234,6 +230,25 @@ class LinearStance:
         names = self.feature_names_[indices[chosen]].tolist()
         bounds = [0, *np.cumsum(counts).tolist()]
         return [names[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def best_segments(seg_proba: np.ndarray, starts: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Per text, the segment with the highest probability of the text's class ``best[i]``: of
+    equal ones the first, as ``np.argmax`` over the text's segments picks it.
+
+    ``starts[i]`` is the first segment of text ``i`` (:meth:`LinearStance.segments`; every text
+    has one). For all texts at once; a NaN probability, which ``np.argmax`` would pick, leaves
+    it to ``np.argmax`` text by text.
+    """
+    n_segments = seg_proba.shape[0]
+    ends = np.append(starts[1:], n_segments)
+    owner = np.repeat(np.arange(len(starts)), ends - starts)
+    value = seg_proba[np.arange(n_segments), best[owner]]
+    if np.isnan(value).any():
+        return np.array([lo + int(np.argmax(value[lo:hi])) for lo, hi in zip(starts, ends, strict=True)])
+    at_peak = np.flatnonzero(value == np.maximum.reduceat(value, starts)[owner])
+    _, first = np.unique(owner[at_peak], return_index=True)
+    return at_peak[first]
 
 
 def top_per_row(indptr: np.ndarray, push: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
