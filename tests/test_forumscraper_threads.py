@@ -649,3 +649,16 @@ def test_stack_exchange_author_without_a_profile_is_named_from_the_joined_link()
     profile = _one_post("stackexchange-thread", {"author": {
         "name": "", "link": "https://history.example/users/12/jane", "reputation": 0}})
     assert profile.author is None
+
+
+def test_author_meta_is_stored_as_the_json_of_each_posts_own_counters() -> None:
+    # Guards the remembered JSON of author counters: posts that share counters and posts that
+    # differ get their own, in their own key order, and a value a reader gave as a list (which
+    # cannot key the memo) is written all the same.
+    metas = [{"Posts": "90"}, {"Posts": "90"}, {"Location": "Lahore", "Posts": "90"}, {"Posts": "91"}, {},
+             {"Badges": ["gold", "silver"]}]
+    posts = [RawPost(text=f"Authored post number {i}.", author_meta=meta) for i, meta in enumerate(metas)]
+    tables = threads_to_tables([ParsedThread(format="csv", posts=posts)], "meta.csv", "0" * 64, datetime.now(UTC))
+    stored = tables["posts"]["author_meta"].to_list()
+    assert stored == [json.dumps(m, ensure_ascii=False) if m else None for m in metas]
+    assert stored[2] == '{"Location": "Lahore", "Posts": "90"}'

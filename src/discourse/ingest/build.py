@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -236,10 +237,7 @@ def threads_to_tables(
     Thread ids start with ``file_id`` (see :func:`discourse.names.thread_id_for`).
     """
     thread_rows: list[dict[str, object]] = []
-    # The posts table is built from column lists: Polars reads a list per column many times
-    # faster than a dictionary per row.
-    post_columns: dict[str, list[object]] = {name: [] for name in _POST_FIELDS}
-    add_post = [post_columns[name].append for name in _POST_FIELDS]
+    post_rows: list[dict[str, object]] = []
     quote_rows: list[dict[str, object]] = []
     seen_ids: set[str] = set()
     for thread in parsed:
@@ -264,24 +262,24 @@ def threads_to_tables(
             no_date += created_at is None
             no_author += post.author is None
             unlinked += sum(q.method == "marker" and q.source is None for q in quotes)
-            values = (
-                thread_id,
-                post_ids[position],
-                position,
-                post.author,
-                post.author_title,
-                post.author_joined,
-                json.dumps(post.author_meta, ensure_ascii=False) if post.author_meta else None,
-                created_at,
-                post.reply_to,
-                post.text,
-                own_text,
-                post.edited,
-                post.edit_note,
-                len(own_text.split()),
+            post_rows.append(
+                {
+                    schema.THREAD_ID: thread_id,
+                    schema.POST_ID: post_ids[position],
+                    schema.POSITION: position,
+                    AUTHOR: post.author,
+                    AUTHOR_TITLE: post.author_title,
+                    AUTHOR_JOINED: post.author_joined,
+                    AUTHOR_META: _meta_json(post.author_meta) if post.author_meta else None,
+                    CREATED_AT: created_at,
+                    REPLY_TO: post.reply_to,
+                    TEXT: post.text,
+                    OWN_TEXT: own_text,
+                    EDITED: post.edited,
+                    EDIT_NOTE: post.edit_note,
+                    WORD_COUNT: len(own_text.split()),
+                }
             )
-            for add, value in zip(add_post, values, strict=True):
-                add(value)
             for quote in quotes:
                 author = quote.quoted_author
                 if author is None and quote.source is not None:
@@ -314,12 +312,11 @@ def threads_to_tables(
                 N_UNLINKED_QUOTES: unlinked,
             }
         )
-    if not post_columns[schema.POST_ID]:
+    if not post_rows:
         raise IngestError(source_path, "the file holds no posts")
-    posts = pl.DataFrame(post_columns, schema={name: schema.POSTS[name] for name in _POST_FIELDS})
     return {
         "threads": _frame(thread_rows, schema.THREADS),
-        "posts": schema.conform(posts, schema.POSTS),
+        "posts": _frame(post_rows, schema.POSTS),
         "quotes": _frame(quote_rows, schema.QUOTES),
     }
 
@@ -335,11 +332,18 @@ def list_thread_warnings(results: Iterable[FileIngest]) -> list[str]:
     return thread_warnings(frame)
 
 
-# The posts columns :func:`threads_to_tables` fills, in the order it fills them.
-_POST_FIELDS = (
-    schema.THREAD_ID, schema.POST_ID, schema.POSITION, AUTHOR, AUTHOR_TITLE, AUTHOR_JOINED, AUTHOR_META,
-    CREATED_AT, REPLY_TO, TEXT, OWN_TEXT, EDITED, EDIT_NOTE, WORD_COUNT,
-)
+def _meta_json(meta: dict[str, str]) -> str:
+    """``json.dumps(meta, ensure_ascii=False)``, remembered per distinct meta: an author's
+    counters come back with each of their posts."""
+    try:
+        return _items_json(tuple(meta.items()))
+    except TypeError:  # a value that cannot be hashed (a reader that gave a list)
+        return json.dumps(meta, ensure_ascii=False)
+
+
+@lru_cache(maxsize=4096)
+def _items_json(items: tuple[tuple[str, object], ...]) -> str:
+    return json.dumps(dict(items), ensure_ascii=False)
 
 
 def _frame(rows: list[dict[str, object]], table: dict[str, pl.DataType]) -> pl.DataFrame:
