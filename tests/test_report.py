@@ -684,3 +684,16 @@ def test_data_block_is_packed_and_unpacks_to_the_page_data(tmp_path):
     assert len(packed) < 0.6 * len(plain), (len(packed), len(plain))
     # JSON has no NaN or infinity: written as null, never as a bare token the page cannot parse
     assert unpack_json(pack_json({"x": float("nan"), "y": [float("inf"), 1.5]})) == {"x": None, "y": [None, 1.5]}
+
+
+def test_a_pages_float_columns_reach_the_page_with_nan_and_infinities_as_null() -> None:
+    # Guards the page's datasets, whose lists keep NaN and infinities for pack_json to write
+    # as null (columnar's own pass over them is skipped there).
+    from discourse.report.render import ChartBlock, columnar, pack_json, unpack_json
+    from discourse.report.render import page_data as build_page_data
+
+    frame = pl.DataFrame({"x": [1.5, float("nan"), float("inf"), None], "n": [1, 2, None, 4]})
+    block = ChartBlock("chart-x", {"mark": "point"}, {"points": frame})
+    data = unpack_json(pack_json(build_page_data([block], "svg", None)))
+    assert data["datasets"]["points"] == {"columns": ["x", "n"], "n": 4, "values": [[1.5, None, None, None], [1, 2, None, 4]]}
+    assert data["datasets"]["points"] == columnar(frame)

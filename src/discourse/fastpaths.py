@@ -396,9 +396,10 @@ def tfidf_rows(vocabulary: dict[str, int], idf: np.ndarray, ngram_range: tuple[i
     Python loop per n-gram, a sixth of the prediction time. Here each token is looked up once
     (:class:`NgramIndex`), the n-grams of all documents are found among the vocabulary's with
     array operations, counted for all documents at once by building the sparse matrix (which
-    sums duplicates and sorts each row's columns), and the steps of ``TfidfTransformer.transform`` are applied in the same
-    order: sublinear tf, idf, then the l2 norm of each row as ``sklearn.preprocessing.normalize``
-    computes it (squares summed in column order, rows of norm 0 left as they are). The matrix is
+    sums duplicates and sorts each row's columns), and the steps of
+    ``TfidfTransformer.transform`` are applied in the same order: sublinear tf, idf, then the
+    l2 norm of each row as ``sklearn.preprocessing.normalize`` computes it (squares summed in
+    column order, rows of norm 0 left as they are). The matrix is
     the same, value for value (``tests/test_stance_model.py`` compares them).
     """
     from scipy import sparse

@@ -169,9 +169,13 @@ def _column(series: pl.Series) -> list[Any]:
     return values
 
 
-def columnar(frame: pl.DataFrame) -> dict[str, Any]:
-    """A frame as column lists (every key written once), NaN and infinities as null."""
-    values = [_column(series) for series in frame.iter_columns()]
+def columnar(frame: pl.DataFrame, *, finite: bool = True) -> dict[str, Any]:
+    """A frame as column lists (every key written once), NaN and infinities as null.
+
+    ``finite=False`` leaves NaN and infinities in the lists, for :func:`pack_json`, which
+    writes them as null itself (a pass over every float column of a page saved).
+    """
+    values = [_column(series) if finite else series.to_list() for series in frame.iter_columns()]
     return {"columns": frame.columns, "n": frame.height, "values": values}
 
 
@@ -215,7 +219,7 @@ def page_data(
     for block in blocks:
         for name, frame in block.data.items():
             if name not in datasets:
-                datasets[name] = columnar(frame)
+                datasets[name] = columnar(frame, finite=False)  # packed by pack_json
             if detail_columns and detail_name is None and set(detail_columns) <= set(frame.columns):
                 detail_name = name
         chart_entries.append(

@@ -226,7 +226,7 @@ class LinearStance:
         # Each stored value's push toward its row's class, for all rows at once.
         rows = np.repeat(np.arange(n_rows), np.diff(indptr))
         push = features.data * relative[best[rows], indices]
-        chosen, counts = top_per_row(np.asarray(indptr, dtype=np.int64), push, top_k)
+        chosen, counts = top_per_row(indptr, push, top_k)
         names = self.feature_names_[indices[chosen]].tolist()
         bounds = [0, *np.cumsum(counts).tolist()]
         return [names[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
@@ -253,7 +253,7 @@ def best_segments(seg_proba: np.ndarray, starts: np.ndarray, best: np.ndarray) -
 
 def top_per_row(indptr: np.ndarray, push: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
     """The positions of the ``top_k`` largest positive values of ``push`` in each row of a CSR
-    layout (``indptr``, int64), row after row, each row's largest first and equal values in
+    layout (``indptr``), row after row, each row's largest first and equal values in
     stored order; and the number chosen per row (both int64).
 
     By the compiled kernel when it is built, else :func:`python_top_per_row`.
@@ -261,7 +261,8 @@ def top_per_row(indptr: np.ndarray, push: np.ndarray, top_k: int) -> tuple[np.nd
     compiled = kernels.compiled
     if compiled is None:
         return python_top_per_row(indptr, push, top_k)
-    chosen, counts = compiled.top_per_row(indptr.astype(np.int64).tobytes(), push.astype(np.float64).tobytes(), top_k)
+    offsets, values = indptr.astype(np.int64).tobytes(), push.astype(np.float64).tobytes()
+    chosen, counts = compiled.top_per_row(offsets, values, top_k)
     return np.frombuffer(chosen, dtype=np.int64), np.frombuffer(counts, dtype=np.int64)
 
 

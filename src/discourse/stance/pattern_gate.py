@@ -9,11 +9,11 @@ place in :func:`gated_patterns`). A rule that only needs to know *whether* a pat
 reads the set; a rule that needs the match's groups or position runs ``re`` only when the
 pattern is in the set. The sets hold small integers rather than the patterns themselves because
 hashing a compiled ``re`` pattern hashes its whole program: asking whether the longest phrase
-list is in a set of patterns took about 1.8 µs, whether its key is in a set of keys 0.03 µs.
+list is in a set of patterns costs about 1.8 µs, whether its key is in a set of keys 0.03 µs.
 
-The set holds exactly the keys of the patterns for which ``pattern.search(text)`` finds a match, because the
-two engines mean the same by every construct the patterns use, on the texts the set is given
-for:
+The set holds exactly the keys of the patterns for which ``pattern.search(text)`` finds a
+match, because the two engines mean the same by every construct the patterns use, on the texts
+the set is given for:
 
 * **Which texts.** Printable ASCII only (``str.isascii() and str.isprintable()``). There
   ``\\w``, ``\\b``, ``\\d``, ``\\S`` and ``.`` cover the same characters in Python's ``re``
