@@ -2,7 +2,7 @@
 
 Each kernel listed in ``discourse.kernels`` runs when the module is built, and the Python
 function it replaces (its reference) runs otherwise; the two must give the same floats,
-sentences, tokens, flags, ids and rows. ``tests/test_sentiment.py`` compares what
+sentences, tokens, flags, ids, words, keys, tagged texts, chosen cues and rows. ``tests/test_sentiment.py`` compares what
 ``vader_compound`` gives (compiled here) with NLTK itself.
 """
 
