@@ -1,7 +1,8 @@
-"""The compiled kernels: the hot loops of the stance and sentiment features in C (``src/csrc``).
+"""The compiled kernels: hot loops of the stance and sentiment features and of the quote finder
+in C (``src/csrc``).
 
-``compiled`` is the extension module ``discourse._kernels``, or None where it was not built (the install compiles it
-where it finds a C compiler). Each caller reads ``kernels.compiled`` when it runs and keeps the
+``compiled`` is the extension module ``discourse._kernels``, or None where it was not built
+(the install compiles it where it finds a C compiler). Each caller reads ``kernels.compiled`` when it runs and keeps the
 Python function it replaces as its reference and fallback, so the results do not depend on
 whether the module is built (``tests/test_kernels.py``):
 
