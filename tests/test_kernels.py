@@ -513,6 +513,10 @@ def test_tag_batch_equals_python_and_each_text_alone(batch: list[list[str]]) -> 
     mentions = [(m.start(), m.end(), m.lastgroup == sides.USSR) for m in sides._finditer(joined)]
     compiled = kernels.compiled.tag_batch(texts, mentions, sides._TAG_PAIR, sides._SIDE_SETS)
     assert compiled == sides.python_tag_batch(texts, mentions) == [sides._scan(t) for t in texts]
+    # and what re alone gives, text by text
+    by_re = [(sides._PATTERN.sub(lambda m: sides._TAGS[m.lastgroup or sides.US], t),
+              frozenset(m.lastgroup or sides.US for m in sides._PATTERN.finditer(t))) for t in texts]
+    assert compiled == by_re
 
 
 def test_near_sides_of_a_sentence_built_from_tuples_use_the_python_rule() -> None:

@@ -19,6 +19,9 @@ static inline int is_word_char(Py_UCS4 c)
     return Py_UNICODE_ISALNUM(c);
 }
 
+/* An ASCII character lower-cased (A-Z only; str.lower() of an ASCII character). */
+static inline Py_UCS1 ascii_lower(Py_UCS1 c) { return c >= 'A' && c <= 'Z' ? (Py_UCS1)(c + ('a' - 'A')) : c; }
+
 /* module.c: word.lower() as a new reference (the word itself when it has nothing to lower). */
 PyObject *lower_case(PyObject *word);
 

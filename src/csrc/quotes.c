@@ -15,7 +15,8 @@
  * at the end of the last match, and no match is empty. */
 #include "kernels.h"
 
-static int is_space(Py_UCS1 c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+/* str.split()'s white space (Python's tables, which on ASCII hold \t-\r, \x1c-\x1f and space). */
+static int is_space(Py_UCS1 c) { return Py_UNICODE_ISSPACE(c); }
 static int is_stop(Py_UCS1 c) { return c == '.' || c == '!' || c == '?'; }
 static int is_closer(Py_UCS1 c) { return c == '\'' || c == '"' || c == ')' || c == ']'; }
 /* _KEY_EDGES on ASCII: " \t\n-*>" and the two ASCII quotation marks. */
@@ -38,7 +39,7 @@ static PyObject *key_of(const Py_UCS1 *src, Py_ssize_t n)
             buffer[length++] = ' ';
         while (i < n && !is_space(src[i])) {
             Py_UCS1 c = src[i++];
-            buffer[length++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            buffer[length++] = (char)ascii_lower(c);
         }
     }
     Py_ssize_t start = 0;

@@ -8,7 +8,6 @@
  * white space what its \s takes. */
 #include "kernels.h"
 
-static int is_word(Py_UCS4 c) { return is_word_char(c); }
 static int is_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 static int is_mouth(Py_UCS4 c) { return c == '(' || c == ')' || c == 'D' || c == 'P' || c == 'p'; }
 
@@ -26,12 +25,12 @@ static Py_ssize_t token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t
     if (pairs >= 2)
         return j < n && is_letter(AT(j)) ? j + 1 : j;
     /* \w+(?:['-]\w+)* : "didn't", "anti-Soviet" */
-    if (is_word(c)) {
+    if (is_word_char(c)) {
         j = i + 1;
         for (;;) {
-            while (j < n && is_word(AT(j)))
+            while (j < n && is_word_char(AT(j)))
                 j++;
-            if (j + 1 < n && (AT(j) == '\'' || AT(j) == '-') && is_word(AT(j + 1)))
+            if (j + 1 < n && (AT(j) == '\'' || AT(j) == '-') && is_word_char(AT(j + 1)))
                 j += 2;
             else
                 return j;
@@ -81,7 +80,7 @@ PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (lower && ascii && end - i == 1) {
             /* One character: Python's shared string of it. */
             Py_UCS1 c = PyUnicode_1BYTE_DATA(text)[i];
-            if ((token = PyUnicode_FromOrdinal(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c)) == NULL)
+            if ((token = PyUnicode_FromOrdinal(ascii_lower(c))) == NULL)
                 goto fail;
         } else if (lower && ascii) {
             /* Lower-cased while copied: one new string, no second one from str.lower(). */
@@ -91,7 +90,7 @@ PyObject *tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             const Py_UCS1 *src = PyUnicode_1BYTE_DATA(text) + i;
             Py_UCS1 *dst = PyUnicode_1BYTE_DATA(token);
             for (Py_ssize_t k = 0; k < end - i; k++)
-                dst[k] = src[k] >= 'A' && src[k] <= 'Z' ? src[k] + ('a' - 'A') : src[k];
+                dst[k] = ascii_lower(src[k]);
         } else if ((token = PyUnicode_Substring(text, i, end)) == NULL) {
             goto fail;
         } else if (lower) {

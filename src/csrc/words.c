@@ -8,8 +8,6 @@
  * character kept, joined by one space. */
 #include "kernels.h"
 
-static int is_word(Py_UCS4 c) { return is_word_char(c); }
-
 /* ngram_words(text) -> str: see discourse.stance.sentence_cues.python_ngram_words. */
 PyObject *ngram_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -34,7 +32,7 @@ PyObject *ngram_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             Py_ssize_t j = i;
             while (j < n && src[j] != ' ')
                 j++;
-            if (j > i && is_word(src[i])) {
+            if (j > i && is_word_char(src[i])) {
                 if (length)
                     buffer[length++] = ' ';
                 memcpy(buffer + length, src + i, (size_t)(j - i));
@@ -56,7 +54,7 @@ PyObject *ngram_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t j = i;
         while (j < n && PyUnicode_READ(kind, data, j) != ' ')
             j++;
-        if (j > i && is_word(PyUnicode_READ(kind, data, i))) {
+        if (j > i && is_word_char(PyUnicode_READ(kind, data, i))) {
             PyObject *piece = PyUnicode_Substring(text, i, j);
             if (piece == NULL || PyList_Append(pieces, piece) < 0) {
                 Py_XDECREF(piece);

@@ -374,19 +374,7 @@ _SIDE_SETS = (_NO_SIDES, frozenset({US}), frozenset({USSR}), frozenset({US, USSR
 
 
 def _scan(text: str) -> tuple[str, frozenset[str]]:
-    parts: list[str] = []
-    found: set[str] = set()
-    end = 0
-    for m in _finditer(text):
-        side = m.lastgroup or US
-        found.add(side)
-        parts.append(text[end : m.start()])
-        parts.append(_TAGS[side])
-        end = m.end()
-    if not found:
-        return text, frozenset()
-    parts.append(text[end:])
-    return "".join(parts), frozenset(found)
+    return _tag([text], text)[0]
 
 
 def scan_sides_many(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
@@ -405,6 +393,12 @@ def _scan_joined(texts: list[str]) -> list[tuple[str, frozenset[str]]]:
     joined = "\0".join(texts)
     if joined.count("\0") != len(texts) - 1:
         return [_scan(text) for text in texts]
+    return _tag(texts, joined)
+
+
+def _tag(texts: list[str], joined: str) -> list[tuple[str, frozenset[str]]]:
+    """Each of ``texts`` tagged at its mentions, with its sides, from one scan of ``joined``
+    (the texts joined by single NULs; one text is its own join)."""
     mentions = [(m.start(), m.end(), m.lastgroup == USSR) for m in _finditer(joined)]
     compiled = kernels.compiled
     if compiled is not None:

@@ -261,7 +261,8 @@ def top_per_row(indptr: np.ndarray, push: np.ndarray, top_k: int) -> tuple[np.nd
     compiled = kernels.compiled
     if compiled is None:
         return python_top_per_row(indptr, push, top_k)
-    offsets, values = indptr.astype(np.int64).tobytes(), push.astype(np.float64).tobytes()
+    offsets = indptr.astype(np.int64, copy=False).tobytes()
+    values = push.astype(np.float64, copy=False).tobytes()
     chosen, counts = compiled.top_per_row(offsets, values, top_k)
     return np.frombuffer(chosen, dtype=np.int64), np.frombuffer(counts, dtype=np.int64)
 
