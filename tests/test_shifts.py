@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import browser_util as bu
 import polars as pl
@@ -125,6 +124,52 @@ def test_dominant_thirds_and_author_changes():
     assert tracks["a"]["n_stance_changes"] == 1  # pro_us -> pro_ussr; the none post is ignored
     assert tracks["a"]["last_stance"] == "pro_ussr"
     assert tracks["a"]["last_position"] == 5
+
+
+def test_author_changes_are_counted_within_one_authors_posts_in_one_thread():
+    """Guards the vectorised count: a sided post is compared with the same author's last sided
+    post in the same thread, never with the author sorted before it, another thread's posts, or
+    across the author's unsided posts."""
+    one = bu.make_frames(
+        "t1",
+        ["x"] * 7,
+        ["pro_us", "none", "pro_ussr", "none", "pro_ussr", "neutralist", "pro_us"],
+        authors=["b", "a", "a", "c", "b", "c", "c"],
+    )
+    two = bu.make_frames("t2", ["x"] * 2, ["pro_ussr", "pro_us"], authors=["a", "b"])
+    tables = run({k: pl.concat([one[k], two[k]]) for k in ("posts", "quotes", "classified")})
+    tracks = {(r["thread_id"], r["author"]): r for r in tables["author_tracks"].to_dicts()}
+    changes = {key: r["n_stance_changes"] for key, r in tracks.items()}
+    # a: none then pro_ussr (its first side; "b" sorts after it but its pro_us comes earlier
+    # in the thread); b: pro_us -> pro_ussr; c: none, neutralist -> pro_us; t2: one post each.
+    assert changes == {("t1", "a"): 0, ("t1", "b"): 1, ("t1", "c"): 1, ("t2", "a"): 0, ("t2", "b"): 0}
+    assert (tracks[("t1", "c")]["first_stance"], tracks[("t1", "c")]["last_stance"]) == ("neutralist", "pro_us")
+    assert list(tracks) == [("t1", "b"), ("t1", "a"), ("t1", "c"), ("t2", "a"), ("t2", "b")]
+
+
+def test_repeated_post_ids_give_an_edge_per_pair_of_rows_in_a_fixed_order():
+    """Posts are matched on (thread id, post id) as a Polars join matches them: two rows with one
+    id each quote, and are quoted, as that id; ties in position keep the rows' own order."""
+    frames = bu.make_frames(
+        "t", ["x"] * 4, ["pro_us", "pro_ussr", "pro_ussr", "none"],
+        post_ids=["p0", "dup", "dup", "p3"], quotes=[(1, 0), (3, 1)],
+    )
+    tables = run(frames)
+    edges = tables["transitions"].filter(pl.col("quoted_post_id").is_not_null())
+    # "dup quotes p0" gives two edges (one per dup row) and each dup row meets both, as a join
+    # on the id does; "p3 quotes dup" gives one edge per dup row.
+    assert edges.select("post_id", "position", "quoted_post_id", "quoted_position").rows() == [
+        ("dup", 1, "p0", 0),
+        ("dup", 1, "p0", 0),
+        ("dup", 2, "p0", 0),
+        ("dup", 2, "p0", 0),
+        ("p3", 3, "dup", 1),
+        ("p3", 3, "dup", 2),
+    ]
+    assert tables["thread_summary"]["most_quoted_count"].to_list() == [2]
+    again = run({k: f.reverse() for k, f in frames.items() if k in ("posts", "quotes", "classified")})
+    for name in TABLE_KEYS:
+        assert again[name].equals(tables[name]), name
 
 
 # --- edge cases --------------------------------------------------------------------------------------
@@ -279,7 +324,7 @@ def test_rolling_majority_and_changes_match_reference(stances, window):
     assert tables["thread_summary"]["n_change_points"].to_list() == [len(expected_changes)]
 
 
-def test_large_thread_is_fast():
+def test_a_thread_of_200k_posts_gives_every_row():
     n = 200_000
     i = pl.int_range(n, eager=True)
     posts = schema.conform(
@@ -303,18 +348,18 @@ def test_large_thread_is_fast():
         ),
         schema.QUOTES,
     )
-    start = time.perf_counter()
     tables = shifts.compute_shifts(posts, quotes, classified)
-    elapsed = time.perf_counter() - start
     assert tables["shifts"].height == n
+    assert tables["shifts"]["window_n"].max() <= shifts.DEFAULT_WINDOW
     assert tables["transitions"].height == n - 1
-    assert elapsed < 10, f"compute_shifts took {elapsed:.1f} s on {n} posts"
+    assert tables["transitions"]["quoted_post_id"].null_count() == n - 1 - quotes.height
+    assert tables["thread_summary"]["n_posts"].to_list() == [n]
 
 
-# --- the plain-Python passes give Polars' own figures ----------------------------------------
-# compute_shifts counts in plain Python and divides there, and takes the score averages from
-# one collect_all; these pin its float columns to the eager Polars expressions that define them
-# (a share, a balance, a rolling or group mean must match to the last bit).
+# --- the batched queries give the eager expressions' own figures ---------------------------------
+# compute_shifts runs every step in one lazy collect_all over a whole batch; these pin its float
+# columns to the eager Polars expressions that define them (a share, a balance, a rolling or
+# group mean must match to the last bit).
 def busy_threads(seed: int, n_threads: int = 3, n_posts: int = 400) -> dict[str, pl.DataFrame]:
     """Several threads of authored-looking rows: long author runs, missing scores, quotes."""
     rng = random.Random(seed)
@@ -372,8 +417,8 @@ def test_float_columns_equal_the_eager_polars_expressions(seed):
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), window=st.integers(1, 6))
 def test_row_order_of_the_inputs_does_not_change_any_table(seed, window):
-    # Shuffled rows take the passes' slow roads: threads split into several runs, quotes and
-    # edges out of order, so the Polars sorts run instead of being skipped.
+    # Shuffled rows: threads split into several runs, quotes and classification rows out of
+    # order; every table is sorted by its keys, so nothing may depend on the input order.
     frames = busy_threads(seed, n_posts=40)
     rng = random.Random(seed)
     shuffled = {

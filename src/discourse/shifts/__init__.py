@@ -5,26 +5,25 @@ many threads; every window, shift and count is taken within one thread, so posts
 threads are never mixed. The cost is linear in the number of posts.
 
 The one entry point is :func:`compute_shifts`, which returns every table at once; the modules
-behind it are its steps:
+behind it are its steps, each a Polars query:
 
-* :mod:`.stances` — the posts joined to their stances and scores (:func:`join_stances`), the
-  stance rules below, and :func:`rolling_mean_expr`;
-* :mod:`.frames` — moving columns between Polars frames and the plain-Python passes;
+* :mod:`.stances` — the posts joined to their stances and scores (:func:`join_stances`), and
+  the stance rules below as expressions (sided, relation, majority, share) with
+  :func:`rolling_mean_expr`;
 * :mod:`.rolling` — trailing-window and cumulative shares (the ``shifts`` table);
 * :mod:`.change_points` — where the rolling majority changes;
 * :mod:`.edges` — quote edges and ``transitions``;
 * :mod:`.authors` — ``author_tracks``; :mod:`.summary` — ``thread_summary``;
-* :mod:`.compute` — :func:`compute_shifts`, which runs them in order.
+* :mod:`.compute` — :func:`compute_shifts`, which runs them together.
 
 How the work is split. The pipeline calls :func:`compute_shifts` once per batch of files (a few
 thousand posts of tens of threads; :func:`discourse.pipeline.batch_entries`), so the fixed cost
-of each Polars call is paid once per batch, not once per thread. The counting — trailing-window
-and cumulative counts, majorities, change points, quote edges, transitions, thirds — is a
-plain-Python pass over each thread's rows (a share of two counts is one division, which rounds
-the same in Python and in Polars), linear in the posts. What averages scores stays in Polars —
-the rolling sum behind ``roll_sentiment``, the mean sentiments, a thread's stance shares — so
-those floats are Polars' own, bit for bit; after the join, those three queries run in one
-``collect_all``. A thread's tables are the same whatever threads share its call.
+of each Polars call is paid once per batch, not once per thread. Every count, share, window,
+majority and join is a Polars expression over the whole batch, windows taken ``over`` the
+thread, and all five tables come from one ``collect_all``: no step makes a Python object per
+post, so the cost per post does not grow with what else the process holds. Shares are integer
+counts divided in Polars, and the means are Polars' own, so the floats do not depend on how
+the rows were batched. A thread's tables are the same whatever threads share its call.
 
 Conventions, used throughout and described for readers in ``docs/dashboards.md``:
 

@@ -7,31 +7,22 @@ over, and a thread's first majority is not a change point (see the package notes
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 import polars as pl
 
 from discourse import schema
-from discourse.shifts.frames import frame_of
+from discourse.schema import ROLL_MAJORITY, STANCE_AFTER, STANCE_BEFORE, THREAD_ID
 
 
-def find_changes(threads: list, post_ids: list, positions: list, majorities: list) -> pl.DataFrame:
-    """The :data:`schema.CHANGE_POINTS` frame of rows given as column lists.
+def changes_query(shifts: pl.LazyFrame) -> pl.LazyFrame:
+    """The :data:`schema.CHANGE_POINTS` rows of a ``shifts`` query, in its row order.
 
-    Rows must be sorted by thread and position; ``majorities`` is each row's ``roll_majority``.
+    Rows must be sorted by thread and position.
     """
-    found: dict[str, list] = {name: [] for name in schema.CHANGE_POINTS}
-    last_set: dict[Hashable, str] = {}  # each thread's last non-null majority so far
-    for thread, post_id, position, majority in zip(
-        threads, post_ids, positions, majorities, strict=True
-    ):
-        if majority is None:
-            continue
-        before = last_set.get(thread)
-        if before is not None and majority != before:
-            for name, value in zip(
-                found, (thread, position, post_id, before, majority), strict=True
-            ):
-                found[name].append(value)
-        last_set[thread] = majority
-    return frame_of(found, schema.CHANGE_POINTS)
+    # The last majority set before each row of its thread: nulls carry the one before them.
+    before = pl.col(ROLL_MAJORITY).forward_fill().shift(1).over(THREAD_ID)
+    after = pl.col(ROLL_MAJORITY)
+    return (
+        shifts.with_columns(before.alias(STANCE_BEFORE), after.alias(STANCE_AFTER))
+        .filter(pl.col(STANCE_BEFORE).is_not_null() & after.is_not_null() & (after != pl.col(STANCE_BEFORE)))
+        .select(list(schema.CHANGE_POINTS))
+    )

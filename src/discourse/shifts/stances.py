@@ -3,8 +3,8 @@
 :func:`join_stances` gives one row per post, sorted by thread and position, with the stance
 and sentiment of its first classification row (``none`` and null scores when it has none).
 The rules — which stances take a side, the relation between two stances, the majority of a
-set of counts — are written once here, for Polars expressions and for the Python passes
-alike (see the package notes for the conventions).
+set of counts, a share of two counts — are written once here as Polars expressions (see the
+package notes for the conventions).
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ from discourse.schema import (
     STANCE,
     THREAD_ID,
 )
-from discourse.shifts.frames import collect
 
 NONE = "none"
-#: Sided stance -> its count slot in the Python passes (SIDED_STANCES order).
-SIDE = {stance: slot for slot, stance in enumerate(SIDED_STANCES)}
-#: The count slot of none, null and unknown stances.
-NO_SIDE = len(SIDED_STANCES)
+
+
+def collect(*queries: pl.LazyFrame) -> list[pl.DataFrame]:
+    """Run ``queries`` together in one ``collect_all``."""
+    # Always the in-memory engine, which the eager API runs too: a float mean's last bit can
+    # depend on the engine (tests/test_shifts.py pins the means to the eager group-by's).
+    return pl.collect_all(list(queries), engine="in-memory")
 
 
 @cache  # expressions are immutable, and building this one (is_in makes a Series) is not free
@@ -42,24 +44,40 @@ def sided(col: str = STANCE) -> pl.Expr:
     return pl.col(col).is_in(list(SIDED_STANCES)).fill_null(False)
 
 
-def relation(stance: str | None, other: str | None) -> str:
-    """``agree`` / ``disagree`` / ``other`` between two stances (see the package notes)."""
-    if stance in SIDE and other in SIDE:
-        return "agree" if stance == other else "disagree"
-    return "other"
+def relation_expr(stance: str, other: str) -> pl.Expr:
+    """``agree`` / ``disagree`` / ``other`` between the stances in two columns.
+
+    ``agree`` when both are the same sided stance, ``disagree`` when both are sided and differ,
+    ``other`` when either is not sided (none, null or unknown).
+    """
+    both = sided(stance) & sided(other)
+    return (
+        pl.when(both & (pl.col(stance) == pl.col(other)))
+        .then(pl.lit("agree"))
+        .when(both)
+        .then(pl.lit("disagree"))
+        .otherwise(pl.lit("other"))
+    )
 
 
-def majority(*counts: int) -> str | None:
-    """The sided stance (counts in SIDED_STANCES order) with the unique top count > 0, else None."""
-    top = max(counts)
-    if top <= 0 or counts.count(top) != 1:
-        return None
-    return SIDED_STANCES[counts.index(top)]
+def majority_expr(*counts: pl.Expr) -> pl.Expr:
+    """The sided stance (``counts`` in SIDED_STANCES order) with the unique top count > 0, else null."""
+    if len(counts) != len(SIDED_STANCES):
+        raise ValueError(f"majority_expr takes one count per sided stance, got {len(counts)}")
+    top = pl.max_horizontal(counts)
+    wins = [
+        (top > 0) & (count == top) & pl.all_horizontal([c < top for k, c in enumerate(counts) if k != slot])
+        for slot, count in enumerate(counts)
+    ]
+    chosen = pl.when(wins[0]).then(pl.lit(SIDED_STANCES[0]))
+    for win, stance in zip(wins[1:], SIDED_STANCES[1:], strict=True):
+        chosen = chosen.when(win).then(pl.lit(stance))
+    return chosen.otherwise(pl.lit(None, pl.String()))
 
 
-def share(count: int, total: int) -> float | None:
-    """``count / total``, or None when ``total`` is 0."""
-    return count / total if total > 0 else None
+def share_expr(count: pl.Expr, total: pl.Expr) -> pl.Expr:
+    """``count / total`` as Float64, null where ``total`` is 0."""
+    return pl.when(total > 0).then(count / total)
 
 
 def rolling_mean_expr(col: str, window: int, by: str = THREAD_ID) -> pl.Expr:
