@@ -34,8 +34,7 @@ from discourse.shifts.stances import sided
 _SIDED, _RUN, _CHANGE = "_sided", "_run", "_change"
 
 
-# Expressions are immutable, so they are built once: building them costs about as much as a
-# small batch's query.
+# Expressions are immutable, so they are built once per process, not once per batch.
 @cache
 def _author_columns() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     stance = pl.col(_SIDED)

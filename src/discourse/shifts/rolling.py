@@ -47,8 +47,7 @@ def check_window(window: int) -> None:
         raise ValueError(f"window must be at least 1 post, got {window}")
 
 
-# Expressions are immutable, so each window's are built once: building them costs about as
-# much as running them on a small batch.
+# Expressions are immutable, so each window's are built once per process, not once per batch.
 @cache
 def _share_columns(window: int) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """The counting columns (temporary ``_roll_*``/``_cum_*``) and the table columns from them."""

@@ -56,7 +56,7 @@ def _third_count(third: int, stance: str) -> str:
     return f"_third{third}_{stance}"
 
 
-@cache  # built once: see rolling._share_columns
+@cache  # built once per process: see rolling._share_columns
 def _thread_aggregates() -> tuple[pl.Expr, ...]:
     return (
         pl.len().cast(pl.Int64).alias(N_POSTS),
