@@ -270,7 +270,6 @@ def test_rerun_with_nothing_changed_recomputes_nothing(reference_run, tmp_path: 
     before = _mtimes(settings.processed_dir, "*.parquet") | _mtimes(settings.reports_dir)
     summary, flow_run_id = run_flow(settings)
     assert summary.plan.nothing_to_do and not summary.results and not summary.reports
-    assert summary.seconds < 15
     assert _mtimes(settings.processed_dir, "*.parquet") | _mtimes(settings.reports_dir) == before
     # The model's version is known from the models folder: the plan needs no model loaded.
     assert wait_for_task_runs(flow_run_id, expected=1) == ["plan-run"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import polars as pl
 import pytest
@@ -68,12 +67,16 @@ def test_batch_contract() -> None:
     assert out["sentiment_us"][3] is None
 
 
-def test_batch_is_fast() -> None:
+def test_a_batch_scores_each_post_as_it_would_alone() -> None:
+    """Guards the batched, memoised scoring: 2,000 posts sharing most of their sentences give
+    each post the scores it gets when scored on its own."""
     texts = [f"Post {i}: the USSR was a poor ally but the USA paid well." for i in range(2000)]
-    start = time.perf_counter()
+    texts[7] = "The USA let us down. The USSR kept its word!"
     out = score_sentiment(_posts(texts))
     assert out.height == 2000
-    assert time.perf_counter() - start < 10
+    for i in (0, 7, 1999):
+        alone = score_sentiment(_posts([texts[i]])).drop("post_id")
+        assert out.drop("post_id").row(i) == alone.row(0)
 
 
 # --- VADER without NLTK's word split, scored once per sentence (regression guards) --------
