@@ -87,7 +87,7 @@ def rolling_mean_expr(col: str, window: int, by: str = THREAD_ID) -> pl.Expr:
     """
     total = pl.col(col).fill_null(0.0).rolling_sum(window, min_samples=1).over(by)
     count = pl.col(col).is_not_null().cast(pl.Int64).rolling_sum(window, min_samples=1).over(by)
-    return pl.when(count > 0).then(total / count).otherwise(None)
+    return share_expr(total, count)
 
 
 def stances_query(posts: pl.DataFrame, classified: pl.DataFrame) -> pl.LazyFrame:
