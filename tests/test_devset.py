@@ -212,3 +212,44 @@ def test_rebuilt_texts_refresh_the_evaluation_key(tmp_path):
     before = _evaluation_inputs(labels)
     (devset.texts_dir(labels) / "f002.txt").write_text(TEXTS["f002"], encoding="utf-8")
     assert len(_evaluation_inputs(labels)) == len(before) + 1
+
+
+def test_figures_on_part_of_the_set_say_how_many_texts_they_cover(tmp_path):
+    """Guards against a partly rebuilt set being reported as if it were the whole set."""
+    from discourse.model_evaluation import format_evaluation
+    from discourse.report.evaluation import _devset
+    from discourse.stance.evaluate import evaluate_devset_labels
+
+    labels = write_set(tmp_path, {k: v for k, v in TEXTS.items() if k != "f003"})
+    (devset.texts_dir(labels) / "f002.txt").write_text("Another text altogether.", encoding="utf-8")
+    partial = evaluate_devset_labels(labels, _KeywordModel())
+    expected = "figures on 2 of 4 texts (1 missing, 1 differing from the manifest)"
+    lines = format_evaluation({"devset": partial, "cv": None}).splitlines()
+    assert expected in lines[0]
+    assert lines[1].startswith("real development set, all texts (n=2,")
+    headline = next(s for s in _devset({"devset": partial}) if s.key == "devset")
+    assert any(expected in note for note in headline.notes)
+
+    whole = evaluate_devset_labels(write_set(tmp_path / "whole"), _KeywordModel())
+    assert "figures on" not in format_evaluation({"devset": whole, "cv": None})
+    assert devset.incomplete_note(whole["texts"]) is None
+
+
+def test_rebuild_finds_a_text_that_shares_its_lines_with_other_words(tmp_path):
+    """Guards the span fallback: page copies often run a list number, a salutation or a
+    signature into the first or last line of a text, which no run of whole lines matches."""
+    labels = write_set(tmp_path, {})
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    first, second = TEXTS["f001"].split("\n")
+    page = (f"Thread title\n1. {first}\n{second} Reply Quote\n"
+            f"2.{TEXTS['f002']}\n{TEXTS['f003']}\n")
+    (pages / f"{devset.saved_page_name(PAGE)}.txt").write_text(page, encoding="utf-8")
+    manifest = devset.read_manifest(labels)
+    result = devset.rebuild_texts(manifest, devset.texts_dir(labels), pages_dir=pages, fetch=None)
+    assert sorted(result["written"]) == ["f001", "f002", "f003"]
+    rebuilt = (devset.texts_dir(labels) / "f001.txt").read_text(encoding="utf-8")
+    assert rebuilt == TEXTS["f001"]  # the line break inside the text is kept
+    assert devset.find_span(page, "0" * 16, 40) is None
+    assert devset.find_text(devset.page_blocks(page), devset.text_hash(TEXTS["f001"]),
+                            len(devset.normalise(TEXTS["f001"]))) is None

@@ -19,6 +19,7 @@ from the live page with other line breaks still match.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -133,6 +134,22 @@ def check_texts(manifest: pl.DataFrame, folder: Path) -> TextCheck:
     return check
 
 
+def incomplete_note(texts: dict) -> str | None:
+    """Say that figures cover only part of the set, from the ``texts`` counts of an evaluation
+    (``present``, ``missing``, ``altered``); None when every manifest text was scored.
+
+    Figures on part of the set are not comparable with the whole set's, so every report of
+    them says how many texts they cover.
+    """
+    missing, altered = int(texts.get("missing", 0)), len(texts.get("altered") or [])
+    if not missing and not altered:
+        return None
+    present = int(texts.get("present", 0))
+    return (f"real development set: figures on {present} of {present + missing + altered} texts "
+            f"({missing} missing, {altered} differing from the manifest); not comparable with the "
+            "whole set's (discourse devset rebuild recreates the rest)")
+
+
 def load_devset(labels_dir: Path, folder: Path | None = None) -> tuple[pl.DataFrame, TextCheck]:
     """The manifest rows whose texts are present and intact, with a ``text`` column.
 
@@ -174,6 +191,33 @@ def find_text(blocks: list[str], expected_hash: str, length: int, *, slack: int 
     return None
 
 
+def find_span(page_text: str, expected_hash: str, length: int) -> str | None:
+    """Return the stretch of ``page_text`` whose :func:`text_hash` is ``expected_hash``.
+
+    The fallback of :func:`find_text` for a text that shares a line with other words of the
+    page (a list number, a salutation, a signature, a button label run into it): every stretch
+    of ``length`` characters of the page's normalised text is tried, each start in turn, and the
+    match is returned as it stands in the page, its line breaks kept. Costs one hash of
+    ``length`` characters per character of the page. ``None`` when no stretch matches.
+    """
+    page = unicodedata.normalize("NFC", page_text)
+    folded: list[str] = []
+    origin: list[int] = []  # index in ``page`` of each character of the normalised text
+    for word in re.finditer(r"\S+", page):
+        if folded:
+            folded.append(" ")
+            origin.append(word.start() - 1)
+        folded.extend(word.group())
+        origin.extend(range(word.start(), word.end()))
+    flat = "".join(folded)
+    for start in range(len(flat) - length + 1):
+        piece = flat[start:start + length]
+        if piece[0] != " " and piece[-1] != " " and \
+                hashlib.sha256(piece.encode("utf-8")).hexdigest()[:HASH_CHARS] == expected_hash:
+            return page[origin[start]:origin[start + length - 1] + 1]
+    return None
+
+
 def fetch_page_text(url: str, *, timeout: float = 30.0) -> str:
     """Fetch ``url`` and return its plain text (the project's HTML-to-text conversion).
 
@@ -207,7 +251,8 @@ def rebuild_texts(
     For each page (``url``) with a text to rebuild, the page's plain text is read from
     ``pages_dir/<saved_page_name(url)>.txt`` or ``.html`` when such a saved copy exists,
     otherwise from ``fetch(url)`` (``None`` disables fetching). Each text is the block run
-    whose hash matches the manifest (:func:`find_text`); nothing unverified is ever written.
+    whose hash matches the manifest (:func:`find_text`), or failing that the stretch of the page
+    that matches (:func:`find_span`); nothing unverified is ever written.
     Returns ``{"written": [...], "not_found": [...], "unreachable": [...]}`` item ids.
     """
     from discourse.atomic import write_text_atomic
@@ -225,7 +270,7 @@ def rebuild_texts(
             continue
         blocks = page_blocks(page)
         for item_id, expected, length in rows.select("item_id", "sha256", "length").iter_rows():
-            text = find_text(blocks, expected, int(length))
+            text = find_text(blocks, expected, int(length)) or find_span(page, expected, int(length))
             if text is None:
                 out["not_found"].append(item_id)
                 continue

@@ -143,6 +143,8 @@ def format_evaluation(results: dict[str, Any]) -> str:
 
 def _format_devset(devset: dict[str, Any] | None) -> list[str]:
     """The development set's headline lines (or why it is absent); nothing without a manifest."""
+    from discourse.devset import incomplete_note
+
     if not devset or devset.get("reason") == "no manifest":
         return []
     if not devset.get("present"):
@@ -170,9 +172,9 @@ def _format_devset(devset: dict[str, Any] | None) -> list[str]:
             f"{_fmt(second['stance']['agreement'])}, kappa {_fmt(second['stance']['kappa'])}; sentiment "
             f"agreement {_fmt(second['sentiment']['agreement'])}, kappa {_fmt(second['sentiment']['kappa'])}"
         )
-    altered = devset.get("texts", {}).get("altered") or []
-    if altered:
-        lines.append(f"real development set: {len(altered)} text(s) differ from the manifest and were left out")
+    note = incomplete_note(devset.get("texts", {}))
+    if note:
+        lines.insert(0, note)
     return lines
 
 

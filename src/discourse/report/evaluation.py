@@ -95,6 +95,8 @@ def _summary(results: dict[str, Any]) -> Section:
 
 def _devset(results: dict[str, Any]) -> list[Section]:
     """The real development set: the headline figures, per class, confusion, agreement."""
+    from discourse.devset import incomplete_note
+
     devset = results.get("devset")
     if not devset or devset.get("reason") == "no manifest":
         return []
@@ -120,7 +122,9 @@ def _devset(results: dict[str, Any]) -> list[Section]:
                f"{INTERVAL_LEVEL:.0%} interval (pages resampled)", "F_avg (pro_us, pro_ussr)", "accuracy",
                "sentiment agreement", "sentiment kappa"]
     mix = devset.get("mix", {})
+    partial = incomplete_note(devset.get("texts", {}))
     notes = [
+        *([partial[0].upper() + partial[1:] + "."] if partial else []),
         f"{devset['n']} real public texts from {devset['n_pages']} pages, labelled by docs/annotation.md; "
         "scored by a model trained without any of their labels. Each page is read as one thread "
         "(own words only, thread prior per page). Discussion posts are forum posts, Q&A answers and "
