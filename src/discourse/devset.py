@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -63,7 +64,12 @@ def normalise(text: str) -> str:
 
 def text_hash(text: str) -> str:
     """The manifest's ``sha256``: the first 16 hex digits of SHA-256 over :func:`normalise`."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:HASH_CHARS]
+    return _digest(normalise(text))
+
+
+def _digest(normalised: str) -> str:
+    """:func:`text_hash` of a text already in :func:`normalise` form."""
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
 def read_manifest(labels_dir: Path) -> pl.DataFrame:
@@ -200,22 +206,29 @@ def find_span(page_text: str, expected_hash: str, length: int) -> str | None:
     match is returned as it stands in the page, its line breaks kept. Costs one hash of
     ``length`` characters per character of the page. ``None`` when no stretch matches.
     """
+    page, flat, origin = _fold(page_text)
+    for start in range(len(flat) - length + 1):
+        piece = flat[start:start + length]
+        if piece[0] != " " and piece[-1] != " " and _digest(piece) == expected_hash:
+            return page[origin[start]:origin[start + length - 1] + 1]
+    return None
+
+
+# A page's texts are looked up one after another, so the last page's folding is kept.
+@lru_cache(maxsize=1)
+def _fold(page_text: str) -> tuple[str, str, tuple[int, ...]]:
+    """The page in NFC, its :func:`normalise` form, and where each character of the latter
+    stands in the former."""
     page = unicodedata.normalize("NFC", page_text)
     folded: list[str] = []
-    origin: list[int] = []  # index in ``page`` of each character of the normalised text
+    origin: list[int] = []
     for word in re.finditer(r"\S+", page):
         if folded:
             folded.append(" ")
             origin.append(word.start() - 1)
         folded.extend(word.group())
         origin.extend(range(word.start(), word.end()))
-    flat = "".join(folded)
-    for start in range(len(flat) - length + 1):
-        piece = flat[start:start + length]
-        if piece[0] != " " and piece[-1] != " " and \
-                hashlib.sha256(piece.encode("utf-8")).hexdigest()[:HASH_CHARS] == expected_hash:
-            return page[origin[start]:origin[start + length - 1] + 1]
-    return None
+    return page, "".join(folded), tuple(origin)
 
 
 def fetch_page_text(url: str, *, timeout: float = 30.0) -> str:
